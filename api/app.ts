@@ -1,0 +1,82 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import fastifySensible from '@fastify/sensible';
+import fastifyStatic from '@fastify/static';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { loadConfig, type Config } from './config.ts';
+import type { Database } from './db/database.ts';
+import { databasePlugin } from './plugins/database.ts';
+import { errorHandlerPlugin } from './plugins/error-handler.ts';
+import { repositoriesPlugin } from './plugins/repositories.ts';
+import { areaRoutes } from './routes/areas/index.ts';
+import { basemapRoutes } from './routes/basemap/index.ts';
+import { healthRoutes } from './routes/health/index.ts';
+import { layerRoutes } from './routes/layers/index.ts';
+
+export interface BuildOptions {
+  config?: Partial<Config>;
+  /** Use this database instead of opening one (tests); the caller closes it. */
+  db?: Database;
+  logger?: FastifyServerOptions['logger'];
+}
+
+/**
+ * Builds the application without listening: external plugins (database, sensible,
+ * swagger), then repositories, then routes, then the web app. Tests call this and
+ * use `app.inject`.
+ */
+export async function build(opts: BuildOptions = {}): Promise<FastifyInstance> {
+  const config: Config = { ...loadConfig(), ...opts.config };
+  const app = Fastify({
+    logger: opts.logger ?? { level: config.logLevel },
+    // Query strings like ?geometry=false arrive as text; let the schemas coerce them.
+    ajv: { customOptions: { coerceTypes: true, removeAdditional: false, allErrors: false } },
+    bodyLimit: 5 * 1024 * 1024,
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  await app.register(errorHandlerPlugin);
+  await app.register(databasePlugin, { config, db: opts.db });
+  await app.register(fastifySensible);
+  await app.register(fastifySwagger, {
+    openapi: {
+      info: {
+        title: 'riskmap API',
+        description: '风险一张图 · grassroots governance command platform',
+        version: '0.1.0',
+      },
+    },
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/api/docs' });
+  await app.register(repositoriesPlugin);
+
+  await app.register(healthRoutes);
+  await app.register(areaRoutes);
+  await app.register(layerRoutes);
+  await app.register(basemapRoutes);
+
+  const index = path.join(config.webDir, 'index.html');
+  if (existsSync(index)) {
+    await app.register(fastifyStatic, { root: config.webDir, wildcard: false, index: 'index.html' });
+    // Client-side routes (/screen, /grids, …) get the app; unknown /api paths stay 404.
+    app.setNotFoundHandler((req, reply) => {
+      if (
+        req.method === 'GET' &&
+        !req.url.startsWith('/api/') &&
+        !path.extname(req.url.split('?')[0] ?? '')
+      ) {
+        return reply.sendFile('index.html');
+      }
+      return reply
+        .code(404)
+        .send({
+          statusCode: 404,
+          error: 'Not Found',
+          message: `no route ${req.method} ${req.url.split('?')[0]}`,
+        });
+    });
+  }
+  return app;
+}

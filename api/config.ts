@@ -1,0 +1,35 @@
+import path from 'node:path';
+
+/** Everything the platform reads from the environment, in one place. */
+export interface Config {
+  /** HTTP port (PORT, default 8080). */
+  port: number;
+  host: string;
+  /** PostgreSQL/PostGIS URL (DATABASE_URL); unset selects the embedded engine. */
+  databaseUrl?: string;
+  /** Embedded engine data directory (RISKMAP_DATA_DIR, default ./data). */
+  dataDir: string;
+  /** Built web app served at / (dist/web). */
+  webDir: string;
+  /** Load the sample city on first start when the database is empty (RISKMAP_SEED, default on). */
+  seed: boolean;
+  logLevel: string;
+}
+
+export const PROJECT_ROOT = path.resolve(import.meta.dirname, '..');
+
+/** Reads the configuration from an environment (process.env by default). */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const port = Number(env.PORT ?? 8080);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new Error(`PORT must be 0–65535, got ${env.PORT}`);
+  return {
+    port,
+    host: env.HOST ?? '0.0.0.0',
+    databaseUrl: env.DATABASE_URL || undefined,
+    dataDir: path.resolve(env.RISKMAP_DATA_DIR ?? path.join(PROJECT_ROOT, 'data')),
+    webDir: path.resolve(env.RISKMAP_WEB_DIR ?? path.join(PROJECT_ROOT, 'dist/web')),
+    seed: env.RISKMAP_SEED !== '0',
+    logLevel: env.LOG_LEVEL ?? 'info',
+  };
+}

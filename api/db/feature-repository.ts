@@ -1,0 +1,213 @@
+import type { LayerId } from '../schemas/layers.ts';
+import type { Queryable } from './database.ts';
+
+/** The filters a layer may accept as query parameters. */
+export type FilterName = 'kind' | 'level' | 'status' | 'town';
+
+interface LayerDef {
+  table: string;
+  nameZh: string;
+  nameEn: string;
+  geometry: 'point' | 'mixed';
+  /** Column joined to categories for the kind name, and the category kind; null for layers without categories. */
+  kindColumn: string | null;
+  categoryKind?: string;
+  /** camelCase property → SQL expression over `t` (the layer) and `c` (its category). */
+  properties: Record<string, string>;
+  /** Filter → SQL condition with `$?` standing for the parameter. */
+  filters: Partial<Record<FilterName, string>>;
+}
+
+const AREA_PROPS = { townCode: 't.town_code', villageCode: 't.village_code', gridCode: 't.grid_code' };
+const TOWN_FILTER = 't.town_code = $?';
+
+/**
+ * The allow-list every layer query is built from: table names, columns and filter
+ * conditions come only from here, never from the request.
+ */
+export const LAYERS: Record<LayerId, LayerDef> = {
+  sites: {
+    table: 'sites',
+    nameZh: '重点场所',
+    nameEn: 'Key sites',
+    geometry: 'point',
+    kindColumn: 'kind',
+    categoryKind: 'site',
+    properties: {
+      name: 't.name',
+      kind: 't.kind',
+      kindName: 'c.name_zh',
+      kindNameEn: 'c.name_en',
+      address: 't.address',
+      ...AREA_PROPS,
+    },
+    filters: { kind: 't.kind = $?', town: TOWN_FILTER },
+  },
+  components: {
+    table: 'components',
+    nameZh: '城市部件',
+    nameEn: 'City components',
+    geometry: 'point',
+    kindColumn: 'kind',
+    categoryKind: 'component',
+    properties: {
+      code: 't.code',
+      kind: 't.kind',
+      kindName: 'c.name_zh',
+      kindNameEn: 'c.name_en',
+      status: 't.status',
+      ...AREA_PROPS,
+    },
+    filters: { kind: '(t.kind = $? OR c.parent_code = $?)', status: 't.status = $?', town: TOWN_FILTER },
+  },
+  risk_sources: {
+    table: 'risk_sources',
+    nameZh: '风险源',
+    nameEn: 'Risk sources',
+    geometry: 'mixed',
+    kindColumn: 'kind',
+    categoryKind: 'risk_source',
+    properties: {
+      name: 't.name',
+      kind: 't.kind',
+      kindName: 'c.name_zh',
+      kindNameEn: 'c.name_en',
+      level: 't.level',
+      impactRadiusM: 't.impact_radius_m',
+      ...AREA_PROPS,
+    },
+    filters: { kind: 't.kind = $?', level: 't.level = $?::smallint', town: TOWN_FILTER },
+  },
+  cameras: {
+    table: 'cameras',
+    nameZh: '视频监控',
+    nameEn: 'Cameras',
+    geometry: 'point',
+    kindColumn: null,
+    properties: { code: 't.code', name: 't.name', ...AREA_PROPS },
+    filters: { town: TOWN_FILTER },
+  },
+  teams: {
+    table: 'teams',
+    nameZh: '治理力量',
+    nameEn: 'Response teams',
+    geometry: 'point',
+    kindColumn: null,
+    properties: {
+      name: 't.name',
+      kind: 't.kind',
+      status: 't.status',
+      onDuty: 't.on_duty',
+      capabilities: 't.capabilities',
+      positionAt: 't.position_at',
+      homeAreaCode: 't.home_area_code',
+    },
+    filters: { kind: 't.kind = $?', status: 't.status = $?', town: 'left(t.home_area_code, 9) = $?' },
+  },
+  incidents: {
+    table: 'incidents',
+    nameZh: '事件',
+    nameEn: 'Incidents',
+    geometry: 'point',
+    kindColumn: 'category',
+    categoryKind: 'incident',
+    properties: {
+      category: 't.category',
+      categoryName: 'c.name_zh',
+      categoryNameEn: 'c.name_en',
+      channel: 't.channel',
+      status: 't.status',
+      priority: 't.priority',
+      description: 't.description',
+      reportedAt: 't.reported_at',
+      deadlineAt: 't.deadline_at',
+      closedAt: 't.closed_at',
+      ...AREA_PROPS,
+    },
+    filters: {
+      kind: '(t.category = $? OR c.parent_code = $?)',
+      status: 't.status = $?',
+      level: 't.priority = $?::smallint',
+      town: TOWN_FILTER,
+    },
+  },
+};
+
+/** Filters a layer accepts, for the layer list and for rejecting the others. */
+export function layerFilters(layer: LayerId): FilterName[] {
+  return Object.keys(LAYERS[layer].filters) as FilterName[];
+}
+
+export interface FeatureRow {
+  id: number;
+  geometry: { type: string; coordinates: unknown[] };
+  properties: Record<string, unknown>;
+}
+
+export interface FeatureFilter {
+  /** [minLon, minLat, maxLon, maxLat] in EPSG:4326. */
+  bbox?: [number, number, number, number];
+  kind?: string;
+  level?: number;
+  status?: string;
+  town?: string;
+}
+
+function selectClause(def: LayerDef): string {
+  const props = Object.entries(def.properties)
+    .map(([k, expr]) => `'${k}', ${expr}`)
+    .join(', ');
+  return `SELECT t.id, ST_AsGeoJSON(t.geom, 7)::json AS geometry, json_build_object(${props}) AS properties
+          FROM ${def.table} t${def.kindColumn ? ` LEFT JOIN categories c ON c.kind = '${def.categoryKind}' AND c.code = t.${def.kindColumn}` : ''}`;
+}
+
+/**
+ * Features of a layer, optionally inside a bbox and filtered; at most `limit`, and
+ * `truncated` when more matched. The bbox test `geom && envelope` is in the column's
+ * SRID (4326), so the GiST index answers it.
+ */
+export async function listFeatures(
+  db: Queryable,
+  layer: LayerId,
+  filter: FeatureFilter,
+  limit: number,
+): Promise<{ features: FeatureRow[]; truncated: boolean }> {
+  const def = LAYERS[layer];
+  const params: unknown[] = [];
+  const where: string[] = ['t.geom IS NOT NULL'];
+  if (filter.bbox) {
+    params.push(...filter.bbox);
+    where.push('t.geom && ST_MakeEnvelope($1, $2, $3, $4, 4326)');
+  }
+  for (const name of ['kind', 'level', 'status', 'town'] as const) {
+    const value = filter[name];
+    const cond = def.filters[name];
+    if (value === undefined || !cond) continue;
+    params.push(value);
+    where.push(cond.replaceAll('$?', `$${params.length}`));
+  }
+  params.push(limit + 1);
+  const r = await db.query<FeatureRow>(
+    `${selectClause(def)} WHERE ${where.join(' AND ')} LIMIT $${params.length}`,
+    params,
+  );
+  const truncated = r.rows.length > limit;
+  return { features: truncated ? r.rows.slice(0, limit) : r.rows, truncated };
+}
+
+/** One feature of a layer by id; null when there is none. */
+export async function getFeature(db: Queryable, layer: LayerId, id: number): Promise<FeatureRow | null> {
+  const r = await db.query<FeatureRow>(`${selectClause(LAYERS[layer])} WHERE t.id = $1`, [id]);
+  return r.rows[0] ?? null;
+}
+
+/** Number of features in each layer (exact counts). */
+export async function countLayers(db: Queryable): Promise<Record<LayerId, number>> {
+  const ids = Object.keys(LAYERS) as LayerId[];
+  const r = await db.query<Record<LayerId, number>>(
+    `SELECT ${ids.map((id) => `(SELECT count(*)::int FROM ${LAYERS[id].table} WHERE geom IS NOT NULL) AS ${id}`).join(', ')}`,
+  );
+  const row = r.rows[0];
+  if (!row) throw new Error('layer count query returned no row');
+  return row;
+}

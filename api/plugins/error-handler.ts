@@ -1,0 +1,61 @@
+import type { FastifyError, FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+
+/**
+ * The one error handler. 4xx answers say what was wrong with the request;
+ * 5xx answers say what was being attempted and hide the internals (logged instead).
+ */
+export const errorHandlerPlugin = fp(
+  async (app: FastifyInstance) => {
+    app.setErrorHandler((err: FastifyError, req, reply) => {
+      if (err.validation) {
+        const where = err.validationContext ?? 'request';
+        return reply
+          .code(400)
+          .send({ statusCode: 400, error: 'Bad Request', message: `${where}: ${err.message}` });
+      }
+      const status = err.statusCode ?? 500;
+      if (status < 500) {
+        return reply.code(status).send({ statusCode: status, error: httpName(status), message: err.message });
+      }
+      req.log.error({ err }, 'request failed');
+      const attempt = req.routeOptions.schema?.summary ?? `${req.method} ${req.routeOptions.url ?? req.url}`;
+      return reply
+        .code(status)
+        .send({
+          statusCode: status,
+          error: httpName(status),
+          message: `Internal error while trying to: ${attempt}`,
+        });
+    });
+    app.setNotFoundHandler((req, reply) => {
+      reply
+        .code(404)
+        .send({
+          statusCode: 404,
+          error: 'Not Found',
+          message: `no route ${req.method} ${req.url.split('?')[0]}`,
+        });
+    });
+  },
+  { name: 'error-handler' },
+);
+
+const NAMES: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  409: 'Conflict',
+  413: 'Payload Too Large',
+  415: 'Unsupported Media Type',
+  422: 'Unprocessable Entity',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
+};
+
+function httpName(status: number): string {
+  return NAMES[status] ?? (status >= 500 ? 'Internal Server Error' : 'Bad Request');
+}

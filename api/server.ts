@@ -1,0 +1,28 @@
+import { build } from './app.ts';
+import { loadConfig } from './config.ts';
+
+/** Starts the platform: builds the app and listens. Stops cleanly on SIGINT/SIGTERM. */
+export async function startServer(): Promise<void> {
+  const config = loadConfig();
+  const started = Date.now();
+  const app = await build({ config });
+  await app.listen({ port: config.port, host: config.host });
+  app.log.info(
+    `riskmap ready in ${Date.now() - started} ms on http://localhost:${config.port} (${app.db.backend} database)`,
+  );
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      app.close().then(
+        () => process.exit(0),
+        () => process.exit(1),
+      );
+    });
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  startServer().catch((err: unknown) => {
+    console.error(err instanceof Error ? err.message : err);
+    process.exit(1);
+  });
+}

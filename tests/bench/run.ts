@@ -1,0 +1,231 @@
+/**
+ * `npm run bench`: city-scale benchmarks on the embedded engine, or on PostgreSQL/PostGIS
+ * when DATABASE_URL is set (a database named `<yours>_bench` on that server is used, created
+ * if missing). Generates the city-scale dataset once (data/geodata-city), loads it once,
+ * then prints median and p95 per operation; results also go to results/bench-*.json.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { PROJECT_ROOT } from '../../api/config.ts';
+import type { Database } from '../../api/db/database.ts';
+import { loadDataset } from '../../api/db/dataset-loader.ts';
+import { listFeatures } from '../../api/db/feature-repository.ts';
+import { migrate } from '../../api/db/migrate.ts';
+import { openDatabase } from '../../api/db/open-database.ts';
+import { percentile, timeRuns } from './stats.ts';
+import { mulberry32 } from '../../geodata/generate/prng.ts';
+
+interface Result {
+  operation: string;
+  n: number;
+  p50: number;
+  p95: number;
+  unit: string;
+  target?: string;
+  note?: string;
+}
+
+const CITY_DIR = path.resolve(process.env.RISKMAP_CITY_DIR ?? path.join(PROJECT_ROOT, 'data/geodata-city'));
+
+function ensureCityData(): void {
+  if (existsSync(path.join(CITY_DIR, 'manifest.json'))) return;
+  console.log(`generating the city-scale dataset into ${CITY_DIR} …`);
+  const t0 = Date.now();
+  const r = spawnSync(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      path.join(PROJECT_ROOT, 'geodata/generate/cli.ts'),
+      '--scale',
+      'city',
+      '--out',
+      CITY_DIR,
+    ],
+    { stdio: 'inherit', cwd: PROJECT_ROOT },
+  );
+  if (r.status !== 0) throw new Error('city-scale generation failed');
+  console.log(`generated in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+}
+
+async function benchDatabaseUrl(url: string): Promise<string> {
+  const u = new URL(url);
+  const name = `${u.pathname.slice(1) || 'postgres'}_bench`.replace(/[^a-z0-9_]/gi, '_');
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+  if (exists.rowCount === 0) await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  u.pathname = `/${name}`;
+  return u.toString();
+}
+
+/** Bulk load of 1M points (sites + components) into fresh tables, plus building their GiST indexes. */
+async function benchBulkLoad(db: Database): Promise<Result[]> {
+  await db.exec(`DROP TABLE IF EXISTS bench_sites, bench_components;
+    CREATE TABLE bench_sites (LIKE sites INCLUDING DEFAULTS);
+    CREATE TABLE bench_components (LIKE components INCLUDING DEFAULTS);`);
+  const t0 = performance.now();
+  const s = await db.copyCsv(
+    'bench_sites',
+    ['id', 'name', 'kind', 'address', 'town_code', 'village_code', 'grid_code', 'synthetic', 'geom'],
+    path.join(CITY_DIR, 'sites.csv'),
+  );
+  const c = await db.copyCsv(
+    'bench_components',
+    ['id', 'code', 'kind', 'status', 'town_code', 'village_code', 'grid_code', 'synthetic', 'geom'],
+    path.join(CITY_DIR, 'components.csv'),
+  );
+  const t1 = performance.now();
+  await db.exec(
+    `CREATE INDEX ON bench_sites USING gist (geom); CREATE INDEX ON bench_components USING gist (geom);`,
+  );
+  const t2 = performance.now();
+  await db.exec('DROP TABLE bench_sites, bench_components');
+  const n = s + c;
+  return [
+    {
+      operation: `bulk load ${n.toLocaleString('en')} points (COPY)`,
+      n: 1,
+      p50: t1 - t0,
+      p95: t1 - t0,
+      unit: 'ms',
+    },
+    { operation: 'build GiST indexes on them', n: 1, p50: t2 - t1, p95: t2 - t1, unit: 'ms' },
+    {
+      operation: 'bulk load incl. index',
+      n: 1,
+      p50: t2 - t0,
+      p95: t2 - t0,
+      unit: 'ms',
+      target: db.backend === 'postgres' ? '≤ 5000 ms' : undefined,
+    },
+  ];
+}
+
+/** Random points inside town outlines, reproducible. */
+async function samplePoints(db: Database, n: number): Promise<Array<[number, number]>> {
+  const r = await db.query<{ lon: number; lat: number }>(
+    `SELECT ST_X(geom) AS lon, ST_Y(geom) AS lat FROM sites ORDER BY id LIMIT $1`,
+    [n * 20],
+  );
+  const rand = mulberry32(7);
+  return Array.from({ length: n }, () => {
+    const p = r.rows[Math.floor(rand() * r.rows.length)]!;
+    return [p.lon, p.lat] as [number, number];
+  });
+}
+
+async function benchPointToGrid(db: Database): Promise<Result> {
+  const pts = await samplePoints(db, 2000);
+  const times = await timeRuns(pts.length, async (i) => {
+    const [lon, lat] = pts[i]!;
+    const r = await db.query(
+      `WITH p AS (SELECT ST_SetSRID(ST_MakePoint($1, $2), 4326) AS pt)
+       SELECT code, level FROM areas, p
+       WHERE valid_to IS NULL AND level IN ('town', 'grid') AND geom && p.pt AND ST_Intersects(geom, p.pt)`,
+      [lon, lat],
+    );
+    if (r.rowCount === 0) throw new Error(`no area at ${lon},${lat}`);
+  });
+  return {
+    operation: 'point → its grid and town',
+    n: times.length,
+    p50: percentile(times, 50),
+    p95: percentile(times, 95),
+    unit: 'ms',
+    target: '≤ 1 ms p95',
+  };
+}
+
+async function benchBBoxGeoJson(db: Database): Promise<Result> {
+  const pts = await samplePoints(db, 40);
+  const sizes: number[] = [];
+  const times = await timeRuns(
+    pts.length,
+    async (i) => {
+      const [lon, lat] = pts[i]!;
+      const d = 0.03;
+      const r = await listFeatures(db, 'components', { bbox: [lon - d, lat - d, lon + d, lat + d] }, 10_000);
+      sizes.push(r.features.length);
+      JSON.stringify(r.features);
+    },
+    3,
+  );
+  return {
+    operation: 'bbox → GeoJSON, 10k features (components)',
+    n: times.length,
+    p50: percentile(times, 50),
+    p95: percentile(times, 95),
+    unit: 'ms',
+    note: `features per answer p50 ${percentile(sizes, 50)}`,
+  };
+}
+
+async function main(): Promise<void> {
+  ensureCityData();
+  const databaseUrl = process.env.DATABASE_URL ? await benchDatabaseUrl(process.env.DATABASE_URL) : undefined;
+  const dataDir = path.join(PROJECT_ROOT, 'data/bench-embedded');
+  const db = await openDatabase({ databaseUrl, dataDir });
+  const results: Result[] = [];
+  try {
+    await migrate(db);
+    const t0 = performance.now();
+    const counts = await loadDataset(db, CITY_DIR, 'city');
+    if (counts) {
+      await db.exec('ANALYZE');
+      const ms = performance.now() - t0;
+      const total = Object.values(counts).reduce((a, b) => a + b, 0);
+      results.push({
+        operation: `load the city dataset (${total.toLocaleString('en')} rows, one transaction)`,
+        n: 1,
+        p50: ms,
+        p95: ms,
+        unit: 'ms',
+      });
+    }
+    results.push(...(await benchBulkLoad(db)));
+    results.push(await benchPointToGrid(db));
+    results.push(await benchBBoxGeoJson(db));
+  } finally {
+    await db.close();
+  }
+
+  const machine = `${os.cpus()[0]?.model ?? 'cpu'} × ${os.cpus().length}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
+  console.log(`\nriskmap benchmarks — backend: ${db.backend}; machine: ${machine}\n`);
+  const rows = results.map((r) => [
+    r.operation,
+    String(r.n),
+    r.p50.toFixed(2),
+    r.p95.toFixed(2),
+    r.unit,
+    r.target ?? '',
+    r.note ?? '',
+  ]);
+  const head = ['operation', 'n', 'median', 'p95', 'unit', 'target', 'note'];
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ');
+  console.log(line(head));
+  console.log(widths.map((w) => '-'.repeat(w)).join('-|-'));
+  for (const r of rows) console.log(line(r));
+  const outDir = path.join(PROJECT_ROOT, 'results');
+  await mkdir(outDir, { recursive: true });
+  const file = path.join(
+    outDir,
+    `bench-${db.backend}-${new Date().toISOString().replace(/[:.]/g, '-')}.json`,
+  );
+  await writeFile(
+    file,
+    JSON.stringify({ backend: db.backend, machine, at: new Date().toISOString(), results }, null, 2),
+  );
+  console.log(`\nresults: ${path.relative(PROJECT_ROOT, file)}`);
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
