@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import fastifyRateLimit from '@fastify/rate-limit';
 import fastifySensible from '@fastify/sensible';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
@@ -8,13 +9,16 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { loadConfig, type Config } from './config.ts';
 import type { Database } from './db/database.ts';
+import { authPlugin } from './plugins/auth.ts';
 import { databasePlugin } from './plugins/database.ts';
 import { errorHandlerPlugin } from './plugins/error-handler.ts';
 import { repositoriesPlugin } from './plugins/repositories.ts';
 import { areaRoutes } from './routes/areas/index.ts';
+import { authRoutes } from './routes/auth/index.ts';
 import { basemapRoutes } from './routes/basemap/index.ts';
 import { healthRoutes } from './routes/health/index.ts';
 import { layerRoutes } from './routes/layers/index.ts';
+import { userRoutes } from './routes/users/index.ts';
 
 export interface BuildOptions {
   config?: Partial<Config>;
@@ -25,7 +29,7 @@ export interface BuildOptions {
 
 /**
  * Builds the application without listening: external plugins (database, sensible,
- * swagger), then repositories, then routes, then the web app. Tests call this and
+ * rate limit, auth, swagger), then repositories, then routes, then the web app. Tests call this and
  * use `app.inject`.
  */
 export async function build(opts: BuildOptions = {}): Promise<FastifyInstance> {
@@ -40,6 +44,9 @@ export async function build(opts: BuildOptions = {}): Promise<FastifyInstance> {
   await app.register(errorHandlerPlugin);
   await app.register(databasePlugin, { config, db: opts.db });
   await app.register(fastifySensible);
+  // Only routes that ask for it (the public ones) are rate-limited, per client address.
+  await app.register(fastifyRateLimit, { global: false });
+  await app.register(authPlugin);
   await app.register(fastifySwagger, {
     openapi: {
       info: {
@@ -53,6 +60,8 @@ export async function build(opts: BuildOptions = {}): Promise<FastifyInstance> {
   await app.register(repositoriesPlugin);
 
   await app.register(healthRoutes);
+  await app.register(authRoutes);
+  await app.register(userRoutes);
   await app.register(areaRoutes);
   await app.register(layerRoutes);
   await app.register(basemapRoutes);
@@ -69,13 +78,11 @@ export async function build(opts: BuildOptions = {}): Promise<FastifyInstance> {
       ) {
         return reply.sendFile('index.html');
       }
-      return reply
-        .code(404)
-        .send({
-          statusCode: 404,
-          error: 'Not Found',
-          message: `no route ${req.method} ${req.url.split('?')[0]}`,
-        });
+      return reply.code(404).send({
+        statusCode: 404,
+        error: 'Not Found',
+        message: `no route ${req.method} ${req.url.split('?')[0]}`,
+      });
     });
   }
   return app;

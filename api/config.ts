@@ -14,6 +14,10 @@ export interface Config {
   /** Load the sample city on first start when the database is empty (RISKMAP_SEED, default on). */
   seed: boolean;
   logLevel: string;
+  /** Password of the first `admin` (RISKMAP_ADMIN_PASSWORD); random and printed once when unset. */
+  adminPassword?: string;
+  /** Password of the sample city's demo users (RISKMAP_DEMO_PASSWORD). */
+  demoPassword?: string;
 }
 
 export const PROJECT_ROOT = path.resolve(import.meta.dirname, '..');
@@ -31,5 +35,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     webDir: path.resolve(env.RISKMAP_WEB_DIR ?? path.join(PROJECT_ROOT, 'dist/web')),
     seed: env.RISKMAP_SEED !== '0',
     logLevel: env.LOG_LEVEL ?? 'info',
+    adminPassword: env.RISKMAP_ADMIN_PASSWORD || undefined,
+    demoPassword: env.RISKMAP_DEMO_PASSWORD || undefined,
   };
 }

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { loadConfig } from '../config.ts';
 import { loadDataset, SAMPLE_DIR } from '../db/dataset-loader.ts';
 import { migrate } from '../db/migrate.ts';
+import { ensureAccounts } from '../auth/bootstrap.ts';
 import { openDatabase } from '../db/open-database.ts';
 
 // `npm run db:seed [-- DIR]`: load a generated dataset (default: the committed sample city).
@@ -14,6 +15,14 @@ try {
   if (counts) {
     await db.exec('ANALYZE');
     console.log(`loaded ${dir} in ${Date.now() - started} ms:`, counts);
+    const cfg = loadConfig();
+    const r = await ensureAccounts(db, {
+      adminPassword: cfg.adminPassword,
+      demoPassword: cfg.demoPassword,
+      demo: path.basename(dir) === 'sample',
+    });
+    if (r.generatedAdminPassword)
+      console.log(`created user 'admin' with password ${r.generatedAdminPassword}`);
   } else {
     console.log('a dataset is already loaded; nothing done');
   }

@@ -1,3 +1,10 @@
+import {
+  isAncestorOfScope,
+  OutOfScopeError,
+  scopeCovers,
+  scopeSqlWithAncestors,
+  type Scope,
+} from '../auth/scope.ts';
 import type { Queryable } from './database.ts';
 
 export type AreaLevel = 'city' | 'town' | 'village' | 'grid';
@@ -41,8 +48,10 @@ export interface ListAreasFilter {
   simplify?: number;
 }
 
-/** Current versions of areas, filtered by level and parent, ordered by code. */
-export async function listAreas(db: Queryable, f: ListAreasFilter): Promise<AreaRow[]> {
+/** Current versions of areas inside the scope (and its ancestors), filtered by level and parent, ordered by code. */
+export async function listAreas(db: Queryable, scope: Scope, f: ListAreasFilter): Promise<AreaRow[]> {
+  const params: unknown[] = [f.level ?? null, f.parent ?? null, f.geometry ?? true, f.simplify ?? 0];
+  const inScope = scopeSqlWithAncestors(scope, 'code', params);
   const r = await db.query<AreaRow>(
     `SELECT ${AREA_COLUMNS},
             CASE WHEN $3::boolean AND geom IS NOT NULL THEN
@@ -52,14 +61,18 @@ export async function listAreas(db: Queryable, f: ListAreasFilter): Promise<Area
      WHERE valid_to IS NULL
        AND ($1::text IS NULL OR level = $1::text)
        AND ($2::text IS NULL OR parent_code = $2::text)
+       AND ${inScope}
      ORDER BY code`,
-    [f.level ?? null, f.parent ?? null, f.geometry ?? true, f.simplify ?? 0],
+    params,
   );
   return r.rows;
 }
 
-/** The current version of one area with its bbox and number of children; null when no such code is current. */
-export async function getArea(db: Queryable, code: string): Promise<AreaDetailRow | null> {
+/**
+ * The current version of one area with its bbox and number of children; null when no
+ * such code is current; OutOfScopeError when it lies outside the scope (ancestors allowed).
+ */
+export async function getArea(db: Queryable, scope: Scope, code: string): Promise<AreaDetailRow | null> {
   const r = await db.query<AreaDetailRow>(
     `SELECT ${AREA_COLUMNS},
             ST_AsGeoJSON(geom, 7)::json AS geometry,
@@ -70,7 +83,10 @@ export async function getArea(db: Queryable, code: string): Promise<AreaDetailRo
      WHERE valid_to IS NULL AND code = $1`,
     [code],
   );
-  return r.rows[0] ?? null;
+  const row = r.rows[0];
+  if (!row) return null;
+  if (!scopeCovers(scope, code) && !isAncestorOfScope(scope, code)) throw new OutOfScopeError(`area ${code}`);
+  return row;
 }
 
 /** The current ancestors of an area and the area itself, from the city down; empty when not found. */
@@ -90,16 +106,24 @@ export async function getAreaPath(db: Queryable, code: string): Promise<AreaPath
 }
 
 /**
- * The current areas containing a point (lon/lat, EPSG:4326), from the city down.
- * The `&&` test against the point in the column's SRID lets the GiST index pick the candidates.
+ * The current areas containing a point (lon/lat, EPSG:4326), from the city down, as
+ * far as the scope reaches. The `&&` test against the point in the column's SRID lets
+ * the GiST index pick the candidates.
  */
-export async function findAreasAtPoint(db: Queryable, lon: number, lat: number): Promise<AreaPathRow[]> {
+export async function findAreasAtPoint(
+  db: Queryable,
+  scope: Scope,
+  lon: number,
+  lat: number,
+): Promise<AreaPathRow[]> {
+  const params: unknown[] = [lon, lat];
+  const inScope = scopeSqlWithAncestors(scope, 'code', params);
   const r = await db.query<AreaPathRow>(
     `WITH p AS (SELECT ST_SetSRID(ST_MakePoint($1, $2), 4326) AS pt)
      SELECT code, name, level FROM areas, p
-     WHERE valid_to IS NULL AND geom && p.pt AND ST_Intersects(geom, p.pt)
+     WHERE valid_to IS NULL AND geom && p.pt AND ST_Intersects(geom, p.pt) AND ${inScope}
      ORDER BY length(code)`,
-    [lon, lat],
+    params,
   );
   return r.rows;
 }

@@ -1,4 +1,5 @@
 import type { LayerId } from '../schemas/layers.ts';
+import { OutOfScopeError, scopeCovers, scopeSql, type Scope } from '../auth/scope.ts';
 import type { Queryable } from './database.ts';
 
 /** The filters a layer may accept as query parameters. */
@@ -14,12 +15,15 @@ interface LayerDef {
   categoryKind?: string;
   /** camelCase property → SQL expression over `t` (the layer) and `c` (its category). */
   properties: Record<string, string>;
+  /** The area code that places a feature in a scope (its smallest known area). */
+  areaExpr: string;
   /** Filter → SQL condition with `$?` standing for the parameter. */
   filters: Partial<Record<FilterName, string>>;
 }
 
 const AREA_PROPS = { townCode: 't.town_code', villageCode: 't.village_code', gridCode: 't.grid_code' };
 const TOWN_FILTER = 't.town_code = $?';
+const AREA_EXPR = 'coalesce(t.grid_code, t.village_code, t.town_code)';
 
 /**
  * The allow-list every layer query is built from: table names, columns and filter
@@ -41,6 +45,7 @@ export const LAYERS: Record<LayerId, LayerDef> = {
       address: 't.address',
       ...AREA_PROPS,
     },
+    areaExpr: AREA_EXPR,
     filters: { kind: 't.kind = $?', town: TOWN_FILTER },
   },
   components: {
@@ -58,6 +63,7 @@ export const LAYERS: Record<LayerId, LayerDef> = {
       status: 't.status',
       ...AREA_PROPS,
     },
+    areaExpr: AREA_EXPR,
     filters: { kind: '(t.kind = $? OR c.parent_code = $?)', status: 't.status = $?', town: TOWN_FILTER },
   },
   risk_sources: {
@@ -76,6 +82,7 @@ export const LAYERS: Record<LayerId, LayerDef> = {
       impactRadiusM: 't.impact_radius_m',
       ...AREA_PROPS,
     },
+    areaExpr: AREA_EXPR,
     filters: { kind: 't.kind = $?', level: 't.level = $?::smallint', town: TOWN_FILTER },
   },
   cameras: {
@@ -85,6 +92,7 @@ export const LAYERS: Record<LayerId, LayerDef> = {
     geometry: 'point',
     kindColumn: null,
     properties: { code: 't.code', name: 't.name', ...AREA_PROPS },
+    areaExpr: AREA_EXPR,
     filters: { town: TOWN_FILTER },
   },
   teams: {
@@ -102,6 +110,7 @@ export const LAYERS: Record<LayerId, LayerDef> = {
       positionAt: 't.position_at',
       homeAreaCode: 't.home_area_code',
     },
+    areaExpr: 't.home_area_code',
     filters: { kind: 't.kind = $?', status: 't.status = $?', town: 'left(t.home_area_code, 9) = $?' },
   },
   incidents: {
@@ -124,6 +133,7 @@ export const LAYERS: Record<LayerId, LayerDef> = {
       closedAt: 't.closed_at',
       ...AREA_PROPS,
     },
+    areaExpr: AREA_EXPR,
     filters: {
       kind: '(t.category = $? OR c.parent_code = $?)',
       status: 't.status = $?',
@@ -140,6 +150,8 @@ export function layerFilters(layer: LayerId): FilterName[] {
 
 export interface FeatureRow {
   id: number;
+  /** The smallest area the feature lies in (scope checks); null outside all areas. */
+  area_code: string | null;
   geometry: { type: string; coordinates: unknown[] };
   properties: Record<string, unknown>;
 }
@@ -157,24 +169,26 @@ function selectClause(def: LayerDef): string {
   const props = Object.entries(def.properties)
     .map(([k, expr]) => `'${k}', ${expr}`)
     .join(', ');
-  return `SELECT t.id, ST_AsGeoJSON(t.geom, 7)::json AS geometry, json_build_object(${props}) AS properties
+  return `SELECT t.id, ST_AsGeoJSON(t.geom, 7)::json AS geometry, json_build_object(${props}) AS properties,
+                 ${def.areaExpr} AS area_code
           FROM ${def.table} t${def.kindColumn ? ` LEFT JOIN categories c ON c.kind = '${def.categoryKind}' AND c.code = t.${def.kindColumn}` : ''}`;
 }
 
 /**
- * Features of a layer, optionally inside a bbox and filtered; at most `limit`, and
- * `truncated` when more matched. The bbox test `geom && envelope` is in the column's
- * SRID (4326), so the GiST index answers it.
+ * Features of a layer inside the scope, optionally inside a bbox and filtered; at most
+ * `limit`, and `truncated` when more matched. The bbox test `geom && envelope` is in
+ * the column's SRID (4326), so the GiST index answers it.
  */
 export async function listFeatures(
   db: Queryable,
+  scope: Scope,
   layer: LayerId,
   filter: FeatureFilter,
   limit: number,
 ): Promise<{ features: FeatureRow[]; truncated: boolean }> {
   const def = LAYERS[layer];
   const params: unknown[] = [];
-  const where: string[] = ['t.geom IS NOT NULL'];
+  const where: string[] = ['t.geom IS NOT NULL', scopeSql(scope, def.areaExpr, params)];
   if (filter.bbox) {
     params.push(...filter.bbox);
     where.push('t.geom && ST_MakeEnvelope($1, $2, $3, $4, 4326)');
@@ -195,17 +209,32 @@ export async function listFeatures(
   return { features: truncated ? r.rows.slice(0, limit) : r.rows, truncated };
 }
 
-/** One feature of a layer by id; null when there is none. */
-export async function getFeature(db: Queryable, layer: LayerId, id: number): Promise<FeatureRow | null> {
+/** One feature of a layer by id; null when there is none; OutOfScopeError when it lies outside the scope. */
+export async function getFeature(
+  db: Queryable,
+  scope: Scope,
+  layer: LayerId,
+  id: number,
+): Promise<FeatureRow | null> {
   const r = await db.query<FeatureRow>(`${selectClause(LAYERS[layer])} WHERE t.id = $1`, [id]);
-  return r.rows[0] ?? null;
+  const row = r.rows[0];
+  if (!row) return null;
+  if (!scopeCovers(scope, row.area_code)) throw new OutOfScopeError(`${layer} feature ${id}`);
+  return row;
 }
 
-/** Number of features in each layer (exact counts). */
-export async function countLayers(db: Queryable): Promise<Record<LayerId, number>> {
+/** Number of features of each layer inside the scope (exact counts). */
+export async function countLayers(db: Queryable, scope: Scope): Promise<Record<LayerId, number>> {
   const ids = Object.keys(LAYERS) as LayerId[];
+  const params: unknown[] = [];
   const r = await db.query<Record<LayerId, number>>(
-    `SELECT ${ids.map((id) => `(SELECT count(*)::int FROM ${LAYERS[id].table} WHERE geom IS NOT NULL) AS ${id}`).join(', ')}`,
+    `SELECT ${ids
+      .map(
+        (id) =>
+          `(SELECT count(*)::int FROM ${LAYERS[id].table} t WHERE t.geom IS NOT NULL AND ${scopeSql(scope, LAYERS[id].areaExpr, params)}) AS ${id}`,
+      )
+      .join(', ')}`,
+    params,
   );
   const row = r.rows[0];
   if (!row) throw new Error('layer count query returned no row');

@@ -20,22 +20,18 @@ export const errorHandlerPlugin = fp(
       }
       req.log.error({ err }, 'request failed');
       const attempt = req.routeOptions.schema?.summary ?? `${req.method} ${req.routeOptions.url ?? req.url}`;
-      return reply
-        .code(status)
-        .send({
-          statusCode: status,
-          error: httpName(status),
-          message: `Internal error while trying to: ${attempt}`,
-        });
+      return reply.code(status).send({
+        statusCode: status,
+        error: httpName(status),
+        message: `Internal error while trying to: ${attempt}`,
+      });
     });
     app.setNotFoundHandler((req, reply) => {
-      reply
-        .code(404)
-        .send({
-          statusCode: 404,
-          error: 'Not Found',
-          message: `no route ${req.method} ${req.url.split('?')[0]}`,
-        });
+      reply.code(404).send({
+        statusCode: 404,
+        error: 'Not Found',
+        message: `no route ${req.method} ${req.url.split('?')[0]}`,
+      });
     });
   },
   { name: 'error-handler' },

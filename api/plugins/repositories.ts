@@ -1,42 +1,98 @@
+import type { FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import type { Scope } from '../auth/scope.ts';
+import * as apiKeys from '../db/api-key-repository.ts';
 import * as areas from '../db/area-repository.ts';
+import * as audit from '../db/audit-repository.ts';
+import type { Database, Queryable } from '../db/database.ts';
 import * as features from '../db/feature-repository.ts';
 import * as health from '../db/health-repository.ts';
-import type { Queryable } from '../db/database.ts';
+import * as sessions from '../db/session-repository.ts';
+import * as users from '../db/user-repository.ts';
 
-type Bound<M> = {
-  [K in keyof M]: M[K] extends (db: Queryable, ...args: infer A) => infer R ? (...args: A) => R : never;
+/** A module's functions with the database (and scope) already supplied. */
+type BoundDb<M> = {
+  [K in keyof M]: M[K] extends (db: Database, ...args: infer A) => infer R ? (...args: A) => R : never;
+};
+type BoundScoped<M> = {
+  [K in keyof M]: M[K] extends (db: Database, scope: Scope, ...args: infer A) => infer R
+    ? (...args: A) => R
+    : never;
 };
 
-function bind<M extends Record<string, unknown>>(db: Queryable, mod: M, names: (keyof M)[]): Bound<M> {
+function bindDb<M extends object, K extends keyof M>(db: Database, mod: M, names: K[]): BoundDb<Pick<M, K>> {
   const out: Record<string, unknown> = {};
   for (const name of names) {
     const fn = mod[name] as (db: Queryable, ...args: unknown[]) => unknown;
     out[name as string] = (...args: unknown[]) => fn(db, ...args);
   }
-  return out as Bound<M>;
+  return out as BoundDb<Pick<M, K>>;
 }
 
-/** The repositories, bound to the app's database; routes reach data only through these. */
-export interface Repositories {
-  areas: Bound<Pick<typeof areas, 'listAreas' | 'getArea' | 'getAreaPath' | 'findAreasAtPoint'>>;
-  features: Bound<Pick<typeof features, 'listFeatures' | 'getFeature' | 'countLayers'>>;
-  health: Bound<Pick<typeof health, 'getDatabaseInfo'>>;
+function bindScoped<M extends object, K extends keyof M>(
+  db: Database,
+  scope: Scope,
+  mod: M,
+  names: K[],
+): BoundScoped<Pick<M, K>> {
+  const out: Record<string, unknown> = {};
+  for (const name of names) {
+    const fn = mod[name] as (db: Queryable, scope: Scope, ...args: unknown[]) => unknown;
+    out[name as string] = (...args: unknown[]) => fn(db, scope, ...args);
+  }
+  return out as BoundScoped<Pick<M, K>>;
+}
+
+/**
+ * Repositories bound to one caller's scope: the only way routes reach scoped data, so
+ * every read and write is limited to the caller's area by the repository itself.
+ */
+export function scopedRepositories(db: Database, scope: Scope) {
+  return {
+    areas: bindScoped(db, scope, areas, ['listAreas', 'getArea', 'findAreasAtPoint']),
+    areaPaths: bindDb(db, areas, ['getAreaPath']),
+    features: bindScoped(db, scope, features, ['listFeatures', 'getFeature', 'countLayers']),
+    users: bindScoped(db, scope, users, [
+      'listUsers',
+      'getUser',
+      'createUser',
+      'updateUser',
+      'changeOwnPassword',
+    ]),
+    apiKeys: bindScoped(db, scope, apiKeys, ['listApiKeys', 'createApiKey', 'revokeApiKey']),
+    audit: bindScoped(db, scope, audit, ['listAudit', 'recordAudit']),
+  };
+}
+export type ScopedRepositories = ReturnType<typeof scopedRepositories>;
+
+/** Repositories that need no caller: health, sign-in. */
+function systemRepositories(db: Database) {
+  return {
+    health: bindDb(db, health, ['getDatabaseInfo']),
+    sessions: bindDb(db, sessions, ['createSession', 'deleteSession', 'findSessionPrincipal']),
+    credentials: bindDb(db, users, [
+      'findCredentials',
+      'getPasswordHash',
+      'recordLoginFailure',
+      'recordLoginSuccess',
+      'areaExists',
+    ]),
+    audit: bindDb(db, audit, ['recordAnonymousAudit']),
+  };
 }
 
 declare module 'fastify' {
   interface FastifyInstance {
-    repos: Repositories;
+    repos: ReturnType<typeof systemRepositories>;
+    /** Scoped repositories for the caller; throws 401 when nobody is signed in. */
+    reposFor(req: FastifyRequest): ScopedRepositories;
   }
 }
 
 export const repositoriesPlugin = fp(
   async (app) => {
-    app.decorate('repos', {
-      areas: bind(app.db, areas, ['listAreas', 'getArea', 'getAreaPath', 'findAreasAtPoint']),
-      features: bind(app.db, features, ['listFeatures', 'getFeature', 'countLayers']),
-      health: bind(app.db, health, ['getDatabaseInfo']),
-    } as Repositories);
+    app.decorate('repos', systemRepositories(app.db));
+    app.decorate('reposFor', (req: FastifyRequest) => scopedRepositories(app.db, app.requireScope(req)));
   },
-  { name: 'repositories', dependencies: ['database'] },
+  { name: 'repositories', dependencies: ['database', 'auth'] },
 );

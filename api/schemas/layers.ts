@@ -3,7 +3,7 @@ import { Geometry, TownCode } from './common.ts';
 
 /** The layers served as features; the allow-list the repository builds SQL from. */
 export const LAYER_IDS = ['sites', 'components', 'risk_sources', 'cameras', 'teams', 'incidents'] as const;
-export const LayerId = Type.Union(LAYER_IDS.map((id) => Type.Literal(id)));
+export const LayerId = Type.Enum(LAYER_IDS);
 export type LayerId = (typeof LAYER_IDS)[number];
 
 export const LayerInfo = Type.Object({

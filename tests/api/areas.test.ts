@@ -1,15 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openTestApp, type TestApp } from './template.ts';
+import { openTestApp, type Client, type TestApp } from './template.ts';
 
 describe('areas', () => {
   let t: TestApp;
+  let c: Client;
   beforeAll(async () => {
     t = await openTestApp();
+    c = await t.as('commander');
   });
   afterAll(() => t.close());
 
   it('lists the 36 town-level units of Dongguan, 33 of them with an outline', async () => {
-    const res = await t.app.inject('/api/areas?level=town');
+    const res = await c.inject('/api/areas?level=town');
     expect(res.statusCode).toBe(200);
     const fc = res.json();
     expect(fc.type).toBe('FeatureCollection');
@@ -28,7 +30,7 @@ describe('areas', () => {
   });
 
   it('lists all 609 villages/communities with their real NBS codes', async () => {
-    const res = await t.app.inject('/api/areas?level=village&geometry=false');
+    const res = await c.inject('/api/areas?level=village&geometry=false');
     const fc = res.json();
     expect(fc.features).toHaveLength(609);
     expect(
@@ -41,7 +43,7 @@ describe('areas', () => {
   });
 
   it('has about 2,900 grids whose 15-digit codes extend their village code', async () => {
-    const res = await t.app.inject('/api/areas?level=grid&geometry=false');
+    const res = await c.inject('/api/areas?level=grid&geometry=false');
     const grids = res.json().features as Array<{ id: string; properties: { parentCode: string } }>;
     expect(grids.length).toBeGreaterThan(2700);
     expect(grids.length).toBeLessThan(3200);
@@ -52,7 +54,7 @@ describe('areas', () => {
   });
 
   it('filters by parent', async () => {
-    const res = await t.app.inject('/api/areas?parent=441900110&geometry=false');
+    const res = await c.inject('/api/areas?parent=441900110&geometry=false');
     const fc = res.json();
     expect(fc.features.length).toBeGreaterThan(0);
     expect(
@@ -64,9 +66,9 @@ describe('areas', () => {
   });
 
   it('gives one area with its path from the city down, bbox and child count', async () => {
-    const grids = (await t.app.inject('/api/areas?parent=441900003001&geometry=false')).json().features;
+    const grids = (await c.inject('/api/areas?parent=441900003001&geometry=false')).json().features;
     const code = grids[0].id as string;
-    const res = await t.app.inject(`/api/areas/${code}`);
+    const res = await c.inject(`/api/areas/${code}`);
     expect(res.statusCode).toBe(200);
     const p = res.json().properties;
     expect(p.path.map((a: { code: string }) => a.code)).toEqual([
@@ -81,9 +83,9 @@ describe('areas', () => {
   });
 
   it('finds the town, village and grid containing a point', async () => {
-    const town = (await t.app.inject('/api/areas/441900110')).json();
+    const town = (await c.inject('/api/areas/441900110')).json();
     const [lon, lat] = town.properties.labelPoint;
-    const res = await t.app.inject(`/api/areas/at?lon=${lon}&lat=${lat}`);
+    const res = await c.inject(`/api/areas/at?lon=${lon}&lat=${lat}`);
     expect(res.statusCode).toBe(200);
     const levels = res.json().path.map((a: { level: string }) => a.level);
     expect(levels).toEqual(['city', 'town', 'village', 'grid']);
@@ -91,22 +93,22 @@ describe('areas', () => {
   });
 
   it('finds nothing at sea', async () => {
-    const res = await t.app.inject('/api/areas/at?lon=113.9&lat=22.3');
+    const res = await c.inject('/api/areas/at?lon=113.9&lat=22.3');
     expect(res.json().path).toEqual([]);
   });
 
   it('rejects a malformed code with 400 and an unknown one with 404', async () => {
-    const bad = await t.app.inject('/api/areas/12ab');
+    const bad = await c.inject('/api/areas/12ab');
     expect(bad.statusCode).toBe(400);
     expect(bad.json().message).toMatch(/code/);
-    const missing = await t.app.inject('/api/areas/441900999');
+    const missing = await c.inject('/api/areas/441900999');
     expect(missing.statusCode).toBe(404);
     expect(missing.json().message).toContain('441900999');
   });
 
   it('rejects an unknown level and out-of-range coordinates with 400', async () => {
-    expect((await t.app.inject('/api/areas?level=province')).statusCode).toBe(400);
-    const res = await t.app.inject('/api/areas/at?lon=200&lat=23');
+    expect((await c.inject('/api/areas?level=province')).statusCode).toBe(400);
+    const res = await c.inject('/api/areas/at?lon=200&lat=23');
     expect(res.statusCode).toBe(400);
     expect(res.json().message).toMatch(/lon/);
   });

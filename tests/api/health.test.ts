@@ -20,7 +20,7 @@ describe('GET /api/health', () => {
   });
 
   it('serves the OpenAPI document listing every API route', async () => {
-    const res = await t.app.inject('/api/docs/json');
+    const res = await (await t.as('viewer')).inject('/api/docs/json');
     expect(res.statusCode).toBe(200);
     const paths = Object.keys(res.json().paths);
     expect(paths).toEqual(

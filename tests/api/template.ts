@@ -3,7 +3,8 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { cp, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
+import { DEFAULT_DEMO_PASSWORD } from '../../api/auth/bootstrap.ts';
 import { build } from '../../api/app.ts';
 import type { Database } from '../../api/db/database.ts';
 import { GEODATA_DIR } from '../../api/db/dataset-loader.ts';
@@ -25,10 +26,40 @@ function inputsHash(): string {
 /** The seeded embedded database that test files copy (built by global-setup when missing). */
 export const TEMPLATE_DIR = path.join(os.tmpdir(), `riskmap-test-template-${inputsHash()}`);
 
+/** Password of `admin` in test databases. */
+export const TEST_ADMIN_PASSWORD = 'test-admin-password';
+
+/** A signed-in client: injects requests with the session cookie and the CSRF header. */
+export interface Client {
+  inject(opts: InjectOptions | string): Promise<LightMyRequestResponse>;
+  csrfToken: string;
+  cookie: string;
+}
+
 export interface TestApp {
   app: FastifyInstance;
   db: Database;
+  /** Signs in (once per app) as a demo user, `admin`, or any user with `password`. */
+  as(username: string, password?: string): Promise<Client>;
   close(): Promise<void>;
+}
+
+/** Signs in through the API and returns a client carrying that session. */
+export async function signIn(app: FastifyInstance, username: string, password: string): Promise<Client> {
+  const res = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username, password } });
+  if (res.statusCode !== 200) throw new Error(`sign-in as ${username} failed: ${res.statusCode} ${res.body}`);
+  const setCookie = res.cookies.find((c) => c.name === 'riskmap_session');
+  if (!setCookie) throw new Error('no session cookie');
+  const cookie = `riskmap_session=${setCookie.value}`;
+  const csrfToken = res.json().csrfToken as string;
+  return {
+    cookie,
+    csrfToken,
+    inject(opts) {
+      const o: InjectOptions = typeof opts === 'string' ? { url: opts } : opts;
+      return app.inject({ ...o, headers: { cookie, 'x-csrf-token': csrfToken, ...(o.headers ?? {}) } });
+    },
+  };
 }
 
 /**
@@ -46,9 +77,23 @@ export async function openTestApp(): Promise<TestApp> {
   const db = await openDatabase({ databaseUrl, dataDir });
   const app = await build({ db, config: { seed: false, webDir: '/nonexistent' }, logger: false });
   await app.ready();
+  const clients = new Map<string, Promise<Client>>();
   return {
     app,
     db,
+    as(username, password) {
+      const key = `${username}\u0000${password ?? ''}`;
+      let c = clients.get(key);
+      if (!c) {
+        c = signIn(
+          app,
+          username,
+          password ?? (username === 'admin' ? TEST_ADMIN_PASSWORD : DEFAULT_DEMO_PASSWORD),
+        );
+        clients.set(key, c);
+      }
+      return c;
+    },
     async close() {
       await app.close();
       await db.close();

@@ -13,6 +13,7 @@ import pg from 'pg';
 import { PROJECT_ROOT } from '../../api/config.ts';
 import type { Database } from '../../api/db/database.ts';
 import { loadDataset } from '../../api/db/dataset-loader.ts';
+import { SYSTEM_SCOPE } from '../../api/auth/scope.ts';
 import { listFeatures } from '../../api/db/feature-repository.ts';
 import { migrate } from '../../api/db/migrate.ts';
 import { openDatabase } from '../../api/db/open-database.ts';
@@ -150,7 +151,13 @@ async function benchBBoxGeoJson(db: Database): Promise<Result> {
     async (i) => {
       const [lon, lat] = pts[i]!;
       const d = 0.03;
-      const r = await listFeatures(db, 'components', { bbox: [lon - d, lat - d, lon + d, lat + d] }, 10_000);
+      const r = await listFeatures(
+        db,
+        SYSTEM_SCOPE,
+        'components',
+        { bbox: [lon - d, lat - d, lon + d, lat + d] },
+        10_000,
+      );
       sizes.push(r.features.length);
       JSON.stringify(r.features);
     },

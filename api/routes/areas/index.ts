@@ -30,6 +30,7 @@ export const areaRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/api/areas',
     {
+      config: { access: 'read' },
       schema: {
         summary: 'list current areas (towns, villages, grids) as GeoJSON',
         tags: ['areas'],
@@ -38,7 +39,7 @@ export const areaRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (req) => {
-      const rows = await app.repos.areas.listAreas(req.query);
+      const rows = await app.reposFor(req).areas.listAreas(req.query);
       return {
         type: 'FeatureCollection' as const,
         features: rows.map((row) => ({
@@ -54,6 +55,7 @@ export const areaRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/api/areas/at',
     {
+      config: { access: 'read' },
       schema: {
         summary: 'find the town, village and grid containing a point',
         tags: ['areas'],
@@ -63,13 +65,14 @@ export const areaRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (req) => {
       const { lon, lat } = req.query;
-      return { lon, lat, path: await app.repos.areas.findAreasAtPoint(lon, lat) };
+      return { lon, lat, path: await app.reposFor(req).areas.findAreasAtPoint(lon, lat) };
     },
   );
 
   app.get(
     '/api/areas/:code',
     {
+      config: { access: 'read' },
       schema: {
         summary: 'one area with its path town › village › grid',
         tags: ['areas'],
@@ -78,9 +81,10 @@ export const areaRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (req, reply) => {
-      const row = await app.repos.areas.getArea(req.params.code);
+      const repos = app.reposFor(req);
+      const row = await repos.areas.getArea(req.params.code);
       if (!row) return reply.notFound(`no current area with code ${req.params.code}`);
-      const path = await app.repos.areas.getAreaPath(row.code);
+      const path = await repos.areaPaths.getAreaPath(row.code);
       return {
         type: 'Feature' as const,
         id: row.code,

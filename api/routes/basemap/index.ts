@@ -20,6 +20,7 @@ export const basemapRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/api/basemap/:name',
     {
+      config: { access: 'read' },
       schema: {
         summary: 'one offline basemap layer as GeoJSON',
         tags: ['basemap'],

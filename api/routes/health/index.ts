@@ -6,6 +6,7 @@ export const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/api/health',
     {
+      config: { access: 'public', rateLimit: { max: 120, timeWindow: 60_000 } },
       schema: {
         summary: 'check the platform and its database',
         tags: ['platform'],

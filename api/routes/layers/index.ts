@@ -23,10 +23,11 @@ export const layerRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/api/layers',
     {
+      config: { access: 'read' },
       schema: { summary: 'list the map layers', tags: ['layers'], response: { 200: LayerList } },
     },
-    async () => {
-      const counts = await app.repos.features.countLayers();
+    async (req) => {
+      const counts = await app.reposFor(req).features.countLayers();
       return LAYER_IDS.map((id) => ({
         id,
         nameZh: LAYERS[id].nameZh,
@@ -41,6 +42,7 @@ export const layerRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/api/layers/:layer/features',
     {
+      config: { access: 'read' },
       schema: {
         summary: 'features of a layer in a bbox as GeoJSON',
         tags: ['layers'],
@@ -69,10 +71,15 @@ export const layerRoutes: FastifyPluginAsyncTypebox = async (app) => {
         }
       }
       Object.assign(filter, rest);
-      const { features, truncated } = await app.repos.features.listFeatures(layer, filter, limit);
+      const { features, truncated } = await app.reposFor(req).features.listFeatures(layer, filter, limit);
       return {
         type: 'FeatureCollection' as const,
-        features: features.map((f) => ({ type: 'Feature' as const, ...f })),
+        features: features.map((f) => ({
+          type: 'Feature' as const,
+          id: f.id,
+          geometry: f.geometry,
+          properties: f.properties,
+        })),
         truncated,
       };
     },
@@ -81,6 +88,7 @@ export const layerRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/api/layers/:layer/features/:id',
     {
+      config: { access: 'read' },
       schema: {
         summary: 'one feature of a layer',
         tags: ['layers'],
@@ -93,9 +101,9 @@ export const layerRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (!isLayer(layer)) return reply.notFound(unknownLayer(layer));
       if (!/^[1-9][0-9]{0,15}$/.test(id))
         return reply.badRequest(`params/id: '${id}' is not a feature id (a positive integer)`);
-      const row = await app.repos.features.getFeature(layer, Number(id));
+      const row = await app.reposFor(req).features.getFeature(layer, Number(id));
       if (!row) return reply.notFound(`no feature ${id} in layer '${layer}'`);
-      return { type: 'Feature' as const, ...row };
+      return { type: 'Feature' as const, id: row.id, geometry: row.geometry, properties: row.properties };
     },
   );
 };
