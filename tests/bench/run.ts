@@ -56,7 +56,10 @@ function ensureCityData(): void {
 async function benchDatabaseUrl(url: string): Promise<string> {
   const u = new URL(url);
   const name = `${u.pathname.slice(1) || 'postgres'}_bench`.replace(/[^a-z0-9_]/gi, '_');
-  const admin = new pg.Client({ connectionString: url });
+  // Create it from the server's maintenance database: the named one may not exist yet.
+  const maintenance = new URL(url);
+  maintenance.pathname = '/postgres';
+  const admin = new pg.Client({ connectionString: maintenance.toString() });
   await admin.connect();
   const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
   if (exists.rowCount === 0) await admin.query(`CREATE DATABASE ${name}`);

@@ -1,0 +1,59 @@
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_DEMO_PASSWORD } from '../../api/auth/bootstrap.ts';
+import { PROJECT_ROOT } from '../../api/config.ts';
+import { launchBrowser, signInThroughForm, startServer, watchForeignRequests, type RunningServer } from './harness.ts';
+
+const SHOTS = path.join(PROJECT_ROOT, 'test-results');
+
+describe('the risk map in Chromium', () => {
+  let server: RunningServer;
+  let browser: Browser;
+  beforeAll(async () => {
+    [server, browser] = await Promise.all([startServer(), launchBrowser()]);
+    await mkdir(SHOTS, { recursive: true });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it('signs in, draws Dongguan with its town outlines on an offline map, and switches language', async () => {
+    const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+    const foreign = watchForeignRequests(page, server.url);
+    await page.goto(server.url);
+    expect(await page.locator('html').getAttribute('lang')).toBe('zh-CN');
+    await signInThroughForm(page, 'commander', DEFAULT_DEMO_PASSWORD);
+
+    await page.waitForFunction(() => window.__riskmap?.mapReady === true, null, { timeout: 90_000 });
+    await page.waitForFunction(() => (window.__riskmap?.layers['area-outline-town'] ?? 0) >= 33, null, { timeout: 60_000 });
+    // the sample layers arrive for the viewport
+    await page.waitForFunction(() => (window.__riskmap?.layers['sites'] ?? 0) > 0, null, { timeout: 60_000 });
+
+    // The canvases are not blank: many distinct colours across the map.
+    const colours = await page.evaluate(() => {
+      const out = document.createElement('canvas');
+      const map = document.querySelector('[data-testid="map"]') as HTMLElement;
+      out.width = map.clientWidth;
+      out.height = map.clientHeight;
+      const ctx = out.getContext('2d')!;
+      for (const c of map.querySelectorAll('canvas')) ctx.drawImage(c, 0, 0, out.width, out.height);
+      const data = ctx.getImageData(0, 0, out.width, out.height).data;
+      const seen = new Set<number>();
+      for (let i = 0; i < data.length; i += 4 * 97) seen.add((data[i]! << 16) | (data[i + 1]! << 8) | data[i + 2]!);
+      return seen.size;
+    });
+    expect(colours).toBeGreaterThan(20);
+    await page.screenshot({ path: path.join(SHOTS, 'map-zh.png') });
+
+    await page.getByTestId('language-switch').click();
+    await page.waitForFunction(() => document.documentElement.lang === 'en');
+    expect(await page.evaluate(() => window.__riskmap?.language)).toBe('en');
+    await page.screenshot({ path: path.join(SHOTS, 'map-en.png') });
+
+    expect(foreign).toEqual([]);
+    await page.close();
+  });
+});

@@ -1,0 +1,61 @@
+/**
+ * The registry of map layers: every factory, in drawing order (first drawn lowest).
+ * The app calls buildLayers() on each render; deck.gl diffs layers by id.
+ */
+import type { Layer } from '@deck.gl/core';
+import { areaLabelLayers } from './area-label-layer.ts';
+import { areaOutlineLayers } from './area-outline-layer.ts';
+import { cameraLayer } from './camera-layer.ts';
+import { componentLayer } from './component-layer.ts';
+import { incidentLayer } from './incident-layer.ts';
+import { riskSourceLayers } from './risk-source-layer.ts';
+import { siteLayer } from './site-layer.ts';
+import { teamLayer } from './team-layer.ts';
+import type { LayerFactory, MapLayerState } from './types.ts';
+
+export { AREA_OUTLINE_LAYER_ID, areaOutlineLayerId, areaOutlineLayers } from './area-outline-layer.ts';
+export { AREA_LABEL_LAYER_ID, areaLabelLayerId, areaLabelLayers } from './area-label-layer.ts';
+export { SITE_LAYER_ID, siteLayer } from './site-layer.ts';
+export { COMPONENT_LAYER_ID, componentLayer } from './component-layer.ts';
+export { RISK_SOURCE_LAYER_ID, RISK_SOURCE_IMPACT_LAYER_ID, riskSourceLayers } from './risk-source-layer.ts';
+export { CAMERA_LAYER_ID, cameraLayer } from './camera-layer.ts';
+export { TEAM_LAYER_ID, teamLayer } from './team-layer.ts';
+export { INCIDENT_LAYER_ID, incidentLayer, incidentColor } from './incident-layer.ts';
+export * from './types.ts';
+
+/**
+ * All factories in drawing order: area outlines, then the densest points, the most urgent points,
+ * and the area names last so the overview stays readable (their halo keeps points visible).
+ */
+export const LAYER_FACTORIES: readonly LayerFactory[] = [
+  areaOutlineLayers,
+  componentLayer,
+  cameraLayer,
+  riskSourceLayers,
+  siteLayer,
+  incidentLayer,
+  teamLayer,
+  areaLabelLayers,
+];
+
+/** The deck.gl layers for a state, nulls dropped. */
+export function buildLayers(state: MapLayerState): Layer[] {
+  const out: Layer[] = [];
+  for (const factory of LAYER_FACTORIES) {
+    const result = factory(state);
+    const list = Array.isArray(result) ? result : [result];
+    for (const layer of list) if (layer) out.push(layer as Layer);
+  }
+  return out;
+}
+
+/** Number of data items each visible layer draws, by layer id (for the test hook and the panel). */
+export function countLayerItems(layers: readonly Layer[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const layer of layers) {
+    if (layer.props.visible === false) continue;
+    const data: unknown = layer.props.data;
+    counts[layer.id] = Array.isArray(data) ? data.length : 0;
+  }
+  return counts;
+}

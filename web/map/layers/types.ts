@@ -1,0 +1,63 @@
+import type { Layer } from '@deck.gl/core';
+import type { AreaFeature, Feature, LayerId } from '../../api/client.ts';
+import type { Language } from '../../i18n.ts';
+
+/** The area levels drawn as outlines (the city outline is not drawn). */
+export type DrawnAreaLevel = 'town' | 'village' | 'grid';
+
+/** The area levels in drawing order, coarse to fine. */
+export const DRAWN_AREA_LEVELS: readonly DrawnAreaLevel[] = ['town', 'village', 'grid'];
+
+/** A switch of the layer panel: one per area level, one per feature layer. */
+export type ToggleId = 'towns' | 'villages' | 'grids' | LayerId;
+
+/** The panel switch of each area level. */
+export const AREA_TOGGLE: Record<DrawnAreaLevel, ToggleId> = {
+  town: 'towns',
+  village: 'villages',
+  grid: 'grids',
+};
+
+/**
+ * Zoom levels (MapLibre/web-mercator zoom) from which area outlines and labels are drawn:
+ * towns always, villages from z11, grids from z13; labels a little later so they do not crowd.
+ */
+export const AREA_ZOOM: Record<DrawnAreaLevel, { outline: number; label: number }> = {
+  town: { outline: 0, label: 9 },
+  village: { outline: 11, label: 12 },
+  grid: { outline: 13, label: 14.5 },
+};
+
+/**
+ * Everything the layer factories read. Factories are pure functions of this state, called on
+ * every render; arrays keep their identity between fetches so deck.gl does not re-upload them.
+ */
+export interface MapLayerState {
+  /** Current map zoom, quantised to 0.5. */
+  zoom: number;
+  language: Language;
+  /** Which panel switches are on. */
+  visible: Record<ToggleId, boolean>;
+  /** Areas with a non-null outline, per level (EPSG:4326). */
+  areas: Record<DrawnAreaLevel, readonly AreaFeature[]>;
+  /** Features of each layer from the last viewport fetch (EPSG:4326). */
+  features: Partial<Record<LayerId, readonly Feature[]>>;
+}
+
+/** What a factory returns: a layer, several, or nothing when it has nothing to draw. */
+export type FactoryResult = Layer | null | readonly (Layer | null)[];
+
+/** A pure layer factory. */
+export type LayerFactory = (state: MapLayerState) => FactoryResult;
+
+/** Font stack of every deck.gl text layer: local CJK fonts only, nothing is downloaded. */
+export const LABEL_FONT_FAMILY =
+  '"Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC", "WenQuanYi Micro Hei", sans-serif';
+
+/**
+ * Scale of point markers (pixel radii) at a zoom: about 0.55 at the city overview, 1 from z13,
+ * so thousands of dots do not merge into one blot at low zoom.
+ */
+export function pointScale(zoom: number): number {
+  return Math.min(1, Math.max(0.55, 0.55 + (zoom - 10) * 0.15));
+}
