@@ -4,9 +4,9 @@
  * if missing). Generates the city-scale dataset once (data/geodata-city), loads it once,
  * then prints median and p95 per operation; results also go to results/bench-*.json.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -68,26 +68,33 @@ async function benchDatabaseUrl(url: string): Promise<string> {
   return u.toString();
 }
 
-/** Bulk load of 1M points (sites + components) into fresh tables, plus building their GiST indexes. */
+/**
+ * Bulk load of 1M points (sites + components) into fresh tables, then their GiST
+ * indexes. The two files load side by side (two connections on a server, one after
+ * the other on the single-connection embedded engine), as an import job would.
+ */
 async function benchBulkLoad(db: Database): Promise<Result[]> {
   await db.exec(`DROP TABLE IF EXISTS bench_sites, bench_components;
     CREATE TABLE bench_sites (LIKE sites INCLUDING DEFAULTS);
     CREATE TABLE bench_components (LIKE components INCLUDING DEFAULTS);`);
   const t0 = performance.now();
-  const s = await db.copyCsv(
-    'bench_sites',
-    ['id', 'name', 'kind', 'address', 'town_code', 'village_code', 'grid_code', 'synthetic', 'geom'],
-    path.join(CITY_DIR, 'sites.csv'),
-  );
-  const c = await db.copyCsv(
-    'bench_components',
-    ['id', 'code', 'kind', 'status', 'town_code', 'village_code', 'grid_code', 'synthetic', 'geom'],
-    path.join(CITY_DIR, 'components.csv'),
-  );
+  const [s, c] = await Promise.all([
+    db.copyCsv(
+      'bench_sites',
+      ['id', 'name', 'kind', 'address', 'town_code', 'village_code', 'grid_code', 'synthetic', 'geom'],
+      path.join(CITY_DIR, 'sites.csv'),
+    ),
+    db.copyCsv(
+      'bench_components',
+      ['id', 'code', 'kind', 'status', 'town_code', 'village_code', 'grid_code', 'synthetic', 'geom'],
+      path.join(CITY_DIR, 'components.csv'),
+    ),
+  ]);
   const t1 = performance.now();
-  await db.exec(
-    `CREATE INDEX ON bench_sites USING gist (geom); CREATE INDEX ON bench_components USING gist (geom);`,
-  );
+  await Promise.all([
+    db.exec('CREATE INDEX ON bench_sites USING gist (geom)'),
+    db.exec('CREATE INDEX ON bench_components USING gist (geom)'),
+  ]);
   const t2 = performance.now();
   await db.exec('DROP TABLE bench_sites, bench_components');
   const n = s + c;
@@ -176,6 +183,70 @@ async function benchBBoxGeoJson(db: Database): Promise<Result> {
   };
 }
 
+/**
+ * Start-up of `npm start`'s server on the embedded engine: the first start on an empty
+ * data dir (create, migrate, load the sample city) and a restart reusing it, each timed
+ * from process spawn to the first healthy answer.
+ */
+async function benchStartup(): Promise<Result[]> {
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'riskmap-bench-start-'));
+  const port = 18000 + Math.floor(Math.random() * 1000);
+  const once = async (): Promise<number> => {
+    const t0 = performance.now();
+    const child = spawn(process.execPath, ['--import', 'tsx', 'api/server.ts'], {
+      cwd: PROJECT_ROOT,
+      env: {
+        ...process.env,
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        RISKMAP_DATA_DIR: dataDir,
+        DATABASE_URL: '',
+        LOG_LEVEL: 'warn',
+        RISKMAP_ADMIN_PASSWORD: 'bench-admin-password',
+      },
+      stdio: 'ignore',
+    });
+    try {
+      for (;;) {
+        if (child.exitCode !== null) throw new Error('server exited during start-up');
+        const ok = await fetch(`http://127.0.0.1:${port}/api/health`).then(
+          (r) => r.ok,
+          () => false,
+        );
+        if (ok) return performance.now() - t0;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    } finally {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+    }
+  };
+  try {
+    const cold = await once();
+    const warm: number[] = [];
+    for (let i = 0; i < 3; i++) warm.push(await once());
+    return [
+      {
+        operation: 'embedded: first start (create, migrate, load sample)',
+        n: 1,
+        p50: cold,
+        p95: cold,
+        unit: 'ms',
+      },
+      {
+        operation: 'embedded: restart on the saved data dir',
+        n: warm.length,
+        p50: percentile(warm, 50),
+        p95: percentile(warm, 95),
+        unit: 'ms',
+        target: '< 3000 ms',
+      },
+    ];
+  } finally {
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
 async function main(): Promise<void> {
   ensureCityData();
   const databaseUrl = process.env.DATABASE_URL ? await benchDatabaseUrl(process.env.DATABASE_URL) : undefined;
@@ -204,6 +275,7 @@ async function main(): Promise<void> {
   } finally {
     await db.close();
   }
+  if (process.env.RISKMAP_BENCH_STARTUP !== '0') results.push(...(await benchStartup()));
 
   const machine = `${os.cpus()[0]?.model ?? 'cpu'} × ${os.cpus().length}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
   console.log(`\nriskmap benchmarks — backend: ${db.backend}; machine: ${machine}\n`);

@@ -4,7 +4,13 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_DEMO_PASSWORD } from '../../api/auth/bootstrap.ts';
 import { PROJECT_ROOT } from '../../api/config.ts';
-import { launchBrowser, signInThroughForm, startServer, watchForeignRequests, type RunningServer } from './harness.ts';
+import {
+  launchBrowser,
+  signInThroughForm,
+  startServer,
+  watchForeignRequests,
+  type RunningServer,
+} from './harness.ts';
 
 const SHOTS = path.join(PROJECT_ROOT, 'test-results');
 
@@ -28,7 +34,9 @@ describe('the risk map in Chromium', () => {
     await signInThroughForm(page, 'commander', DEFAULT_DEMO_PASSWORD);
 
     await page.waitForFunction(() => window.__riskmap?.mapReady === true, null, { timeout: 90_000 });
-    await page.waitForFunction(() => (window.__riskmap?.layers['area-outline-town'] ?? 0) >= 33, null, { timeout: 60_000 });
+    await page.waitForFunction(() => (window.__riskmap?.layers['area-outline-town'] ?? 0) >= 33, null, {
+      timeout: 60_000,
+    });
     // the sample layers arrive for the viewport
     await page.waitForFunction(() => (window.__riskmap?.layers['sites'] ?? 0) > 0, null, { timeout: 60_000 });
 
@@ -42,7 +50,8 @@ describe('the risk map in Chromium', () => {
       for (const c of map.querySelectorAll('canvas')) ctx.drawImage(c, 0, 0, out.width, out.height);
       const data = ctx.getImageData(0, 0, out.width, out.height).data;
       const seen = new Set<number>();
-      for (let i = 0; i < data.length; i += 4 * 97) seen.add((data[i]! << 16) | (data[i + 1]! << 8) | data[i + 2]!);
+      for (let i = 0; i < data.length; i += 4 * 97)
+        seen.add((data[i]! << 16) | (data[i + 1]! << 8) | data[i + 2]!);
       return seen.size;
     });
     expect(colours).toBeGreaterThan(20);

@@ -79,18 +79,16 @@ export const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (!(await app.repos.credentials.areaExists(b.homeAreaCode))) {
         return reply.unprocessableEntity(`body/homeAreaCode: no current area has code ${b.homeAreaCode}`);
       }
-      const row = await app
-        .reposFor(req)
-        .users.createUser(
-          {
-            username: b.username,
-            displayName: b.displayName,
-            role: b.role,
-            homeAreaCode: b.homeAreaCode,
-            passwordHash: await hashPassword(b.password),
-          },
-          req.ip,
-        );
+      const row = await app.reposFor(req).users.createUser(
+        {
+          username: b.username,
+          displayName: b.displayName,
+          role: b.role,
+          homeAreaCode: b.homeAreaCode,
+          passwordHash: await hashPassword(b.password),
+        },
+        req.ip,
+      );
       if (!row) return reply.conflict(`username '${b.username}' is taken`);
       return reply.code(201).send(toUser(row));
     },
