@@ -18,6 +18,7 @@ import { authRoutes } from './routes/auth/index.ts';
 import { basemapRoutes } from './routes/basemap/index.ts';
 import { healthRoutes } from './routes/health/index.ts';
 import { layerRoutes } from './routes/layers/index.ts';
+import { tileRoutes } from './routes/tiles/index.ts';
 import { userRoutes } from './routes/users/index.ts';
 
 export interface BuildOptions {
@@ -64,6 +65,7 @@ export async function build(opts: BuildOptions = {}): Promise<FastifyInstance> {
   await app.register(userRoutes);
   await app.register(areaRoutes);
   await app.register(layerRoutes);
+  await app.register(tileRoutes);
   await app.register(basemapRoutes);
 
   const index = path.join(config.webDir, 'index.html');

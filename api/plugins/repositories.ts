@@ -8,6 +8,7 @@ import type { Database, Queryable } from '../db/database.ts';
 import * as features from '../db/feature-repository.ts';
 import * as health from '../db/health-repository.ts';
 import * as sessions from '../db/session-repository.ts';
+import * as tiles from '../db/tile-repository.ts';
 import * as users from '../db/user-repository.ts';
 
 /** A module's functions with the database (and scope) already supplied. */
@@ -52,6 +53,7 @@ export function scopedRepositories(db: Database, scope: Scope) {
     areas: bindScoped(db, scope, areas, ['listAreas', 'getArea', 'findAreasAtPoint']),
     areaPaths: bindDb(db, areas, ['getAreaPath']),
     features: bindScoped(db, scope, features, ['listFeatures', 'getFeature', 'countLayers']),
+    tiles: bindScoped(db, scope, tiles, ['pointTile', 'areaTile']),
     users: bindScoped(db, scope, users, [
       'listUsers',
       'getUser',

@@ -1,0 +1,301 @@
+import { isCityWide, scopePrefixes, scopeSql, scopeSqlWithAncestors, type Scope } from '../auth/scope.ts';
+import { encodeTile, type TileFeature, type TileLayer, type TileValue } from '../lib/mvt-encoder.ts';
+import { BUFFER, EXTENT, tileBBox4326, tileEnvelope, type TileAddress } from '../lib/tiles.ts';
+import type { LayerId } from '../schemas/layers.ts';
+import type { Database } from './database.ts';
+import { LAYERS } from './feature-repository.ts';
+
+/** Layers served as vector tiles: the point layers and the area outlines. */
+export type TileLayerId = LayerId | 'areas';
+
+export interface TileFilter {
+  kind?: string;
+  level?: number;
+  status?: string;
+  town?: string;
+}
+
+interface PointTileDef {
+  /** From this zoom on, tiles carry every point; below, counts per cell (tile_cells). */
+  rawMinZoom: number;
+  /** Properties of raw points: name → SQL over `t`. Kept short: details come from the feature API. */
+  props: Record<string, string>;
+  /** What the `level` column of tile_cells means for the layer, shown on clusters. */
+  clusterLevel?: 'level' | 'priority';
+  /** Most points one raw tile may carry (a guard; raw zooms are chosen so it is not reached). */
+  cap: number;
+}
+
+/**
+ * Tile settings per point layer. Raw zooms are chosen so that the densest raw tile of
+ * the city-scale dataset stays within the size budget (see `npm run bench`).
+ */
+export const POINT_TILES: Record<LayerId, PointTileDef> = {
+  sites: { rawMinZoom: 14, props: { kind: 't.kind' }, cap: 20000 },
+  components: { rawMinZoom: 15, props: { kind: 't.kind', status: 't.status' }, cap: 20000 },
+  risk_sources: {
+    rawMinZoom: 11,
+    props: { kind: 't.kind', level: 't.level', radius: 'round(t.impact_radius_m)::int' },
+    clusterLevel: 'level',
+    cap: 20000,
+  },
+  cameras: { rawMinZoom: 15, props: {}, cap: 20000 },
+  teams: {
+    rawMinZoom: 11,
+    props: { kind: 't.kind', status: 't.status', on_duty: 't.on_duty' },
+    cap: 20000,
+  },
+  incidents: {
+    rawMinZoom: 14,
+    props: { category: 't.category', status: 't.status', priority: 't.priority' },
+    clusterLevel: 'priority',
+    cap: 20000,
+  },
+};
+
+/** Area levels in the areas tile, from which zoom each appears. */
+export const AREA_TILE_LEVELS = [
+  { level: 'town', minZoom: 0 },
+  { level: 'village', minZoom: 10 },
+  { level: 'grid', minZoom: 12 },
+] as const;
+
+const CELL_ZOOM_MIN = 10;
+const CELL_ZOOM_MAX = 18;
+/** Cells per tile side: 16 × 16 cells of 256 tile units. */
+const CELL_SHIFT = 4;
+
+type Row = Record<string, unknown> & { px: number; py: number };
+
+/** Turns rows with tile coordinates into an MVT layer (embedded engine). */
+function pointLayer(name: string, rows: Row[], idKey: string | null, propKeys: string[]): TileLayer {
+  const features: TileFeature[] = rows.map((r) => {
+    const properties: Record<string, TileValue> = {};
+    for (const k of propKeys) properties[k] = r[k] as TileValue;
+    return {
+      id: idKey ? (r[idKey] as number) : undefined,
+      geometry: { type: 'Point', coordinates: [r.px, r.py] },
+      properties,
+    };
+  });
+  return { name, features, extent: EXTENT };
+}
+
+/**
+ * Runs `selectSql` (rows with px, py in tile units and the given columns) and encodes
+ * it as the one layer of a tile: with ST_AsMVT on PostgreSQL, in JS on the embedded engine.
+ */
+async function encodePoints(
+  db: Database,
+  layer: string,
+  selectSql: string,
+  params: unknown[],
+  idKey: string | null,
+  propKeys: string[],
+): Promise<Uint8Array> {
+  if (db.backend === 'postgres') {
+    const cols = [...(idKey ? [idKey] : []), ...propKeys].map((c) => `q.${c}`).join(', ');
+    const r = await db.query<{ mvt: Buffer | null }>(
+      `SELECT ST_AsMVT(m, $${params.length + 1}, ${EXTENT}, 'geom'${idKey ? `, '${idKey}'` : ''}) AS mvt
+       FROM (SELECT ${cols}${cols ? ', ' : ''}ST_MakePoint(q.px, q.py) AS geom FROM (${selectSql}) q) m`,
+      [...params, layer],
+    );
+    return new Uint8Array(r.rows[0]?.mvt ?? new Uint8Array());
+  }
+  const r = await db.query<Row>(selectSql, params);
+  return encodeTile([pointLayer(layer, r.rows, idKey, propKeys)]);
+}
+
+function filterSql(
+  f: TileFilter,
+  params: unknown[],
+  cols: { kind: string; level: string; status: string; town: string },
+) {
+  const where: string[] = [];
+  if (f.kind !== undefined) {
+    params.push(f.kind);
+    // a 2-digit 大类 code selects all its 4-digit 小类
+    where.push(`left(${cols.kind}, length($${params.length})) = $${params.length}`);
+  }
+  if (f.level !== undefined) {
+    params.push(f.level);
+    where.push(`${cols.level} = $${params.length}::smallint`);
+  }
+  if (f.status !== undefined) {
+    params.push(f.status);
+    where.push(`${cols.status} = $${params.length}`);
+  }
+  if (f.town !== undefined) {
+    params.push(f.town);
+    where.push(`${cols.town} = $${params.length}`);
+  }
+  return where;
+}
+
+/** True when the scope can be expressed as town codes, which tile_cells carries. */
+function townScoped(scope: Scope): boolean {
+  return isCityWide(scope) || scopePrefixes(scope).every((p) => p.length === 9);
+}
+
+/**
+ * One vector tile of a point layer, inside the scope and filtered. Below the layer's
+ * raw zoom it holds one point per cell with `count`, read from tile_cells, when the
+ * scope is the city or whole towns; from the raw zoom on, and for scopes smaller than
+ * a town (a village or grid holds few points), it holds the points themselves. The bbox test `geom && envelope` is in the column's SRID (4326), so the
+ * GiST index picks the candidates.
+ */
+export async function pointTile(
+  db: Database,
+  scope: Scope,
+  layer: LayerId,
+  t: TileAddress,
+  f: TileFilter,
+): Promise<Uint8Array> {
+  const def = POINT_TILES[layer];
+  const { minx, maxy, size } = tileEnvelope(t);
+  const k = EXTENT / size;
+  if (t.z < def.rawMinZoom && t.z + CELL_SHIFT <= CELL_ZOOM_MAX && townScoped(scope)) {
+    const cz = Math.max(CELL_ZOOM_MIN, t.z + CELL_SHIFT);
+    const shift = cz - (t.z + CELL_SHIFT);
+    const span = 2 ** (cz - t.z);
+    const params: unknown[] = [layer, cz, t.x * span, (t.x + 1) * span - 1, t.y * span, (t.y + 1) * span - 1];
+    const where = filterSql(f, params, { kind: 'kind', level: 'level', status: 'status', town: 'town_code' });
+    if (!isCityWide(scope)) {
+      params.push(scopePrefixes(scope));
+      where.push(`town_code = ANY ($${params.length}::text[])`);
+    }
+    const levelCol = def.clusterLevel ? `, min(NULLIF(level, 0))::int AS ${def.clusterLevel}` : '';
+    params.push(minx, maxy, k);
+    const n = params.length;
+    const sql = `
+      SELECT count::int AS count${def.clusterLevel ? `, ${def.clusterLevel}` : ''},
+             round((mx - $${n - 2}) * $${n})::int AS px, round(($${n - 1} - my) * $${n})::int AS py
+      FROM (
+        SELECT sum(n) AS count, sum(sx) / sum(n) AS mx, sum(sy) / sum(n) AS my${levelCol}
+        FROM tile_cells
+        WHERE layer = $1 AND cz = $2 AND cx BETWEEN $3 AND $4 AND cy BETWEEN $5 AND $6
+          ${where.map((w) => `AND ${w}`).join(' ')}
+        GROUP BY cx >> ${shift}, cy >> ${shift}
+      ) c
+      WHERE count > 0`;
+    return encodePoints(db, layer, sql, params, null, [
+      'count',
+      ...(def.clusterLevel ? [def.clusterLevel] : []),
+    ]);
+  }
+
+  const ldef = LAYERS[layer];
+  const params: unknown[] = [...tileBBox4326(t)];
+  const where = [
+    't.geom && ST_MakeEnvelope($1, $2, $3, $4, 4326)',
+    scopeSql(scope, ldef.areaExpr, params),
+    ...filterSql(f, params, {
+      kind: layer === 'incidents' ? 't.category' : 't.kind',
+      level: layer === 'incidents' ? 't.priority' : 't.level',
+      status: 't.status',
+      town: layer === 'teams' ? 'left(t.home_area_code, 9)' : 't.town_code',
+    }),
+  ];
+  params.push(minx, maxy, k);
+  const n = params.length;
+  const props = Object.entries(def.props).map(([name, expr]) => `${expr} AS ${name}`);
+  const point = layer === 'risk_sources' ? 'ST_PointOnSurface(t.geom)' : 't.geom';
+  const sql = `
+    SELECT t.id${props.map((p) => `, ${p}`).join('')},
+           round((rm_merc_x(ST_X(${point})) - $${n - 2}) * $${n})::int AS px,
+           round(($${n - 1} - rm_merc_y(ST_Y(${point}))) * $${n})::int AS py
+    FROM ${ldef.table} t
+    WHERE ${where.join(' AND ')}
+    ORDER BY t.id
+    LIMIT ${def.cap}`;
+  return encodePoints(db, layer, sql, params, 'id', Object.keys(def.props));
+}
+
+/**
+ * One vector tile of area outlines (layers town, village, grid by zoom) and their label
+ * points (layer label), current versions inside the scope and its ancestors.
+ */
+export async function areaTile(db: Database, scope: Scope, t: TileAddress): Promise<Uint8Array> {
+  const { minx, maxy, size } = tileEnvelope(t);
+  const k = EXTENT / size;
+  const levels = AREA_TILE_LEVELS.filter((l) => t.z >= l.minZoom).map((l) => l.level);
+  const params: unknown[] = [...tileBBox4326(t), levels];
+  const inScope = scopeSqlWithAncestors(scope, 'a.code', params);
+  const base = `FROM areas a WHERE a.valid_to IS NULL AND a.geom && ST_MakeEnvelope($1, $2, $3, $4, 4326)
+                AND a.level = ANY ($5::text[]) AND ${inScope}`;
+  // Simplify to a quarter of a tile unit before clipping: invisible, and far less work.
+  const tol = size / EXTENT / 4;
+
+  if (db.backend === 'postgres') {
+    params.push(t.z, t.x, t.y);
+    const n = params.length;
+    const layerSql = (level: string) => `
+      (SELECT ST_AsMVT(m, '${level}', ${EXTENT}, 'geom') FROM (
+        SELECT a.code, a.name, ST_AsMVTGeom(ST_Simplify(ST_Transform(a.geom, 3857), ${tol}),
+               ST_TileEnvelope($${n - 2}, $${n - 1}, $${n}), ${EXTENT}, ${BUFFER}, true) AS geom
+        ${base} AND a.level = '${level}') m WHERE m.geom IS NOT NULL)`;
+    const labelSql = `
+      (SELECT ST_AsMVT(m, 'label', ${EXTENT}, 'geom') FROM (
+        SELECT a.code, a.name, a.level, ST_AsMVTGeom(ST_Transform(a.label_point, 3857),
+               ST_TileEnvelope($${n - 2}, $${n - 1}, $${n}), ${EXTENT}, 0, true) AS geom
+        ${base}) m WHERE m.geom IS NOT NULL)`;
+    const parts = [...levels.map(layerSql), labelSql];
+    const r = await db.query<{ mvt: Buffer | null }>(
+      `SELECT ${parts.map((p) => `coalesce(${p}, ''::bytea)`).join(' || ')} AS mvt`,
+      params,
+    );
+    return new Uint8Array(r.rows[0]?.mvt ?? new Uint8Array());
+  }
+
+  params.push(minx, maxy, k, size);
+  const n = params.length;
+  const r = await db.query<{
+    code: string;
+    name: string;
+    level: string;
+    g: { type: string; coordinates: unknown } | null;
+    lx: number | null;
+    ly: number | null;
+  }>(
+    `WITH p AS (SELECT $${n - 3}::float8 AS minx, $${n - 2}::float8 AS maxy, $${n - 1}::float8 AS k, $${n}::float8 AS size)
+     SELECT a.code, a.name, a.level,
+            ST_AsGeoJSON(ST_SnapToGrid(ST_Affine(
+              ST_ClipByBox2D(ST_Simplify(ST_Transform(a.geom, 3857), ${tol}),
+                ST_MakeEnvelope(p.minx - p.size * ${BUFFER / EXTENT}, p.maxy - p.size * ${1 + BUFFER / EXTENT},
+                                p.minx + p.size * ${1 + BUFFER / EXTENT}, p.maxy + p.size * ${BUFFER / EXTENT}, 3857)),
+              p.k, 0, 0, -p.k, -p.minx * p.k, p.maxy * p.k), 1))::json AS g,
+            round((rm_merc_x(ST_X(a.label_point)) - p.minx) * p.k)::int AS lx,
+            round((p.maxy - rm_merc_y(ST_Y(a.label_point))) * p.k)::int AS ly
+     FROM p, areas a WHERE a.valid_to IS NULL AND a.geom && ST_MakeEnvelope($1, $2, $3, $4, 4326)
+       AND a.level = ANY ($5::text[]) AND ${inScope}
+     ORDER BY a.code`,
+    params,
+  );
+  const byLevel = new Map<string, TileFeature[]>(levels.map((l) => [l, []]));
+  const labels: TileFeature[] = [];
+  for (const row of r.rows) {
+    if (row.g && (row.g.type === 'Polygon' || row.g.type === 'MultiPolygon')) {
+      byLevel.get(row.level)?.push({
+        geometry: row.g as TileFeature['geometry'],
+        properties: { code: row.code, name: row.name },
+      });
+    }
+    if (
+      row.lx !== null &&
+      row.ly !== null &&
+      row.lx >= 0 &&
+      row.lx <= EXTENT &&
+      row.ly >= 0 &&
+      row.ly <= EXTENT
+    ) {
+      labels.push({
+        geometry: { type: 'Point', coordinates: [row.lx, row.ly] },
+        properties: { code: row.code, name: row.name, level: row.level },
+      });
+    }
+  }
+  return encodeTile([
+    ...levels.map((l) => ({ name: l, features: byLevel.get(l) ?? [] })),
+    { name: 'label', features: labels },
+  ]);
+}
