@@ -18,6 +18,7 @@ import { authRoutes } from './routes/auth/index.ts';
 import { basemapRoutes } from './routes/basemap/index.ts';
 import { healthRoutes } from './routes/health/index.ts';
 import { layerRoutes } from './routes/layers/index.ts';
+import { mapRoutes } from './routes/map/index.ts';
 import { tileRoutes } from './routes/tiles/index.ts';
 import { userRoutes } from './routes/users/index.ts';
 
@@ -40,6 +41,9 @@ export async function build(opts: BuildOptions = {}): Promise<FastifyInstance> {
     // Query strings like ?geometry=false arrive as text; let the schemas coerce them.
     ajv: { customOptions: { coerceTypes: true, removeAdditional: false, allErrors: false } },
     bodyLimit: 5 * 1024 * 1024,
+    // The first start creates the embedded database and loads the sample city inside
+    // the database plugin: that takes tens of seconds, not Fastify's default 10.
+    pluginTimeout: 10 * 60_000,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   await app.register(errorHandlerPlugin);
@@ -66,26 +70,28 @@ export async function build(opts: BuildOptions = {}): Promise<FastifyInstance> {
   await app.register(areaRoutes);
   await app.register(layerRoutes);
   await app.register(tileRoutes);
+  await app.register(mapRoutes);
   await app.register(basemapRoutes);
 
   const index = path.join(config.webDir, 'index.html');
-  if (existsSync(index)) {
+  const webApp = existsSync(index);
+  if (webApp) {
     await app.register(fastifyStatic, { root: config.webDir, wildcard: false, index: 'index.html' });
-    // Client-side routes (/screen, /grids, …) get the app; unknown /api paths stay 404.
-    app.setNotFoundHandler((req, reply) => {
-      if (
-        req.method === 'GET' &&
-        !req.url.startsWith('/api/') &&
-        !path.extname(req.url.split('?')[0] ?? '')
-      ) {
-        return reply.sendFile('index.html');
-      }
-      return reply.code(404).send({
-        statusCode: 404,
-        error: 'Not Found',
-        message: `no route ${req.method} ${req.url.split('?')[0]}`,
-      });
-    });
   }
+  // Client-side routes (/admin, /screen, …) get the web app; unknown API paths a JSON 404.
+  app.setNotFoundHandler((req, reply) => {
+    const pathname = req.url.split('?')[0] ?? '';
+    if (
+      webApp &&
+      req.method === 'GET' &&
+      !/^\/(api|open311)(\/|$)/.test(pathname) &&
+      !path.extname(pathname)
+    ) {
+      return reply.sendFile('index.html');
+    }
+    return reply
+      .code(404)
+      .send({ statusCode: 404, error: 'Not Found', message: `no route ${req.method} ${pathname}` });
+  });
   return app;
 }

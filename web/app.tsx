@@ -1,11 +1,21 @@
 import type { PickingInfo } from '@deck.gl/core';
 import type { Map as MapLibreMap } from 'maplibre-gl';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { FEATURE_LAYER_IDS, type LayerId } from './api/client.ts';
+import { AdminPage } from './admin/admin-page.tsx';
+import {
+  FEATURE_LAYER_IDS,
+  getArea,
+  type AreaDetail,
+  type BBox,
+  type LayerId,
+  type Me,
+} from './api/client.ts';
+import { useSession } from './auth/session.tsx';
 import { DetailPanel, type SelectedFeature } from './components/detail-panel.tsx';
 import { Header } from './components/header.tsx';
 import { LayerPanel } from './components/layer-panel.tsx';
 import { Legend } from './components/legend.tsx';
+import { LoginPage } from './components/login-page.tsx';
 import { useI18n, type MessageKey } from './i18n.ts';
 import type { BasemapVariant } from './map/basemap-style.ts';
 import { DeckOverlay } from './map/deck-overlay.tsx';
@@ -22,7 +32,22 @@ import {
 import { INITIAL_VIEW, MapView } from './map/map-view.tsx';
 import { useAreas } from './map/use-areas.ts';
 import { useViewportFeatures } from './map/use-viewport-features.ts';
+import { usePath } from './router.ts';
 import { publishTestState } from './test-hooks.ts';
+
+/** Code of the whole city (Dongguan): users homed there get the city overview. */
+const CITY_CODE = '441900';
+
+/** Room around the home area when the map opens on it: the layer panel floats on the left. */
+const HOME_PADDING = { top: 40, bottom: 40, left: 260, right: 40 };
+
+/** The box to open the map on: the home area's, unless it is the whole city (or unknown). */
+function homeBounds(me: Me): BBox | null {
+  const b = me.homeAreaBBox;
+  if (me.homeAreaCode === CITY_CODE || !b || b.length !== 4) return null;
+  const [minLon, minLat, maxLon, maxLat] = b as [number, number, number, number];
+  return [minLon, minLat, maxLon, maxLat];
+}
 
 const ALL_ON: Record<ToggleId, boolean> = {
   towns: true,
@@ -62,12 +87,47 @@ function toSelected(info: PickingInfo): SelectedFeature | null {
   };
 }
 
-/** The whole page: header, map with its deck.gl overlay, layer panel, legend and detail panel. */
+/**
+ * The application: the sign-in page until a session exists, then the map (at /) or the
+ * administration page (at /admin). Signing in as someone else builds a fresh map.
+ */
 export function App() {
+  const { t } = useI18n();
+  const { status, me } = useSession();
+  const path = usePath();
+  if (status === 'loading') {
+    return (
+      <div className="splash" role="status">
+        {t('session.loading')}
+      </div>
+    );
+  }
+  if (!me) return <LoginPage />;
+  if (path === '/admin') return <AdminPage />;
+  return <MapPage key={`${me.kind}:${me.id}`} me={me} />;
+}
+
+/** The map page: header, map with its deck.gl overlay, layer panel, legend and detail panel. */
+function MapPage({ me }: { me: Me }) {
   const { language, t } = useI18n();
   const [basemap] = useState(basemapFromUrl);
+  const [initialBounds] = useState(() => homeBounds(me));
+  const [homeArea, setHomeArea] = useState<AreaDetail | null>(null);
   const [map, setMap] = useState<MapLibreMap | null>(null);
   const [zoom, setZoom] = useState(quantiseZoom(INITIAL_VIEW.zoom));
+
+  // The home area's outline, drawn emphasised (not for the whole city, which has no outline drawn).
+  useEffect(() => {
+    if (me.homeAreaCode === CITY_CODE) return;
+    const controller = new AbortController();
+    getArea(me.homeAreaCode, controller.signal).then(setHomeArea, () => {
+      // cosmetic only: without it the map still works
+    });
+    return () => controller.abort();
+  }, [me.homeAreaCode]);
+
+  // A new map is not ready until it draws again (sign-out, or the admin page, unmounts this one).
+  useEffect(() => () => publishTestState({ mapReady: false, layers: {} }), []);
   const [visible, setVisible] = useState(ALL_ON);
   const [selected, setSelected] = useState<SelectedFeature | null>(null);
 
@@ -89,9 +149,9 @@ export function App() {
   const { features, status } = useViewportFeatures(map, visible);
 
   const layers = useMemo(() => {
-    const state: MapLayerState = { zoom, language, visible, areas, features };
+    const state: MapLayerState = { zoom, language, visible, areas, features, homeArea };
     return buildLayers(state);
-  }, [zoom, language, visible, areas, features]);
+  }, [zoom, language, visible, areas, features, homeArea]);
 
   // Test hook: what is drawn, and when the first town outlines reach the screen.
   const townsDrawnPending = useRef(false);
@@ -114,7 +174,13 @@ export function App() {
     <div className="app">
       <Header />
       <main className="map-area">
-        <MapView basemap={basemap} ariaLabel={t('map.aria')} onLoad={setMap} />
+        <MapView
+          basemap={basemap}
+          ariaLabel={t('map.aria')}
+          initialBounds={initialBounds}
+          initialPadding={HOME_PADDING}
+          onLoad={setMap}
+        />
         {map && <DeckOverlay map={map} layers={layers} onClick={onClick} onAfterRender={onAfterRender} />}
         <div className="side">
           <LayerPanel

@@ -11,6 +11,8 @@ export interface RiskmapTestState {
   layers: Record<string, number>;
   /** The current UI language. */
   language: Language;
+  /** The signed-in user, or null on the sign-in page. */
+  user: { username: string; role: string | null } | null;
 }
 
 declare global {
@@ -21,6 +23,6 @@ declare global {
 
 /** Merge a change into `window.__riskmap` (the object keeps its identity). */
 export function publishTestState(patch: Partial<RiskmapTestState>): void {
-  const current = (window.__riskmap ??= { mapReady: false, layers: {}, language: 'zh-CN' });
+  const current = (window.__riskmap ??= { mapReady: false, layers: {}, language: 'zh-CN', user: null });
   Object.assign(current, patch);
 }

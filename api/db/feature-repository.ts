@@ -3,7 +3,7 @@ import { OutOfScopeError, scopeCovers, scopeSql, type Scope } from '../auth/scop
 import type { Queryable } from './database.ts';
 
 /** The filters a layer may accept as query parameters. */
-export type FilterName = 'kind' | 'level' | 'status' | 'town';
+export type FilterName = 'kind' | 'level' | 'status' | 'town' | 'from' | 'to';
 
 interface LayerDef {
   table: string;
@@ -139,6 +139,8 @@ export const LAYERS: Record<LayerId, LayerDef> = {
       status: 't.status = $?',
       level: 't.priority = $?::smallint',
       town: TOWN_FILTER,
+      from: 't.reported_at >= $?::timestamptz',
+      to: 't.reported_at < $?::timestamptz',
     },
   },
 };
@@ -163,6 +165,10 @@ export interface FeatureFilter {
   level?: number;
   status?: string;
   town?: string;
+  /** Incidents reported at or after this time (ISO 8601). */
+  from?: string;
+  /** Incidents reported before this time (ISO 8601). */
+  to?: string;
 }
 
 function selectClause(def: LayerDef): string {
@@ -191,9 +197,10 @@ export async function listFeatures(
   const where: string[] = ['t.geom IS NOT NULL', scopeSql(scope, def.areaExpr, params)];
   if (filter.bbox) {
     params.push(...filter.bbox);
-    where.push('t.geom && ST_MakeEnvelope($1, $2, $3, $4, 4326)');
+    const n = params.length;
+    where.push(`t.geom && ST_MakeEnvelope($${n - 3}, $${n - 2}, $${n - 1}, $${n}, 4326)`);
   }
-  for (const name of ['kind', 'level', 'status', 'town'] as const) {
+  for (const name of ['kind', 'level', 'status', 'town', 'from', 'to'] as const) {
     const value = filter[name];
     const cond = def.filters[name];
     if (value === undefined || !cond) continue;
@@ -239,4 +246,44 @@ export async function countLayers(db: Queryable, scope: Scope): Promise<Record<L
   const row = r.rows[0];
   if (!row) throw new Error('layer count query returned no row');
   return row;
+}
+
+export interface LinkedIncidentRow {
+  id: number;
+  category: string;
+  category_name: string | null;
+  status: string;
+  priority: number;
+  reported_at: Date;
+  description: string;
+  distance_m: number;
+}
+
+/**
+ * Incidents linked to a feature: reported for it (a site's venue code) or within
+ * `radius` metres of it, newest first, inside the scope. The caller has already read
+ * the feature (so it is in scope).
+ */
+export async function linkedIncidents(
+  db: Queryable,
+  scope: Scope,
+  layer: LayerId,
+  id: number,
+  radius: number,
+  limit: number,
+): Promise<LinkedIncidentRow[]> {
+  const def = LAYERS[layer];
+  const params: unknown[] = [id, radius, limit, layer === 'sites' ? id : null];
+  const r = await db.query<LinkedIncidentRow>(
+    `WITH f AS (SELECT ST_PointOnSurface(geom) AS pt FROM ${def.table} WHERE id = $1)
+     SELECT i.id, i.category, c.name_zh AS category_name, i.status, i.priority, i.reported_at, i.description,
+            ST_Distance(i.geom::geography, f.pt::geography) AS distance_m
+     FROM f, incidents i LEFT JOIN categories c ON c.kind = 'incident' AND c.code = i.category
+     WHERE (i.site_id = $4 OR (i.geom && ST_Expand(f.pt, $2 / 100000.0) AND ST_DWithin(i.geom::geography, f.pt::geography, $2)))
+       AND ${scopeSql(scope, 'coalesce(i.grid_code, i.village_code, i.town_code)', params)}
+       ${layer === 'incidents' ? 'AND i.id <> $1' : ''}
+     ORDER BY i.reported_at DESC LIMIT $3`,
+    params,
+  );
+  return r.rows;
 }

@@ -2,7 +2,7 @@ import type { FastifyError, FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 
 /**
- * The one error handler. 4xx answers say what was wrong with the request;
+ * The one error handler (unknown routes are answered by the not-found handler in app.ts). 4xx answers say what was wrong with the request;
  * 5xx answers say what was being attempted and hide the internals (logged instead).
  */
 export const errorHandlerPlugin = fp(
@@ -24,13 +24,6 @@ export const errorHandlerPlugin = fp(
         statusCode: status,
         error: httpName(status),
         message: `Internal error while trying to: ${attempt}`,
-      });
-    });
-    app.setNotFoundHandler((req, reply) => {
-      reply.code(404).send({
-        statusCode: 404,
-        error: 'Not Found',
-        message: `no route ${req.method} ${req.url.split('?')[0]}`,
       });
     });
   },

@@ -2,12 +2,15 @@ import type { FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Scope } from '../auth/scope.ts';
 import * as apiKeys from '../db/api-key-repository.ts';
+import * as aroundRepo from '../db/around-repository.ts';
 import * as areas from '../db/area-repository.ts';
 import * as audit from '../db/audit-repository.ts';
 import type { Database, Queryable } from '../db/database.ts';
 import * as features from '../db/feature-repository.ts';
 import * as health from '../db/health-repository.ts';
+import * as searchRepo from '../db/search-repository.ts';
 import * as sessions from '../db/session-repository.ts';
+import * as stats from '../db/stats-repository.ts';
 import * as tiles from '../db/tile-repository.ts';
 import * as users from '../db/user-repository.ts';
 
@@ -52,7 +55,15 @@ export function scopedRepositories(db: Database, scope: Scope) {
   return {
     areas: bindScoped(db, scope, areas, ['listAreas', 'getArea', 'findAreasAtPoint']),
     areaPaths: bindDb(db, areas, ['getAreaPath']),
-    features: bindScoped(db, scope, features, ['listFeatures', 'getFeature', 'countLayers']),
+    features: bindScoped(db, scope, features, [
+      'listFeatures',
+      'getFeature',
+      'countLayers',
+      'linkedIncidents',
+    ]),
+    search: bindScoped(db, scope, searchRepo, ['search']),
+    around: bindScoped(db, scope, aroundRepo, ['around', 'exposedSites']),
+    stats: bindScoped(db, scope, stats, ['areaStats']),
     tiles: bindScoped(db, scope, tiles, ['pointTile', 'areaTile']),
     users: bindScoped(db, scope, users, [
       'listUsers',

@@ -34,6 +34,8 @@ export const FeatureQuery = Type.Object({
   level: Type.Optional(Type.Integer({ minimum: 1, maximum: 4 })),
   status: Type.Optional(Type.String({ minLength: 1, maxLength: 32, pattern: '^[a-z_]+$' })),
   town: Type.Optional(TownCode),
+  from: Type.Optional(Type.String({ format: 'date-time', description: 'incidents reported at or after' })),
+  to: Type.Optional(Type.String({ format: 'date-time', description: 'incidents reported before' })),
 });
 export type FeatureQuery = Static<typeof FeatureQuery>;
 

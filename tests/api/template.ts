@@ -6,6 +6,7 @@ import path from 'node:path';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { DEFAULT_DEMO_PASSWORD } from '../../api/auth/bootstrap.ts';
 import { build } from '../../api/app.ts';
+import type { Config } from '../../api/config.ts';
 import type { Database } from '../../api/db/database.ts';
 import { GEODATA_DIR } from '../../api/db/dataset-loader.ts';
 import { MIGRATIONS_DIR } from '../../api/db/migrate.ts';
@@ -67,7 +68,7 @@ export async function signIn(app: FastifyInstance, username: string, password: s
  * seeded template (so files never see each other's writes); on PostgreSQL over
  * DATABASE_URL. The web app is not served.
  */
-export async function openTestApp(): Promise<TestApp> {
+export async function openTestApp(config: Partial<Config> = {}): Promise<TestApp> {
   const databaseUrl = process.env.DATABASE_URL || undefined;
   let dataDir = TEMPLATE_DIR;
   if (!databaseUrl) {
@@ -75,7 +76,7 @@ export async function openTestApp(): Promise<TestApp> {
     await cp(TEMPLATE_DIR, dataDir, { recursive: true });
   }
   const db = await openDatabase({ databaseUrl, dataDir });
-  const app = await build({ db, config: { seed: false, webDir: '/nonexistent' }, logger: false });
+  const app = await build({ db, config: { seed: false, webDir: '/nonexistent', ...config }, logger: false });
   await app.ready();
   const clients = new Map<string, Promise<Client>>();
   return {

@@ -3,7 +3,20 @@
  * schemas (api/schemas), which are the contract; nothing here validates at run time beyond the
  * HTTP status. All coordinates are EPSG:4326 longitude/latitude.
  */
+import type { Static } from 'typebox';
+import type { Permission, Role } from '../../api/auth/permissions.ts';
 import type { AreaCollection, AreaDetail, AreaLevel, PointLookup } from '../../api/schemas/areas.ts';
+import type {
+  ApiKey,
+  AuditQuery,
+  AuditRecord as AuditRecordSchema,
+  Me,
+  NewApiKey as NewApiKeySchema,
+  NewApiKeyBody,
+  NewUserBody,
+  User,
+  UserPatchBody,
+} from '../../api/schemas/auth.ts';
 import type { ErrorBody } from '../../api/schemas/common.ts';
 import type { Health } from '../../api/schemas/health.ts';
 import type { FeatureCollection, LayerId, LayerList } from '../../api/schemas/layers.ts';
@@ -18,6 +31,11 @@ export type {
   LayerId,
   LayerList,
 };
+export type { Me, User, NewUserBody, UserPatchBody, ApiKey, NewApiKeyBody, AuditQuery, Permission, Role };
+/** A new API key: the secret `key` is in this answer only. */
+export type NewApiKey = Static<typeof NewApiKeySchema>;
+/** One entry of the audit log. */
+export type AuditRecord = Static<typeof AuditRecordSchema>;
 export type { AreaFeature, AreaProperties } from '../../api/schemas/areas.ts';
 export type { Feature } from '../../api/schemas/layers.ts';
 
@@ -77,8 +95,57 @@ function isErrorBody(value: unknown): value is ErrorBody {
   return typeof value === 'object' && value !== null && typeof (value as ErrorBody).message === 'string';
 }
 
-async function getJson<T>(path: string, query: Query = {}, signal?: AbortSignal): Promise<T> {
-  const response = await fetch(apiUrl(path, query), { signal, headers: { accept: 'application/json' } });
+/** HTTP methods that change state: they carry the CSRF token when made with the session cookie. */
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/**
+ * The CSRF token of the current session (from sign-in or /api/auth/me). Module state: every
+ * state-changing request sends it in X-CSRF-Token, so callers never handle it.
+ */
+let csrfToken: string | null = null;
+
+/**
+ * Counts sign-ins and sign-outs: a 401 answering a request sent before the latest of them
+ * belongs to an older session and must not end the current one.
+ */
+let sessionEpoch = 0;
+
+/** Called when the API answers 401 to a signed-in call: the session has ended. */
+let sessionEndedHandler: (() => void) | null = null;
+
+/**
+ * Register what happens when the session ends (any 401 outside sign-in): the app goes back to the
+ * sign-in page. Returns a function that unregisters it.
+ */
+export function onSessionEnded(handler: () => void): () => void {
+  sessionEndedHandler = handler;
+  return () => {
+    if (sessionEndedHandler === handler) sessionEndedHandler = null;
+  };
+}
+
+/** Paths whose 401 answers are an expected outcome, not the end of a session. */
+const OWN_401_PATHS = new Set(['/api/auth/login', '/api/auth/me']);
+
+interface RequestOptions {
+  query?: Query;
+  /** JSON body. */
+  body?: unknown;
+  signal?: AbortSignal;
+}
+
+async function request<T>(method: Method, path: string, options: RequestOptions = {}): Promise<T> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (options.body !== undefined) headers['content-type'] = 'application/json';
+  if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
+  const epoch = sessionEpoch;
+  const response = await fetch(apiUrl(path, options.query), {
+    method,
+    headers,
+    body: options.body === undefined ? undefined : JSON.stringify(options.body),
+    signal: options.signal,
+    credentials: 'same-origin',
+  });
   if (!response.ok) {
     let body: ErrorBody | null = null;
     try {
@@ -87,10 +154,19 @@ async function getJson<T>(path: string, query: Query = {}, signal?: AbortSignal)
     } catch {
       // not JSON (e.g. a proxy error page): fall back to the status line
     }
+    if (response.status === 401 && epoch === sessionEpoch && !OWN_401_PATHS.has(path)) {
+      csrfToken = null;
+      sessionEndedHandler?.();
+    }
     const message = body?.message ?? `${response.status} ${response.statusText} (${path})`;
     throw new ApiError(response.status, message, body);
   }
+  if (response.status === 204) return undefined as T;
   return (await response.json()) as T;
+}
+
+function getJson<T>(path: string, query: Query = {}, signal?: AbortSignal): Promise<T> {
+  return request<T>('GET', path, { query, signal });
 }
 
 /** GET /api/health: database backend and versions. */
@@ -165,4 +241,72 @@ export function getLayerFeatures(
  */
 export function basemapUrl(name: string): string {
   return apiUrl(`/api/basemap/${encodeURIComponent(name)}`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Accounts: sign-in, the current user, and (permission manage_users) users, API keys, audit log.
+
+/** POST /api/auth/login: sign in; the session cookie is set by the server, the CSRF token kept here. */
+export async function login(username: string, password: string): Promise<Me> {
+  const me = await request<Me>('POST', '/api/auth/login', { body: { username, password } });
+  sessionEpoch += 1;
+  csrfToken = me.csrfToken;
+  return me;
+}
+
+/** GET /api/auth/me: who is signed in; ApiError 401 when nobody is. */
+export async function getMe(signal?: AbortSignal): Promise<Me> {
+  const me = await getJson<Me>('/api/auth/me', {}, signal);
+  csrfToken = me.csrfToken;
+  return me;
+}
+
+/** POST /api/auth/logout: end this session. */
+export async function logout(): Promise<void> {
+  try {
+    await request<void>('POST', '/api/auth/logout');
+  } finally {
+    sessionEpoch += 1;
+    csrfToken = null;
+  }
+}
+
+/** POST /api/auth/password: change my password (new one at least 10 characters). */
+export function changePassword(currentPassword: string, newPassword: string): Promise<void> {
+  return request<void>('POST', '/api/auth/password', { body: { currentPassword, newPassword } });
+}
+
+/** GET /api/users: the users in my area. */
+export function listUsers(signal?: AbortSignal): Promise<User[]> {
+  return getJson<User[]>('/api/users', {}, signal);
+}
+
+/** POST /api/users: create a user (409 when the username is taken, 422 for an unknown area). */
+export function createUser(body: NewUserBody): Promise<User> {
+  return request<User>('POST', '/api/users', { body });
+}
+
+/** PATCH /api/users/{id}: change name, role, area, grants, disabled, or reset the password. */
+export function updateUser(id: number, patch: UserPatchBody): Promise<User> {
+  return request<User>('PATCH', `/api/users/${id}`, { body: patch });
+}
+
+/** GET /api/api-keys: the API keys (never their secrets). */
+export function listApiKeys(signal?: AbortSignal): Promise<ApiKey[]> {
+  return getJson<ApiKey[]>('/api/api-keys', {}, signal);
+}
+
+/** POST /api/api-keys: create a key; the answer carries the secret, this once. */
+export function createApiKey(body: NewApiKeyBody): Promise<NewApiKey> {
+  return request<NewApiKey>('POST', '/api/api-keys', { body });
+}
+
+/** POST /api/api-keys/{id}/revoke: revoke a key. */
+export function revokeApiKey(id: number): Promise<ApiKey> {
+  return request<ApiKey>('POST', `/api/api-keys/${id}/revoke`);
+}
+
+/** GET /api/audit: audit records, newest first; page on with `before` = the last id. */
+export function listAudit(query: AuditQuery, signal?: AbortSignal): Promise<AuditRecord[]> {
+  return getJson<AuditRecord[]>('/api/audit', { ...query }, signal);
 }

@@ -1,22 +1,88 @@
+import { useCallback, useState } from 'react';
+import { useSession } from '../auth/session.tsx';
 import { useI18n } from '../i18n.ts';
+import { navigate } from '../router.ts';
+import { LanguageSwitch } from './language-switch.tsx';
+import { PasswordDialog } from './password-dialog.tsx';
 
-/** The top bar: product name and the 中文/English switch. */
-export function Header() {
-  const { language, setLanguage, t } = useI18n();
+/** Which page the header sits on: it links to the other one. */
+export type HeaderPage = 'map' | 'admin';
+
+/**
+ * The top bar: product name, the signed-in user with their role, change password, sign out,
+ * the administration link (only with manage_users) and the 中文/English switch.
+ */
+export function Header({ page = 'map' }: { page?: HeaderPage }) {
+  const { language, t } = useI18n();
+  const { me, can, signOut } = useSession();
+  const [passwordOpen, setPasswordOpen] = useState(false);
+  const closePassword = useCallback(() => setPasswordOpen(false), []);
+
+  const roleName = me && (language === 'zh-CN' ? me.roleNameZh : me.roleNameEn);
+
   return (
     <header className="app-header">
       <h1 className="app-title">
         {t('app.title')} <span className="app-subtitle">· {t('app.subtitle')}</span>
       </h1>
-      <button
-        type="button"
-        className="language-switch"
-        data-testid="language-switch"
-        title={t('language.switchTitle')}
-        onClick={() => setLanguage(language === 'zh-CN' ? 'en' : 'zh-CN')}
-      >
-        {t('language.switch')}
-      </button>
+      <div className="header-tools">
+        {me && (
+          <>
+            <div className="user-menu" data-testid="user-menu" title={`${t('user.menu')}: ${me.username}`}>
+              <span className="user-name">{me.displayName}</span>
+              <span className="user-role">{roleName ?? t('user.noRole')}</span>
+              {me.homeAreaName && <span className="user-area">{me.homeAreaName}</span>}
+            </div>
+            {page === 'admin' ? (
+              <a
+                href="/"
+                className="header-button"
+                data-testid="map-link"
+                onClick={(e) => {
+                  e.preventDefault();
+                  navigate('/');
+                }}
+              >
+                {t('user.map')}
+              </a>
+            ) : (
+              can('manage_users') && (
+                <a
+                  href="/admin"
+                  className="header-button"
+                  data-testid="admin-link"
+                  onClick={(e) => {
+                    e.preventDefault();
+                    navigate('/admin');
+                  }}
+                >
+                  {t('user.admin')}
+                </a>
+              )
+            )}
+            {me.kind === 'user' && (
+              <button
+                type="button"
+                className="header-button"
+                data-testid="change-password"
+                onClick={() => setPasswordOpen(true)}
+              >
+                {t('user.changePassword')}
+              </button>
+            )}
+            <button
+              type="button"
+              className="header-button"
+              data-testid="logout"
+              onClick={() => void signOut()}
+            >
+              {t('user.logout')}
+            </button>
+          </>
+        )}
+        <LanguageSwitch />
+      </div>
+      {passwordOpen && <PasswordDialog onClose={closePassword} />}
     </header>
   );
 }

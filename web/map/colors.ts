@@ -39,6 +39,10 @@ export const AREA_LINE_COLOR = {
   grid: [140, 140, 160, 130] as Rgba,
 };
 
+/** The signed-in user's home area: a firm line over a soft halo. */
+export const HOME_AREA_COLOR: Rgba = [84, 48, 140, 255];
+export const HOME_AREA_HALO_COLOR: Rgba = [84, 48, 140, 55];
+
 /** A qualitative palette for categories whose codes are not known in advance (site kinds). */
 const CATEGORY_PALETTE: readonly Rgba[] = [
   [31, 119, 180, 230],

@@ -52,7 +52,7 @@ export const tileRoutes: FastifyPluginAsyncTypebox = async (app) => {
           return reply.badRequest('querystring: the areas layer takes no filters');
         tile = await repos.tiles.areaTile({ z, x, y });
       } else {
-        const accepted: string[] = layerFilters(layer as LayerId);
+        const accepted: string[] = layerFilters(layer as LayerId).filter((f) => f !== 'from' && f !== 'to');
         for (const name of Object.keys(req.query)) {
           if (!accepted.includes(name)) {
             return reply.badRequest(

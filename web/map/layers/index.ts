@@ -7,6 +7,7 @@ import { areaLabelLayers } from './area-label-layer.ts';
 import { areaOutlineLayers } from './area-outline-layer.ts';
 import { cameraLayer } from './camera-layer.ts';
 import { componentLayer } from './component-layer.ts';
+import { homeAreaLayers } from './home-area-layer.ts';
 import { incidentLayer } from './incident-layer.ts';
 import { riskSourceLayers } from './risk-source-layer.ts';
 import { siteLayer } from './site-layer.ts';
@@ -15,6 +16,7 @@ import type { LayerFactory, MapLayerState } from './types.ts';
 
 export { AREA_OUTLINE_LAYER_ID, areaOutlineLayerId, areaOutlineLayers } from './area-outline-layer.ts';
 export { AREA_LABEL_LAYER_ID, areaLabelLayerId, areaLabelLayers } from './area-label-layer.ts';
+export { HOME_AREA_LAYER_ID, homeAreaLayers } from './home-area-layer.ts';
 export { SITE_LAYER_ID, siteLayer } from './site-layer.ts';
 export { COMPONENT_LAYER_ID, componentLayer } from './component-layer.ts';
 export { RISK_SOURCE_LAYER_ID, RISK_SOURCE_IMPACT_LAYER_ID, riskSourceLayers } from './risk-source-layer.ts';
@@ -24,11 +26,12 @@ export { INCIDENT_LAYER_ID, incidentLayer, incidentColor } from './incident-laye
 export * from './types.ts';
 
 /**
- * All factories in drawing order: area outlines, then the densest points, the most urgent points,
+ * All factories in drawing order: area outlines and the user's home area, then the densest points, the most urgent points,
  * and the area names last so the overview stays readable (their halo keeps points visible).
  */
 export const LAYER_FACTORIES: readonly LayerFactory[] = [
   areaOutlineLayers,
+  homeAreaLayers,
   componentLayer,
   cameraLayer,
   riskSourceLayers,

@@ -1,5 +1,5 @@
 import type { Layer } from '@deck.gl/core';
-import type { AreaFeature, Feature, LayerId } from '../../api/client.ts';
+import type { AreaDetail, AreaFeature, Feature, LayerId } from '../../api/client.ts';
 import type { Language } from '../../i18n.ts';
 
 /** The area levels drawn as outlines (the city outline is not drawn). */
@@ -42,6 +42,8 @@ export interface MapLayerState {
   areas: Record<DrawnAreaLevel, readonly AreaFeature[]>;
   /** Features of each layer from the last viewport fetch (EPSG:4326). */
   features: Partial<Record<LayerId, readonly Feature[]>>;
+  /** The signed-in user's home area with its outline, drawn emphasised; none for the whole city. */
+  homeArea?: AreaDetail | null;
 }
 
 /** What a factory returns: a layer, several, or nothing when it has nothing to draw. */

@@ -1,0 +1,134 @@
+import { useEffect, useId, useState } from 'react';
+import { getAreas, type AreaFeature } from '../api/client.ts';
+import { useI18n } from '../i18n.ts';
+
+/** Code of the whole city. */
+export const CITY_CODE = '441900';
+
+/** Town codes have 9 digits, village codes 12; grids are longer. */
+function townOf(code: string): string {
+  return code.length >= 9 ? code.slice(0, 9) : '';
+}
+function villageOf(code: string): string {
+  return code.length >= 12 ? code.slice(0, 12) : '';
+}
+
+interface Named {
+  code: string;
+  name: string;
+}
+
+function named(features: readonly AreaFeature[]): Named[] {
+  return features
+    .map((f) => ({ code: f.properties.code, name: f.properties.name }))
+    .sort((a, b) => a.code.localeCompare(b.code));
+}
+
+/** Towns, fetched once per page load and shared by every picker. */
+let townsPromise: Promise<Named[]> | null = null;
+function loadTowns(): Promise<Named[]> {
+  townsPromise ??= getAreas({ level: 'town', geometry: false }).then((c) => named(c.features));
+  townsPromise.catch(() => {
+    townsPromise = null; // try again next time
+  });
+  return townsPromise;
+}
+
+/** Props of AreaPicker. */
+export interface AreaPickerProps {
+  /** The area code (city, town, village or grid). */
+  value: string;
+  onChange: (code: string) => void;
+  /** data-testid prefix: `<testId>-town`, `<testId>-village`, `<testId>-code`. */
+  testId?: string;
+}
+
+/**
+ * An area chooser: town select, then village select, and the resulting code, which may also be
+ * typed (e.g. a grid code).
+ */
+export function AreaPicker({ value, onChange, testId = 'area' }: AreaPickerProps) {
+  const { t } = useI18n();
+  const id = useId();
+  const [towns, setTowns] = useState<Named[]>([]);
+  const [villages, setVillages] = useState<Named[]>([]);
+  const [error, setError] = useState<string | null>(null);
+  const town = townOf(value);
+  const village = villageOf(value);
+
+  useEffect(() => {
+    let live = true;
+    loadTowns().then(
+      (list) => live && setTowns(list),
+      (e: unknown) => live && setError(e instanceof Error ? e.message : String(e)),
+    );
+    return () => {
+      live = false;
+    };
+  }, []);
+
+  useEffect(() => {
+    if (!town) return;
+    const controller = new AbortController();
+    getAreas({ level: 'village', parent: town, geometry: false }, controller.signal).then(
+      (c) => setVillages(named(c.features)),
+      (e: unknown) => {
+        if (!controller.signal.aborted) setError(e instanceof Error ? e.message : String(e));
+      },
+    );
+    return () => controller.abort();
+  }, [town]);
+
+  return (
+    <div className="area-picker">
+      <label className="field">
+        <span>{t('area.pickTown')}</span>
+        <select
+          data-testid={`${testId}-town`}
+          value={town || (value === CITY_CODE ? CITY_CODE : '')}
+          onChange={(e) => onChange(e.currentTarget.value)}
+        >
+          <option value="" disabled>
+            —
+          </option>
+          <option value={CITY_CODE}>{t('area.wholeCity')}</option>
+          {towns.map((a) => (
+            <option key={a.code} value={a.code}>
+              {a.name} ({a.code})
+            </option>
+          ))}
+        </select>
+      </label>
+      {town && (
+        <label className="field">
+          <span>{t('area.pickVillage')}</span>
+          <select
+            data-testid={`${testId}-village`}
+            value={village}
+            onChange={(e) => onChange(e.currentTarget.value || town)}
+          >
+            <option value="">{t('area.anyVillage')}</option>
+            {villages.map((a) => (
+              <option key={a.code} value={a.code}>
+                {a.name} ({a.code})
+              </option>
+            ))}
+          </select>
+        </label>
+      )}
+      <label className="field" htmlFor={`${id}-code`}>
+        <span>{t('area.code')}</span>
+        <input
+          id={`${id}-code`}
+          data-testid={`${testId}-code`}
+          inputMode="numeric"
+          pattern="[0-9]{6}|[0-9]{9}|[0-9]{12}|[0-9]{15}"
+          required
+          value={value}
+          onChange={(e) => onChange(e.currentTarget.value.trim())}
+        />
+      </label>
+      {error && <span className="form-error">{error}</span>}
+    </div>
+  );
+}

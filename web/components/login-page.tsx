@@ -1,0 +1,116 @@
+import { useState, type FormEvent } from 'react';
+import { ApiError } from '../api/client.ts';
+import { SESSION_ENDED, useSession } from '../auth/session.tsx';
+import { useI18n, type MessageKey } from '../i18n.ts';
+import { LanguageSwitch } from './language-switch.tsx';
+
+/** Translated summary of a failed sign-in, by HTTP status. */
+const FAILURE_KEY: Partial<Record<number, MessageKey>> = {
+  401: 'login.wrong',
+  423: 'login.locked',
+  429: 'login.tooMany',
+};
+
+interface Failure {
+  summary: string | null;
+  /** The API's own message. */
+  detail: string;
+}
+
+/** Whether two messages say the same words (ignoring case and punctuation). */
+function sameWords(a: string | null, b: string): boolean {
+  const norm = (text: string) =>
+    text
+      .toLowerCase()
+      .replace(/[^\p{L}\p{N}]+/gu, ' ')
+      .trim();
+  return a !== null && norm(a) === norm(b);
+}
+
+/** The sign-in page: product name, username and password, the API's answer when it fails. */
+export function LoginPage() {
+  const { t } = useI18n();
+  const { signIn, notice } = useSession();
+  const [username, setUsername] = useState('');
+  const [password, setPassword] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [failure, setFailure] = useState<Failure | null>(null);
+
+  const onSubmit = async (event: FormEvent) => {
+    event.preventDefault();
+    if (busy) return;
+    setBusy(true);
+    setFailure(null);
+    try {
+      await signIn(username.trim(), password);
+    } catch (error: unknown) {
+      const key = error instanceof ApiError ? FAILURE_KEY[error.status] : undefined;
+      const detail = error instanceof Error ? error.message : String(error);
+      setFailure({ summary: key ? t(key) : null, detail });
+      setPassword('');
+      setBusy(false);
+    }
+  };
+
+  const noticeText =
+    notice === SESSION_ENDED ? t('login.sessionEnded') : notice && `${t('status.apiDown')}: ${notice}`;
+
+  return (
+    <div className="login-page" data-testid="login-page">
+      <div className="login-lang">
+        <LanguageSwitch />
+      </div>
+      <form className="login-card" onSubmit={onSubmit} aria-labelledby="login-heading">
+        <h1 className="login-product">{t('app.documentTitle')}</h1>
+        <p className="login-hint">{t('login.hint')}</p>
+        <h2 id="login-heading" className="login-title">
+          {t('login.title')}
+        </h2>
+        {noticeText && !failure && (
+          <p className="form-notice" role="status">
+            {noticeText}
+          </p>
+        )}
+        <label className="field">
+          <span>{t('login.username')}</span>
+          <input
+            data-testid="login-username"
+            name="username"
+            autoComplete="username"
+            autoCapitalize="none"
+            spellCheck={false}
+            required
+            maxLength={40}
+            value={username}
+            onChange={(e) => setUsername(e.currentTarget.value)}
+            autoFocus
+          />
+        </label>
+        <label className="field">
+          <span>{t('login.password')}</span>
+          <input
+            data-testid="login-password"
+            name="password"
+            type="password"
+            autoComplete="current-password"
+            required
+            maxLength={200}
+            value={password}
+            onChange={(e) => setPassword(e.currentTarget.value)}
+          />
+        </label>
+        {failure && (
+          <div className="form-error" role="alert" data-testid="login-error">
+            {failure.summary && <div>{failure.summary}</div>}
+            {!sameWords(failure.summary, failure.detail) && (
+              <div className={failure.summary ? 'form-error-detail' : undefined}>{failure.detail}</div>
+            )}
+          </div>
+        )}
+        <button type="submit" className="button primary wide" data-testid="login-submit" disabled={busy}>
+          {busy ? t('login.submitting') : t('login.submit')}
+        </button>
+      </form>
+    </div>
+  );
+}
