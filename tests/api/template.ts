@@ -21,6 +21,10 @@ function inputsHash(): string {
       if (statSync(full).isFile()) h.update(f).update(readFileSync(full));
     }
   }
+  // and the code that turns them into a database
+  for (const f of ['db/dataset-loader.ts', 'db/prepare-database.ts', 'db/migrate.ts', 'auth/bootstrap.ts']) {
+    h.update(f).update(readFileSync(path.join(MIGRATIONS_DIR, '../api', f)));
+  }
   return h.digest('hex').slice(0, 16);
 }
 

@@ -14,7 +14,10 @@ import { PROJECT_ROOT } from '../../api/config.ts';
 import type { Database } from '../../api/db/database.ts';
 import { loadDataset } from '../../api/db/dataset-loader.ts';
 import { SYSTEM_SCOPE } from '../../api/auth/scope.ts';
+import { around } from '../../api/db/around-repository.ts';
 import { listFeatures } from '../../api/db/feature-repository.ts';
+import { areaTile, pointTile, POINT_TILES } from '../../api/db/tile-repository.ts';
+import { tileAt } from '../../api/lib/tiles.ts';
 import { migrate } from '../../api/db/migrate.ts';
 import { openDatabase } from '../../api/db/open-database.ts';
 import { percentile, timeRuns } from './stats.ts';
@@ -247,6 +250,68 @@ async function benchStartup(): Promise<Result[]> {
   }
 }
 
+/**
+ * Vector tiles per zoom z8–z16 over every tile layer, city-wide scope: latency p50/p95
+ * and tile sizes. Tiles are the ones under random sites (where the data is dense).
+ */
+async function benchTiles(db: Database): Promise<Result[]> {
+  const pts = await samplePoints(db, 30);
+  const layers = [...Object.keys(POINT_TILES), 'areas'] as Array<keyof typeof POINT_TILES | 'areas'>;
+  const out: Result[] = [];
+  for (let z = 8; z <= 16; z++) {
+    const times: number[] = [];
+    const sizes: Array<{ kb: number; layer: string }> = [];
+    for (const layer of layers) {
+      const run = async (i: number) => {
+        const [lon, lat] = pts[i % pts.length]!;
+        const t = tileAt(lon, lat, z);
+        const tile =
+          layer === 'areas'
+            ? await areaTile(db, SYSTEM_SCOPE, t)
+            : await pointTile(db, SYSTEM_SCOPE, layer, t, {});
+        return tile.byteLength;
+      };
+      for (let i = 0; i < 3; i++) await run(i);
+      for (let i = 0; i < pts.length; i++) {
+        const t0 = performance.now();
+        const bytes = await run(i);
+        times.push(performance.now() - t0);
+        sizes.push({ kb: bytes / 1024, layer });
+      }
+    }
+    const biggest = sizes.reduce((a, b) => (b.kb > a.kb ? b : a));
+    out.push({
+      operation: `tile z${z} (${layers.length} layers × ${pts.length} tiles)`,
+      n: times.length,
+      p50: percentile(times, 50),
+      p95: percentile(times, 95),
+      unit: 'ms',
+      target: '≤ 50 ms p95, ≤ 100 kB',
+      note: `size p95 ${percentile(
+        sizes.map((x) => x.kb),
+        95,
+      ).toFixed(1)} kB, max ${biggest.kb.toFixed(1)} kB (${biggest.layer})`,
+    });
+  }
+  return out;
+}
+
+async function benchAround(db: Database): Promise<Result> {
+  const pts = await samplePoints(db, 300);
+  const times = await timeRuns(pts.length, async (i) => {
+    const [lon, lat] = pts[i]!;
+    await around(db, SYSTEM_SCOPE, lon, lat, 500, 100);
+  });
+  return {
+    operation: 'around a point, 500 m (risk sources, sites, teams)',
+    n: times.length,
+    p50: percentile(times, 50),
+    p95: percentile(times, 95),
+    unit: 'ms',
+    target: '≤ 10 ms p95',
+  };
+}
+
 async function main(): Promise<void> {
   ensureCityData();
   const databaseUrl = process.env.DATABASE_URL ? await benchDatabaseUrl(process.env.DATABASE_URL) : undefined;
@@ -272,6 +337,8 @@ async function main(): Promise<void> {
     results.push(...(await benchBulkLoad(db)));
     results.push(await benchPointToGrid(db));
     results.push(await benchBBoxGeoJson(db));
+    results.push(await benchAround(db));
+    results.push(...(await benchTiles(db)));
   } finally {
     await db.close();
   }
