@@ -7,6 +7,7 @@
  * The same seed and scale always give byte-identical files. Areas (towns, villages, grids)
  * are identical for both scales; only the point layers and the road lattice differ.
  */
+import { setGeometryEncoding } from './format.ts';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -79,6 +80,8 @@ export function generate(opts: GenerateOptions): Record<string, unknown> {
   const root = opts.root ?? resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
   const log = opts.log ?? (() => undefined);
   const cfg = SCALES[opts.scale];
+  // The committed sample stays readable (EWKT); the city-scale files load faster as hex EWKB.
+  setGeometryEncoding(opts.scale === 'city' ? 'hex' : 'ewkt');
   const out = resolve(opts.out);
   mkdirSync(out, { recursive: true });
   const rng = new Rng(opts.seed);

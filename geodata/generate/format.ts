@@ -71,3 +71,50 @@ export function pad(n: number, width: number): string {
   if (s.length > width) throw new Error(`pad: ${n} does not fit in ${width} digits`);
   return s.padStart(width, '0');
 }
+
+/**
+ * Hex EWKB point (little-endian, SRID 4326) of lon/lat rounded to 7 decimals.
+ * PostGIS parses it about twice as fast as EWKT, which counts at a million rows.
+ */
+export function hexEwkbPoint(lon: number, lat: number): string {
+  const b = Buffer.alloc(25);
+  b.writeUInt8(1, 0);
+  b.writeUInt32LE(0x20000001, 1);
+  b.writeUInt32LE(4326, 5);
+  b.writeDoubleLE(round7(lon), 9);
+  b.writeDoubleLE(round7(lat), 17);
+  return b.toString('hex');
+}
+
+/** Hex EWKB linestring (little-endian, SRID 4326) from [lon, lat] pairs, 7 decimals. */
+export function hexEwkbLineString(coords: readonly (readonly [number, number])[]): string {
+  const b = Buffer.alloc(13 + coords.length * 16);
+  b.writeUInt8(1, 0);
+  b.writeUInt32LE(0x20000002, 1);
+  b.writeUInt32LE(4326, 5);
+  b.writeUInt32LE(coords.length, 9);
+  coords.forEach(([x, y], i) => {
+    b.writeDoubleLE(round7(x), 13 + i * 16);
+    b.writeDoubleLE(round7(y), 21 + i * 16);
+  });
+  return b.toString('hex');
+}
+
+/** How geometry columns are written: EWKT (readable; the committed sample) or hex EWKB (fast to load; city scale). */
+export type GeometryEncoding = 'ewkt' | 'hex';
+let encoding: GeometryEncoding = 'ewkt';
+
+/** Chooses the geometry encoding for the rest of this run. */
+export function setGeometryEncoding(e: GeometryEncoding): void {
+  encoding = e;
+}
+
+/** A point in the run's geometry encoding (EPSG:4326). */
+export function geomPoint(lon: number, lat: number): string {
+  return encoding === 'hex' ? hexEwkbPoint(lon, lat) : ewktPoint(lon, lat);
+}
+
+/** A linestring in the run's geometry encoding (EPSG:4326). */
+export function geomLine(coords: readonly (readonly [number, number])[]): string {
+  return encoding === 'hex' ? hexEwkbLineString(coords) : ewktLineString(coords);
+}

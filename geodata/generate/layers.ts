@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import type { Category } from './categories.ts';
 import { CsvWriter } from './csv-writer.ts';
-import { ewktPoint, isoUtc, pad, pgTextArray } from './format.ts';
+import { geomPoint, isoUtc, pad, pgTextArray } from './format.ts';
 import { townShortName, villageShortName } from './grid-numbering.ts';
 import type { Placed, Placer } from './placement.ts';
 import type { Rng } from './prng.ts';
@@ -189,7 +189,7 @@ export function writeSites(
       `东莞市${p.town.name}${vshort(p)}${st}`,
       ...areaCols(p),
       true,
-      ewktPoint(p.lon, p.lat),
+      geomPoint(p.lon, p.lat),
     ]);
   }
   w.close();
@@ -249,7 +249,7 @@ export function writeComponents(
       ['removed', 1.5],
     ] as const);
     const p = placer.place(rng);
-    w.write([id, `441900${kind}${pad(s, 6)}`, kind, status, ...areaCols(p), true, ewktPoint(p.lon, p.lat)]);
+    w.write([id, `441900${kind}${pad(s, 6)}`, kind, status, ...areaCols(p), true, geomPoint(p.lon, p.lat)]);
   }
   w.close();
   return w.rows;
@@ -322,7 +322,7 @@ export function writeRiskSources(
     const [lo, hi] = RISK[kind]?.radius ?? [50, 200];
     const radius = Math.round(rng.range(lo, hi) / 10) * 10;
     const p = placer.place(rng);
-    w.write([id, riskName(kind, p, rng), kind, level, radius, ...areaCols(p), true, ewktPoint(p.lon, p.lat)]);
+    w.write([id, riskName(kind, p, rng), kind, level, radius, ...areaCols(p), true, geomPoint(p.lon, p.lat)]);
   }
   w.close();
   return w.rows;
@@ -346,7 +346,7 @@ export function writeCameras(outDir: string, n: number, placer: Placer, rng: Rng
   for (let id = 1; id <= n; id++) {
     const p = placer.place(rng);
     const name = `${vshort(p)}${road(rng)}${rng.pick(['路口', '东侧', '西侧', '南侧', '北侧', '入口', '中段'])}监控`;
-    w.write([id, `44190000001320${pad(id, 6)}`, name, ...areaCols(p), true, ewktPoint(p.lon, p.lat)]);
+    w.write([id, `44190000001320${pad(id, 6)}`, name, ...areaCols(p), true, geomPoint(p.lon, p.lat)]);
   }
   w.close();
   return w.rows;
@@ -432,7 +432,7 @@ export function writeTeams(outDir: string, others: number, placer: Placer, rng: 
       g.code,
       true,
       at,
-      ewktPoint(p.lon, p.lat),
+      geomPoint(p.lon, p.lat),
     ]);
   }
   const perTownKind = new Map<string, number>();
@@ -453,7 +453,7 @@ export function writeTeams(outDir: string, others: number, placer: Placer, rng: 
       p.town.code,
       true,
       at,
-      ewktPoint(p.lon, p.lat),
+      geomPoint(p.lon, p.lat),
     ]);
   }
   w.close();
@@ -639,7 +639,7 @@ export function writeIncidents(
       closed === null ? null : isoUtc(closed),
       ...areaCols(p),
       true,
-      ewktPoint(p.lon, p.lat),
+      geomPoint(p.lon, p.lat),
     ]);
   }
   w.close();

@@ -7,7 +7,7 @@
  */
 import { join } from 'node:path';
 import { CsvWriter } from './csv-writer.ts';
-import { ewktLineString, ewktPoint, round7 } from './format.ts';
+import { geomLine, geomPoint, round7 } from './format.ts';
 import type { MultiPolygon } from './geometry.ts';
 import { BoundaryIndex, bboxOf, lineLengthMeters, pointInMultiPolygon } from './geometry.ts';
 import type { Rng } from './prng.ts';
@@ -207,7 +207,7 @@ export function buildRoads(outline: MultiPolygon, opts: RoadOptions, rng: Rng): 
 /** Write road_nodes.csv (id,geom) and road_edges.csv; ids start at 1. @returns [nodes, edges] counts */
 export function writeRoads(outDir: string, net: RoadNetwork): [number, number] {
   const wn = new CsvWriter(join(outDir, 'road_nodes.csv'), ['id', 'geom']);
-  net.nodes.forEach(([x, y], k) => wn.write([k + 1, ewktPoint(x, y)]));
+  net.nodes.forEach(([x, y], k) => wn.write([k + 1, geomPoint(x, y)]));
   wn.close();
   const we = new CsvWriter(join(outDir, 'road_edges.csv'), [
     'id',
@@ -235,7 +235,7 @@ export function writeRoads(outDir: string, net: RoadNetwork): [number, number] {
       e.oneway,
       e.cls,
       true,
-      ewktLineString([a, b]),
+      geomLine([a, b]),
     ]);
   });
   we.close();

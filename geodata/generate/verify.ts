@@ -170,10 +170,13 @@ function main(): void {
       if (row.id !== String(i + 1)) fail(`${file}:${i + 2}: id ${row.id}`);
       if (file === 'road_edges.csv') return;
       const m = pointRe.exec(row.geom ?? '');
-      if (!m) return fail(`${file}:${i + 2}: geom ${row.geom}`);
+      const hex = /^0101000020e6100000[0-9a-f]{32}$/.test(row.geom ?? '')
+        ? Buffer.from(row.geom!, 'hex')
+        : null;
+      if (!m && !hex) return fail(`${file}:${i + 2}: geom ${row.geom}`);
       if (file === 'road_nodes.csv') return;
-      const x = Number(m[1]);
-      const y = Number(m[2]);
+      const x = m ? Number(m[1]) : hex!.readDoubleLE(9);
+      const y = m ? Number(m[2]) : hex!.readDoubleLE(17);
       const gridCode =
         file === 'teams.csv' ? (row.home_area_code?.length === 15 ? row.home_area_code : '') : row.grid_code;
       if (file === 'teams.csv') {

@@ -68,3 +68,24 @@ describe('CSV and EWKT for COPY', () => {
     expect(() => pgTextArray(['a,b'])).toThrow();
   });
 });
+
+describe('hex EWKB for the city-scale files', () => {
+  it('encodes a point and a line that decode back to the rounded coordinates', async () => {
+    const { hexEwkbPoint, hexEwkbLineString } = await import('../../geodata/generate/format.ts');
+    const p = Buffer.from(hexEwkbPoint(113.75123456, 23.0212), 'hex');
+    expect(p.readUInt32LE(1)).toBe(0x20000001);
+    expect(p.readUInt32LE(5)).toBe(4326);
+    expect(p.readDoubleLE(9)).toBe(113.7512346);
+    expect(p.readDoubleLE(17)).toBe(23.0212);
+    const l = Buffer.from(
+      hexEwkbLineString([
+        [113.1, 23.1],
+        [113.2, 23.2],
+      ]),
+      'hex',
+    );
+    expect(l.readUInt32LE(9)).toBe(2);
+    expect(l.readDoubleLE(29)).toBe(113.2);
+    expect(l.readDoubleLE(37)).toBe(23.2);
+  });
+});

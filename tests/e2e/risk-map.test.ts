@@ -1,0 +1,75 @@
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_DEMO_PASSWORD } from '../../api/auth/bootstrap.ts';
+import { PROJECT_ROOT } from '../../api/config.ts';
+import {
+  launchBrowser,
+  signInThroughForm,
+  startServer,
+  watchForeignRequests,
+  type RunningServer,
+} from './harness.ts';
+
+const SHOTS = path.join(PROJECT_ROOT, 'test-results');
+
+describe('risk map: layers, search, details and what is around', () => {
+  let server: RunningServer;
+  let browser: Browser;
+  let page: Page;
+  let foreign: string[];
+  beforeAll(async () => {
+    [server, browser] = await Promise.all([startServer(), launchBrowser()]);
+    await mkdir(SHOTS, { recursive: true });
+    page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+    foreign = watchForeignRequests(page, server.url);
+    await page.goto(server.url);
+    await signInThroughForm(page, 'commander', DEFAULT_DEMO_PASSWORD);
+    await page.waitForFunction(() => window.__riskmap?.mapReady === true, null, { timeout: 90_000 });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  const layerCount = (id: string) => page.evaluate((l) => window.__riskmap?.layers[l] ?? 0, id);
+
+  it('draws the point layers from vector tiles and toggles a layer off and on', async () => {
+    await page.waitForFunction(() => (window.__riskmap?.layers['sites'] ?? 0) > 0, null, { timeout: 60_000 });
+    const toggle = page.getByTestId('layer-panel').getByRole('checkbox', { name: /重点场所/ });
+    await toggle.uncheck();
+    await page.waitForFunction(() => !window.__riskmap?.layers['sites'], null, { timeout: 20_000 });
+    await toggle.check();
+    await page.waitForFunction(() => (window.__riskmap?.layers['sites'] ?? 0) > 0, null, { timeout: 30_000 });
+    expect(await layerCount('sites')).toBeGreaterThan(0);
+    await page.screenshot({ path: path.join(SHOTS, 'risk-map-layers.png') });
+  });
+
+  it('searches, flies to the result and shows its details with the area path', async () => {
+    await page.getByTestId('search-input').fill('虎门');
+    await page.getByTestId('search-results').waitFor({ timeout: 20_000 });
+    const first = page.getByTestId('search-result').first();
+    await first.click();
+    await page.getByTestId('detail-panel').waitFor({ timeout: 20_000 });
+    await expect
+      .poll(
+        () => page.evaluate(() => document.querySelector('[data-testid="detail-panel"]')?.textContent ?? ''),
+        { timeout: 20_000 },
+      )
+      .toMatch(/虎门/);
+    await page.screenshot({ path: path.join(SHOTS, 'risk-map-search.png') });
+  });
+
+  it('lists what is around a clicked point and highlights it', async () => {
+    await page.getByTestId('around-button').click();
+    const map = page.getByTestId('map');
+    const box = (await map.boundingBox())!;
+    await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+    await page.getByTestId('around-panel').waitFor({ timeout: 30_000 });
+    await expect.poll(() => page.getByTestId('around-item').count(), { timeout: 30_000 }).toBeGreaterThan(0);
+    expect(await layerCount('around-circle')).toBeGreaterThan(0);
+    await page.screenshot({ path: path.join(SHOTS, 'risk-map-around.png') });
+    expect(foreign).toEqual([]);
+  });
+});
