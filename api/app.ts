@@ -17,6 +17,7 @@ import { areaRoutes } from './routes/areas/index.ts';
 import { authRoutes } from './routes/auth/index.ts';
 import { basemapRoutes } from './routes/basemap/index.ts';
 import { healthRoutes } from './routes/health/index.ts';
+import { incidentRoutes } from './routes/incidents/index.ts';
 import { layerRoutes } from './routes/layers/index.ts';
 import { mapRoutes } from './routes/map/index.ts';
 import { tileRoutes } from './routes/tiles/index.ts';
@@ -71,6 +72,7 @@ export async function build(opts: BuildOptions = {}): Promise<FastifyInstance> {
   await app.register(layerRoutes);
   await app.register(tileRoutes);
   await app.register(mapRoutes);
+  await app.register(incidentRoutes);
   await app.register(basemapRoutes);
 
   const index = path.join(config.webDir, 'index.html');

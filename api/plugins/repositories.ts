@@ -5,9 +5,11 @@ import * as apiKeys from '../db/api-key-repository.ts';
 import * as aroundRepo from '../db/around-repository.ts';
 import * as areas from '../db/area-repository.ts';
 import * as audit from '../db/audit-repository.ts';
+import * as categories from '../db/category-repository.ts';
 import type { Database, Queryable } from '../db/database.ts';
 import * as features from '../db/feature-repository.ts';
 import * as health from '../db/health-repository.ts';
+import * as incidents from '../db/incident-repository.ts';
 import * as searchRepo from '../db/search-repository.ts';
 import * as sessions from '../db/session-repository.ts';
 import * as stats from '../db/stats-repository.ts';
@@ -64,6 +66,14 @@ export function scopedRepositories(db: Database, scope: Scope) {
     search: bindScoped(db, scope, searchRepo, ['search']),
     around: bindScoped(db, scope, aroundRepo, ['around', 'exposedSites']),
     stats: bindScoped(db, scope, stats, ['areaStats']),
+    incidents: bindScoped(db, scope, incidents, [
+      'intake',
+      'getIncident',
+      'timeline',
+      'queue',
+      'transition',
+      'duplicatesOf',
+    ]),
     tiles: bindScoped(db, scope, tiles, ['pointTile', 'areaTile']),
     users: bindScoped(db, scope, users, [
       'listUsers',
@@ -82,6 +92,7 @@ export type ScopedRepositories = ReturnType<typeof scopedRepositories>;
 function systemRepositories(db: Database) {
   return {
     health: bindDb(db, health, ['getDatabaseInfo']),
+    categories: bindDb(db, categories, ['listCategories']),
     sessions: bindDb(db, sessions, ['createSession', 'deleteSession', 'findSessionPrincipal']),
     credentials: bindDb(db, users, [
       'findCredentials',

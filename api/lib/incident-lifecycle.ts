@@ -1,0 +1,83 @@
+import type { Permission } from '../auth/permissions.ts';
+
+/**
+ * The incident state machine (DESIGN.md §4): 发现 reported → 受理 accepted →
+ * 派遣 dispatched → on_scene → 处置 resolved → 核查 verified → 结案 closed, with
+ * 不予受理 rejected, 退回 returned (back to accepted), 返工 rework (verification
+ * failed → dispatched again). Extension requests (延期) do not change the status.
+ */
+export const INCIDENT_STATUSES = [
+  'reported',
+  'accepted',
+  'rejected',
+  'dispatched',
+  'on_scene',
+  'resolved',
+  'verified',
+  'closed',
+  'merged',
+] as const;
+export type IncidentStatus = (typeof INCIDENT_STATUSES)[number];
+
+export const INCIDENT_ACTIONS = [
+  'accept',
+  'reject',
+  'dispatch',
+  'return',
+  'arrive',
+  'resolve',
+  'verify_pass',
+  'verify_fail',
+  'close',
+  'request_extension',
+  'grant_extension',
+  'deny_extension',
+] as const;
+export type IncidentAction = (typeof INCIDENT_ACTIONS)[number];
+
+interface Rule {
+  from: readonly IncidentStatus[];
+  /** Resulting status; null keeps the status (extensions). */
+  to: IncidentStatus | null;
+  permission: Permission;
+}
+
+/** Every allowed transition: which statuses it leaves, where it goes, who may do it. */
+export const TRANSITIONS: Record<IncidentAction, Rule> = {
+  accept: { from: ['reported'], to: 'accepted', permission: 'accept' },
+  reject: { from: ['reported'], to: 'rejected', permission: 'accept' },
+  dispatch: { from: ['accepted'], to: 'dispatched', permission: 'dispatch' },
+  return: { from: ['dispatched', 'on_scene'], to: 'accepted', permission: 'report' },
+  arrive: { from: ['dispatched'], to: 'on_scene', permission: 'report' },
+  resolve: { from: ['dispatched', 'on_scene'], to: 'resolved', permission: 'report' },
+  verify_pass: { from: ['resolved'], to: 'verified', permission: 'verify' },
+  verify_fail: { from: ['resolved'], to: 'dispatched', permission: 'verify' },
+  close: { from: ['verified'], to: 'closed', permission: 'close' },
+  request_extension: { from: ['accepted', 'dispatched', 'on_scene'], to: null, permission: 'report' },
+  grant_extension: { from: ['accepted', 'dispatched', 'on_scene'], to: null, permission: 'accept' },
+  deny_extension: { from: ['accepted', 'dispatched', 'on_scene'], to: null, permission: 'accept' },
+};
+
+/** The actions the state machine allows from a status (regardless of role). */
+export function allowedActions(status: IncidentStatus): IncidentAction[] {
+  return INCIDENT_ACTIONS.filter((a) => TRANSITIONS[a].from.includes(status));
+}
+
+/** Statuses in which the deadline clock has stopped (the work is done or void). */
+export const CLOCK_STOPPED: readonly IncidentStatus[] = [
+  'resolved',
+  'verified',
+  'closed',
+  'rejected',
+  'merged',
+];
+
+/** Open = still to be handled (counts on the map and in statistics). */
+export const OPEN_STATUSES: readonly IncidentStatus[] = [
+  'reported',
+  'accepted',
+  'dispatched',
+  'on_scene',
+  'resolved',
+  'verified',
+];

@@ -1,0 +1,158 @@
+import { Type, type Static } from 'typebox';
+import { INCIDENT_ACTIONS } from '../lib/incident-lifecycle.ts';
+import { TownCode } from './common.ts';
+
+export const CHANNELS = [
+  'patrol',
+  'citizen',
+  'open311',
+  'video',
+  'iot',
+  'hotline',
+  'venue_code',
+  'desk',
+] as const;
+
+export const CategoryQuery = Type.Object(
+  { kind: Type.Optional(Type.Enum(['site', 'component', 'risk_source', 'incident'])) },
+  { additionalProperties: false },
+);
+export const Category = Type.Object({
+  kind: Type.String(),
+  code: Type.String(),
+  parentCode: Type.Union([Type.String(), Type.Null()]),
+  nameZh: Type.String(),
+  nameEn: Type.String(),
+  deadlineAmount: Type.Union([Type.Integer(), Type.Null()]),
+  deadlineUnit: Type.Union([Type.String(), Type.Null()]),
+  teamCapability: Type.Union([Type.String(), Type.Null()]),
+  defaultPriority: Type.Union([Type.Integer(), Type.Null()]),
+});
+export const CategoryList = Type.Array(Category);
+
+export const IntakeBody = Type.Object(
+  {
+    clientKey: Type.String({
+      minLength: 8,
+      maxLength: 100,
+      pattern: '^[A-Za-z0-9._:-]+$',
+      description: 'the client’s own id of this report; a retry with the same key returns the same incident',
+    }),
+    category: Type.String({ pattern: '^[0-9]{4}$', description: 'incident 小类 code' }),
+    lon: Type.Number({ minimum: -180, maximum: 180 }),
+    lat: Type.Number({ minimum: -90, maximum: 90 }),
+    description: Type.String({ minLength: 1, maxLength: 2000 }),
+    channel: Type.Enum(CHANNELS),
+    reporter: Type.Optional(
+      Type.Object(
+        {
+          name: Type.Optional(Type.String({ maxLength: 50 })),
+          phone: Type.Optional(Type.String({ maxLength: 20, pattern: '^[0-9+ -]*$' })),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    siteId: Type.Optional(Type.Integer({ minimum: 1 })),
+  },
+  { additionalProperties: false },
+);
+export type IntakeBody = Static<typeof IntakeBody>;
+
+export const Incident = Type.Object({
+  id: Type.Integer(),
+  clientKey: Type.Union([Type.String(), Type.Null()]),
+  category: Type.String(),
+  categoryName: Type.Union([Type.String(), Type.Null()]),
+  channel: Type.String(),
+  description: Type.String(),
+  status: Type.String(),
+  priority: Type.Integer(),
+  reportedAt: Type.String(),
+  deadlineAt: Type.Union([Type.String(), Type.Null()]),
+  closedAt: Type.Union([Type.String(), Type.Null()]),
+  townCode: Type.Union([Type.String(), Type.Null()]),
+  villageCode: Type.Union([Type.String(), Type.Null()]),
+  gridCode: Type.Union([Type.String(), Type.Null()]),
+  /** The kind of team / department responsible (属事), from the category. */
+  teamCapability: Type.Union([Type.String(), Type.Null()]),
+  /** Working minutes until the deadline; negative when overdue; null once resolved. */
+  minutesLeft: Type.Union([Type.Integer(), Type.Null()]),
+  overdue: Type.Boolean(),
+  extensionPendingMinutes: Type.Union([Type.Integer(), Type.Null()]),
+  reworkCount: Type.Integer(),
+  lon: Type.Number(),
+  lat: Type.Number(),
+});
+export type Incident = Static<typeof Incident>;
+
+export const IntakeResult = Type.Intersect([
+  Incident,
+  Type.Object({
+    created: Type.Boolean({ description: 'false when this client key had already been reported' }),
+    raisedBy: Type.Array(Type.Object({ id: Type.Integer(), name: Type.String(), level: Type.Integer() }), {
+      description: 'risk sources whose impact zone holds the point',
+    }),
+    possibleDuplicates: Type.Array(
+      Type.Object({
+        id: Type.Integer(),
+        distanceM: Type.Number(),
+        reportedAt: Type.String(),
+        status: Type.String(),
+      }),
+    ),
+  }),
+]);
+
+export const TimelineEntry = Type.Object({
+  id: Type.Integer(),
+  at: Type.String(),
+  actor: Type.String(),
+  action: Type.String(),
+  fromStatus: Type.Union([Type.String(), Type.Null()]),
+  toStatus: Type.Union([Type.String(), Type.Null()]),
+  note: Type.Union([Type.String(), Type.Null()]),
+});
+
+export const IncidentDetail = Type.Intersect([
+  Incident,
+  Type.Object({
+    timeline: Type.Array(TimelineEntry),
+    /** Actions the state machine allows now that this user may take. */
+    actions: Type.Array(Type.String()),
+    possibleDuplicates: Type.Array(
+      Type.Object({
+        id: Type.Integer(),
+        distanceM: Type.Number(),
+        reportedAt: Type.String(),
+        status: Type.String(),
+      }),
+    ),
+  }),
+]);
+
+export const QueueQuery = Type.Object(
+  {
+    status: Type.Optional(Type.String({ pattern: '^[a-z_]+$', maxLength: 20 })),
+    category: Type.Optional(Type.String({ pattern: '^[0-9]{2,4}$' })),
+    town: Type.Optional(TownCode),
+    overdue: Type.Optional(Type.Boolean()),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 200 })),
+  },
+  { additionalProperties: false },
+);
+export const Queue = Type.Object({
+  total: Type.Integer(),
+  overdue: Type.Integer(),
+  incidents: Type.Array(Incident),
+});
+
+export const TransitionBody = Type.Object(
+  {
+    action: Type.Enum(INCIDENT_ACTIONS),
+    note: Type.Optional(Type.String({ maxLength: 1000 })),
+    hours: Type.Optional(
+      Type.Number({ exclusiveMinimum: 0, maximum: 2000, description: 'request_extension: working hours' }),
+    ),
+  },
+  { additionalProperties: false },
+);

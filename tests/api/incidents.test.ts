@@ -1,0 +1,260 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_PERIODS, deadline } from '../../api/lib/working-time.ts';
+import { openTestApp, type Client, type TestApp } from './template.ts';
+
+let seq = 0;
+const key = () => `test-${process.pid}-${Date.now()}-${++seq}`;
+
+describe('incident intake and lifecycle', () => {
+  let t: TestApp;
+  let dispatcher: Client;
+  /** A point inside a grid of 常平镇, and that grid. */
+  let cp: { lon: number; lat: number; grid: string };
+  beforeAll(async () => {
+    t = await openTestApp();
+    dispatcher = await t.as('dispatcher-cp');
+    const r = await t.db.query<{ lon: number; lat: number; code: string }>(
+      `SELECT ST_X(label_point) lon, ST_Y(label_point) lat, code FROM areas
+       WHERE level = 'grid' AND code LIKE '441900110%' AND valid_to IS NULL ORDER BY code LIMIT 1`,
+    );
+    cp = { lon: r.rows[0]!.lon, lat: r.rows[0]!.lat, grid: r.rows[0]!.code };
+  });
+  afterAll(() => t.close());
+
+  const report = (c: Client, body: Record<string, unknown>) =>
+    c.inject({
+      method: 'POST',
+      url: '/api/incidents',
+      payload: {
+        clientKey: key(),
+        category: '0501',
+        channel: 'desk',
+        description: '无照经营游商占道',
+        lon: cp.lon,
+        lat: cp.lat,
+        ...body,
+      },
+    });
+  const count = async () =>
+    (await t.db.query<{ n: number }>('SELECT count(*)::int n FROM incidents')).rows[0]!.n;
+
+  it('lists incident categories without a session', async () => {
+    const res = await t.app.inject('/api/categories?kind=incident');
+    expect(res.statusCode).toBe(200);
+    const cats = res.json();
+    expect(cats.find((c: { code: string }) => c.code === '0501')).toMatchObject({
+      nameZh: '无照经营游商',
+      deadlineAmount: 2,
+      deadlineUnit: 'working_hours',
+      teamCapability: 'urban_management',
+    });
+  });
+
+  it('routes a report to its grid, village and town, the responsible team kind and a working-time deadline', async () => {
+    const before = Date.now();
+    const res = await report(dispatcher, {});
+    expect(res.statusCode).toBe(201);
+    const inc = res.json();
+    expect(inc).toMatchObject({
+      status: 'reported',
+      created: true,
+      gridCode: cp.grid,
+      villageCode: cp.grid.slice(0, 12),
+      townCode: '441900110',
+      teamCapability: 'urban_management',
+      category: '0501',
+    });
+    // 2 working hours from the report time, on the shipped calendar
+    const holidays = (
+      await t.db.query<{ d: string; k: string }>(
+        `SELECT to_char(day, 'YYYY-MM-DD') d, kind k FROM calendar_days`,
+      )
+    ).rows;
+    const cal = {
+      holidays: new Set(holidays.filter((h) => h.k === 'holiday').map((h) => h.d)),
+      workdays: new Set(holidays.filter((h) => h.k === 'workday').map((h) => h.d)),
+      periods: DEFAULT_PERIODS,
+    };
+    const reported = new Date(inc.reportedAt);
+    expect(reported.getTime()).toBeGreaterThanOrEqual(before - 1000);
+    expect(inc.deadlineAt).toBe(deadline(cal, reported, 2, 'working_hours').toISOString());
+    expect(inc.minutesLeft).toBeLessThanOrEqual(120);
+    expect(inc.overdue).toBe(false);
+    const detail = (await dispatcher.inject(`/api/incidents/${inc.id}`)).json();
+    expect(detail.timeline.map((e: { action: string }) => e.action)).toEqual(['report']);
+  });
+
+  it('returns the same incident for the same client key and never stores a second one', async () => {
+    const clientKey = key();
+    const first = await report(dispatcher, { clientKey });
+    const n = await count();
+    const again = await report(dispatcher, { clientKey });
+    expect(again.statusCode).toBe(200);
+    expect(again.json()).toMatchObject({ id: first.json().id, created: false });
+    const parallel = await Promise.all(
+      [1, 2, 3].map(() => report(dispatcher, { clientKey: `${clientKey}-p` })),
+    );
+    expect(new Set(parallel.map((r) => r.json().id)).size).toBe(1);
+    expect(await count()).toBe(n + 1);
+  });
+
+  it.each([
+    [{ lon: 22.98, lat: 114.0 }, 422, /swapped/],
+    [{ lon: 23.02, lat: 22.98 }, 422, /outside the city/],
+    [{ lon: 113.9, lat: 22.3 }, 422, /outside the city/],
+    [{ lon: 200 }, 400, /lon/],
+    [{ category: '9999' }, 422, /not an incident category/],
+    [{ category: '05' }, 400, /category/],
+    [{ channel: 'pigeon' }, 400, /channel/],
+    [{ description: '' }, 400, /description/],
+    [{ clientKey: 'x' }, 400, /clientKey/],
+    [{ extra: 1 }, 400, /additional/],
+  ])('refuses %j with %i and stores nothing', async (body, status, why) => {
+    const n = await count();
+    const res = await report(dispatcher, body);
+    expect(res.statusCode).toBe(status);
+    expect(res.json().message).toMatch(why);
+    expect(await count()).toBe(n);
+  });
+
+  it('refuses a report outside the reporter’s area, and from a viewer', async () => {
+    const humen = (
+      await t.db.query<{ lon: number; lat: number }>(
+        `SELECT ST_X(label_point) lon, ST_Y(label_point) lat FROM areas WHERE level = 'grid' AND code LIKE '441900121%' LIMIT 1`,
+      )
+    ).rows[0]!;
+    const out = await report(dispatcher, humen);
+    expect(out.statusCode).toBe(403);
+    expect(out.json().message).toMatch(/outside your area/);
+    expect((await report(await t.as('viewer'), {})).statusCode).toBe(403);
+    // the commander reports anywhere
+    expect((await report(await t.as('commander'), humen)).statusCode).toBe(201);
+  });
+
+  it('raises the priority inside the impact zone of a major or high risk source and says which', async () => {
+    const rs = (
+      await t.db.query<{ id: number; lon: number; lat: number }>(
+        `SELECT r.id, ST_X(r.geom) lon, ST_Y(r.geom) lat FROM risk_sources r
+       WHERE r.level <= 2 AND r.town_code IS NOT NULL ORDER BY r.id LIMIT 1`,
+      )
+    ).rows[0]!;
+    const res = await report(await t.as('commander'), { lon: rs.lon, lat: rs.lat, category: '0501' });
+    expect(res.statusCode).toBe(201);
+    expect(res.json().priority).toBe(2); // 0501 defaults to 3
+    expect(res.json().raisedBy.map((r: { id: number }) => r.id)).toContain(rs.id);
+  });
+
+  it('offers open incidents of the same category within 100 m and 24 h as duplicates', async () => {
+    const a = (await report(dispatcher, { category: '0102' })).json();
+    const b = (await report(dispatcher, { category: '0102', lon: cp.lon + 0.0003 })).json();
+    expect(b.possibleDuplicates.map((d: { id: number }) => d.id)).toContain(a.id);
+    expect(b.possibleDuplicates[0].distanceM).toBeLessThan(100);
+    const other = (await report(dispatcher, { category: '0104', lon: cp.lon + 0.0003 })).json();
+    expect(other.possibleDuplicates.map((d: { id: number }) => d.id)).not.toContain(a.id);
+  });
+
+  it('goes through the whole lifecycle with rework, recording every step', async () => {
+    const commander = await t.as('commander');
+    const id = (await report(dispatcher, {})).json().id;
+    const step = (c: Client, action: string, extra: Record<string, unknown> = {}) =>
+      c.inject({
+        method: 'POST',
+        url: `/api/incidents/${id}/transitions`,
+        payload: { action, note: `${action} note`, ...extra },
+      });
+    for (const a of ['accept', 'dispatch', 'arrive', 'resolve'])
+      expect((await step(dispatcher, a)).statusCode, a).toBe(200);
+    const fail = await step(commander, 'verify_fail');
+    expect(fail.json()).toMatchObject({ status: 'dispatched', reworkCount: 1 });
+    for (const a of ['resolve', 'verify_pass', 'close'])
+      expect((await step(commander, a)).statusCode, a).toBe(200);
+    const detail = (await commander.inject(`/api/incidents/${id}`)).json();
+    expect(detail.status).toBe('closed');
+    expect(detail.closedAt).not.toBeNull();
+    expect(detail.timeline.map((e: { action: string }) => e.action)).toEqual([
+      'report',
+      'accept',
+      'dispatch',
+      'arrive',
+      'resolve',
+      'verify_fail',
+      'resolve',
+      'verify_pass',
+      'close',
+    ]);
+    expect(detail.timeline[1]).toMatchObject({
+      actor: 'dispatcher-cp',
+      fromStatus: 'reported',
+      toStatus: 'accepted',
+      note: 'accept note',
+    });
+    expect(detail.actions).toEqual([]);
+  });
+
+  it('refuses a transition the state machine does not allow with 409 naming the allowed ones', async () => {
+    const id = (await report(dispatcher, {})).json().id;
+    const res = await dispatcher.inject({
+      method: 'POST',
+      url: `/api/incidents/${id}/transitions`,
+      payload: { action: 'resolve' },
+    });
+    expect(res.json().message).toMatch(/allowed: accept, reject/);
+    expect(res.statusCode).toBe(409);
+    const missing = await dispatcher.inject({
+      method: 'POST',
+      url: '/api/incidents/99999999/transitions',
+      payload: { action: 'accept' },
+    });
+    expect(missing.statusCode).toBe(404);
+    const bad = await dispatcher.inject({
+      method: 'POST',
+      url: `/api/incidents/${id}/transitions`,
+      payload: { action: 'teleport' },
+    });
+    expect(bad.statusCode).toBe(400);
+  });
+
+  it('refuses a step the role may not take, and lists only the ones it may', async () => {
+    const id = (await report(dispatcher, {})).json().id;
+    const gw = await t.as('gridworker-cp');
+    const res = await gw.inject({
+      method: 'POST',
+      url: `/api/incidents/${id}/transitions`,
+      payload: { action: 'accept' },
+    });
+    // the grid worker's grid may not hold the point: either way they may not accept
+    expect(res.statusCode).toBe(403);
+    const detail = (await dispatcher.inject(`/api/incidents/${id}`)).json();
+    expect(detail.actions).toEqual(['accept', 'reject']);
+  });
+
+  it('extends the deadline only when an extension is granted', async () => {
+    const id = (await report(dispatcher, { category: '9001' })).json().id; // 3 working days
+    const go = (action: string, extra: Record<string, unknown> = {}) =>
+      dispatcher.inject({
+        method: 'POST',
+        url: `/api/incidents/${id}/transitions`,
+        payload: { action, ...extra },
+      });
+    await go('accept');
+    const before = (await dispatcher.inject(`/api/incidents/${id}`)).json().deadlineAt;
+    expect((await go('request_extension')).statusCode).toBe(422);
+    expect((await go('request_extension', { hours: 7 })).json().extensionPendingMinutes).toBe(420);
+    expect((await go('request_extension', { hours: 7 })).statusCode).toBe(409);
+    const granted = (await go('grant_extension')).json();
+    expect(granted.extensionPendingMinutes).toBeNull();
+    expect(new Date(granted.deadlineAt).getTime()).toBeGreaterThan(new Date(before).getTime());
+    expect((await go('deny_extension')).statusCode).toBe(409);
+  });
+
+  it('lists the queue in my area by deadline, with overdue counts', async () => {
+    const q = (await dispatcher.inject('/api/incidents?limit=1000')).json();
+    expect(q.incidents.length).toBeGreaterThan(0);
+    expect(q.incidents.every((i: { townCode: string }) => i.townCode === '441900110')).toBe(true);
+    const deadlines = q.incidents.map((i: { deadlineAt: string }) => i.deadlineAt).filter(Boolean);
+    expect([...deadlines].sort()).toEqual(deadlines);
+    expect(q.overdue).toBe(q.incidents.filter((i: { overdue: boolean }) => i.overdue).length);
+    const overdue = (await dispatcher.inject('/api/incidents?overdue=true&limit=1000')).json();
+    expect(overdue.incidents.every((i: { overdue: boolean }) => i.overdue)).toBe(true);
+  });
+});
