@@ -20,6 +20,8 @@ import { healthRoutes } from './routes/health/index.ts';
 import { incidentRoutes } from './routes/incidents/index.ts';
 import { layerRoutes } from './routes/layers/index.ts';
 import { mapRoutes } from './routes/map/index.ts';
+import { open311Routes } from './routes/open311/index.ts';
+import { reportRoutes } from './routes/reports/index.ts';
 import { tileRoutes } from './routes/tiles/index.ts';
 import { userRoutes } from './routes/users/index.ts';
 
@@ -73,6 +75,8 @@ export async function build(opts: BuildOptions = {}): Promise<FastifyInstance> {
   await app.register(tileRoutes);
   await app.register(mapRoutes);
   await app.register(incidentRoutes);
+  await app.register(open311Routes);
+  await app.register(reportRoutes);
   await app.register(basemapRoutes);
 
   const index = path.join(config.webDir, 'index.html');

@@ -6,7 +6,7 @@ import type { Permission, Role } from './permissions.ts';
  * with the home area's code (or a granted area's code)".
  */
 export interface Scope {
-  kind: 'user' | 'api_key' | 'system';
+  kind: 'user' | 'api_key' | 'system' | 'anonymous';
   /** users.id or api_keys.id; null for the system. */
   id: number | null;
   name: string;
@@ -37,6 +37,22 @@ export const SYSTEM_SCOPE: Scope = {
   areaCode: '',
   grants: [],
 };
+
+/**
+ * A citizen or an Open311 client reporting without an account: may report anywhere
+ * in the city and nothing else. `name` says which public channel it came through.
+ */
+export function publicReporter(name: string): Scope {
+  return {
+    kind: 'anonymous',
+    id: null,
+    name,
+    role: null,
+    permissions: new Set(['report']),
+    areaCode: '441900',
+    grants: [],
+  };
+}
 
 /** Area-code prefixes the scope covers; [''] covers everything. */
 export function scopePrefixes(scope: Scope): string[] {

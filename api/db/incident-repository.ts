@@ -430,3 +430,41 @@ export async function transition(
 export async function workingDayMinutes(db: Database): Promise<number> {
   return dayMinutes(await getCalendar(db));
 }
+
+export interface Open311Filter {
+  ids?: number[];
+  serviceCodes?: string[];
+  from?: string;
+  to?: string;
+  /** 'open' | 'closed' (closed = closed, rejected or merged). */
+  statuses?: string[];
+  limit: number;
+}
+
+/** Incidents for Open311 GET requests, inside the scope, newest first (at most `limit`; 90 days by default). */
+export async function open311Requests(
+  db: Queryable,
+  scope: Scope,
+  f: Open311Filter,
+): Promise<(IncidentRow & { updated_at: Date })[]> {
+  const params: unknown[] = [
+    f.ids ?? null,
+    f.serviceCodes ?? null,
+    f.from ?? null,
+    f.to ?? null,
+    f.statuses ?? null,
+    f.limit,
+  ];
+  const r = await db.query<IncidentRow & { updated_at: Date }>(
+    `SELECT ${INCIDENT_COLUMNS}, i.updated_at ${FROM_INCIDENTS}
+     WHERE ($1::bigint[] IS NULL OR i.id = ANY ($1))
+       AND ($2::text[] IS NULL OR i.category = ANY ($2))
+       AND (i.reported_at >= coalesce($3::timestamptz, CASE WHEN $1::bigint[] IS NULL THEN now() - interval '90 days' END, '-infinity'))
+       AND ($4::timestamptz IS NULL OR i.reported_at < $4)
+       AND ($5::text[] IS NULL OR (CASE WHEN i.status IN ('closed', 'rejected', 'merged') THEN 'closed' ELSE 'open' END) = ANY ($5))
+       AND ${scopeSql(scope, 'coalesce(i.grid_code, i.village_code, i.town_code)', params)}
+     ORDER BY i.reported_at DESC, i.id DESC LIMIT $6`,
+    params,
+  );
+  return r.rows;
+}

@@ -58,6 +58,9 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 const GUARDED = /^\/(api|open311)(\/|$)/;
 
 function deny(reply: FastifyReply, status: 401 | 403, message: string) {
+  // GeoReport v2 clients expect its own error list
+  if (reply.request.url.startsWith('/open311/'))
+    return reply.code(status).send([{ code: status, description: message }]);
   return reply
     .code(status)
     .send({ statusCode: status, error: status === 401 ? 'Unauthorized' : 'Forbidden', message });
@@ -98,9 +101,14 @@ export const authPlugin = fp(
       if (!GUARDED.test(req.url) || !access) return; // the web app's files, and 404s
 
       const auth = req.headers.authorization;
+      // Open311 clients pass their key as the api_key parameter, as GeoReport v2 says.
+      const queryKey = req.url.startsWith('/open311/')
+        ? (req.query as { api_key?: string }).api_key
+        : undefined;
       const apiKey =
         (req.headers['x-api-key'] as string | undefined) ??
-        (auth?.startsWith('Bearer ') ? auth.slice(7) : undefined);
+        (auth?.startsWith('Bearer ') ? auth.slice(7) : undefined) ??
+        queryKey;
       if (apiKey) {
         const row = await findApiKeyPrincipal(app.db, sha256(apiKey));
         if (!row) return deny(reply, 401, 'the API key is unknown or revoked');

@@ -8,6 +8,17 @@ import fp from 'fastify-plugin';
 export const errorHandlerPlugin = fp(
   async (app: FastifyInstance) => {
     app.setErrorHandler((err: FastifyError, req, reply) => {
+      // GeoReport v2 clients expect its own error list
+      if (req.url.startsWith('/open311/')) {
+        const status = err.validation ? 400 : (err.statusCode ?? 500);
+        if (status >= 500) req.log.error({ err }, 'request failed');
+        const description = err.validation
+          ? `${err.validationContext ?? 'request'}: ${err.message}`
+          : status >= 500
+            ? 'internal error while handling the Open311 request'
+            : err.message;
+        return reply.code(status).send([{ code: status, description }]);
+      }
       if (err.validation) {
         const where = err.validationContext ?? 'request';
         return reply

@@ -73,6 +73,7 @@ export function scopedRepositories(db: Database, scope: Scope) {
       'queue',
       'transition',
       'duplicatesOf',
+      'open311Requests',
     ]),
     tiles: bindScoped(db, scope, tiles, ['pointTile', 'areaTile']),
     users: bindScoped(db, scope, users, [
@@ -88,7 +89,7 @@ export function scopedRepositories(db: Database, scope: Scope) {
 }
 export type ScopedRepositories = ReturnType<typeof scopedRepositories>;
 
-/** Repositories that need no caller: health, sign-in. */
+/** Repositories that need no caller: health, sign-in, and public intake (with its own Scope). */
 function systemRepositories(db: Database) {
   return {
     health: bindDb(db, health, ['getDatabaseInfo']),
@@ -110,6 +111,8 @@ declare module 'fastify' {
     repos: ReturnType<typeof systemRepositories>;
     /** Scoped repositories for the caller; throws 401 when nobody is signed in. */
     reposFor(req: FastifyRequest): ScopedRepositories;
+    /** Scoped repositories for a given scope (public intake acts as an anonymous reporter). */
+    reposAs(scope: Scope): ScopedRepositories;
   }
 }
 
@@ -117,6 +120,7 @@ export const repositoriesPlugin = fp(
   async (app) => {
     app.decorate('repos', systemRepositories(app.db));
     app.decorate('reposFor', (req: FastifyRequest) => scopedRepositories(app.db, app.requireScope(req)));
+    app.decorate('reposAs', (scope: Scope) => scopedRepositories(app.db, scope));
   },
   { name: 'repositories', dependencies: ['database', 'auth'] },
 );

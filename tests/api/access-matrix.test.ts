@@ -11,6 +11,12 @@ const PUBLIC_ROUTES = [
   'POST /api/auth/login',
   'GET /api/categories',
   'HEAD /api/categories',
+  'POST /api/reports',
+  'GET /open311/v2/services.json',
+  'HEAD /open311/v2/services.json',
+  'GET /open311/v2/services/:code.json',
+  'HEAD /open311/v2/services/:code.json',
+  'POST /open311/v2/requests.json',
 ];
 
 const CHANGPING = '441900110';
@@ -41,7 +47,8 @@ describe('access control', () => {
         payload: r.method === 'GET' ? undefined : {},
       });
       expect(res.statusCode, `${r.method} ${r.url}`).toBe(401);
-      expect(res.json().message, `${r.method} ${r.url}`).toMatch(/sign in/);
+      const body = res.json();
+      expect(body.message ?? body[0]?.description, `${r.method} ${r.url}`).toMatch(/sign in/);
     }
   });
 

@@ -15,6 +15,7 @@ import type { Database } from '../../api/db/database.ts';
 import { loadDataset } from '../../api/db/dataset-loader.ts';
 import { SYSTEM_SCOPE } from '../../api/auth/scope.ts';
 import { around } from '../../api/db/around-repository.ts';
+import { intake } from '../../api/db/incident-repository.ts';
 import { listFeatures } from '../../api/db/feature-repository.ts';
 import { areaTile, pointTile, POINT_TILES } from '../../api/db/tile-repository.ts';
 import { tileAt } from '../../api/lib/tiles.ts';
@@ -312,6 +313,53 @@ async function benchAround(db: Database): Promise<Result> {
   };
 }
 
+/**
+ * Incident intake with all its routing (grid, category, deadline, risk zones,
+ * duplicates), sequential for latency and 8 at a time for throughput. The reports go
+ * into the bench database like any other.
+ */
+async function benchIntake(db: Database): Promise<Result[]> {
+  const pts = await samplePoints(db, 400);
+  const run = `bench-${Date.now()}`;
+  const one = (i: number) =>
+    intake(db, SYSTEM_SCOPE, {
+      clientKey: `${run}-${i}`,
+      category: '0501',
+      channel: 'desk',
+      description: '无照经营游商',
+      lon: pts[i % pts.length]![0],
+      lat: pts[i % pts.length]![1],
+    });
+  const times = await timeRuns(400, (i) => one(i));
+  const n = 2000;
+  const t0 = performance.now();
+  let next = 1000;
+  await Promise.all(
+    Array.from({ length: 8 }, async () => {
+      while (next < 1000 + n) await one(next++);
+    }),
+  );
+  const perSecond = n / ((performance.now() - t0) / 1000);
+  return [
+    {
+      operation: 'incident intake, one at a time',
+      n: times.length,
+      p50: percentile(times, 50),
+      p95: percentile(times, 95),
+      unit: 'ms',
+      target: '≤ 20 ms p95',
+    },
+    {
+      operation: `incident intake, 8 concurrent × ${n}`,
+      n,
+      p50: perSecond,
+      p95: perSecond,
+      unit: '/s',
+      target: '≥ 1000 /s',
+    },
+  ];
+}
+
 async function main(): Promise<void> {
   ensureCityData();
   const databaseUrl = process.env.DATABASE_URL ? await benchDatabaseUrl(process.env.DATABASE_URL) : undefined;
@@ -339,6 +387,7 @@ async function main(): Promise<void> {
     results.push(await benchBBoxGeoJson(db));
     results.push(await benchAround(db));
     results.push(...(await benchTiles(db)));
+    results.push(...(await benchIntake(db)));
   } finally {
     await db.close();
   }
