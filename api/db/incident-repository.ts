@@ -15,6 +15,7 @@ import {
   type DeadlineUnit,
   type WorkingCalendar,
 } from '../lib/working-time.ts';
+import type { Photo } from '../lib/photos.ts';
 import { recordAudit } from './audit-repository.ts';
 import type { Database, Queryable } from './database.ts';
 
@@ -77,6 +78,7 @@ export interface IncidentRow {
   merged_into: number | null;
   site_id: number | null;
   reported_by: string | null;
+  photo_count: number;
   lon: number;
   lat: number;
 }
@@ -84,6 +86,7 @@ export interface IncidentRow {
 const INCIDENT_COLUMNS = `i.id, i.client_key, i.category, c.name_zh AS category_name, i.channel, i.description, i.status,
   i.priority, i.reported_at, i.deadline_at, i.closed_at, i.town_code, i.village_code, i.grid_code, i.team_capability,
   i.raised_by, i.extension_pending_minutes, i.extended_minutes, i.rework_count, i.merged_into, i.site_id, i.reported_by,
+  (SELECT count(*)::int FROM incident_photos p WHERE p.incident_id = i.id) AS photo_count,
   ST_X(i.geom) AS lon, ST_Y(i.geom) AS lat`;
 const FROM_INCIDENTS = `FROM incidents i LEFT JOIN categories c ON c.kind = 'incident' AND c.code = i.category`;
 
@@ -106,6 +109,8 @@ export interface IntakeInput {
   siteId?: number;
   /** Report time (defaults to now); routing uses the area versions valid then. */
   reportedAt?: Date;
+  /** Checked photos (api/lib/photos.ts). */
+  photos?: Photo[];
 }
 
 export interface RiskHit {
@@ -221,6 +226,12 @@ export async function intake(db: Database, scope: Scope, input: IntakeInput): Pr
     );
     const id = ins.rows[0]?.id;
     if (id === undefined) return null; // the same key won a race: answer with that one
+    for (const [i, photo] of (input.photos ?? []).entries()) {
+      await tx.query(
+        'INSERT INTO incident_photos (incident_id, seq, content_type, bytes) VALUES ($1, $2, $3, $4)',
+        [id, i + 1, photo.contentType, photo.bytes],
+      );
+    }
     await tx.query(
       `INSERT INTO incident_events (incident_id, actor, action, to_status, note) VALUES ($1, $2, 'report', 'reported', $3)`,
       [
@@ -467,4 +478,20 @@ export async function open311Requests(
     params,
   );
   return r.rows;
+}
+
+/** One photo of an incident inside the scope; null when the incident or the photo does not exist. */
+export async function getPhoto(
+  db: Queryable,
+  scope: Scope,
+  id: number,
+  seq: number,
+): Promise<{ content_type: string; bytes: Buffer } | null> {
+  if (!(await getIncident(db, scope, id))) return null;
+  const r = await db.query<{ content_type: string; bytes: Uint8Array }>(
+    'SELECT content_type, bytes FROM incident_photos WHERE incident_id = $1 AND seq = $2',
+    [id, seq],
+  );
+  const row = r.rows[0];
+  return row ? { content_type: row.content_type, bytes: Buffer.from(row.bytes) } : null;
 }

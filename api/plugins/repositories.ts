@@ -74,6 +74,7 @@ export function scopedRepositories(db: Database, scope: Scope) {
       'transition',
       'duplicatesOf',
       'open311Requests',
+      'getPhoto',
     ]),
     tiles: bindScoped(db, scope, tiles, ['pointTile', 'areaTile']),
     users: bindScoped(db, scope, users, [

@@ -53,6 +53,18 @@ export const IntakeBody = Type.Object(
       ),
     ),
     siteId: Type.Optional(Type.Integer({ minimum: 1 })),
+    photos: Type.Optional(
+      Type.Array(
+        Type.Object(
+          {
+            contentType: Type.Enum(['image/jpeg', 'image/png', 'image/webp']),
+            data: Type.String({ maxLength: 2_900_000, description: 'base64, at most 2 MB decoded' }),
+          },
+          { additionalProperties: false },
+        ),
+        { maxItems: 6 },
+      ),
+    ),
   },
   { additionalProperties: false },
 );
@@ -80,6 +92,7 @@ export const Incident = Type.Object({
   overdue: Type.Boolean(),
   extensionPendingMinutes: Type.Union([Type.Integer(), Type.Null()]),
   reworkCount: Type.Integer(),
+  photoCount: Type.Integer(),
   lon: Type.Number(),
   lat: Type.Number(),
 });

@@ -258,3 +258,89 @@ describe('incident intake and lifecycle', () => {
     expect(overdue.incidents.every((i: { overdue: boolean }) => i.overdue)).toBe(true);
   });
 });
+
+describe('photos with a report', () => {
+  let t: TestApp;
+  let c: Client;
+  let at: { lon: number; lat: number };
+  beforeAll(async () => {
+    t = await openTestApp();
+    c = await t.as('commander');
+    at = (
+      await t.db.query<{ lon: number; lat: number }>(
+        `SELECT ST_X(label_point) lon, ST_Y(label_point) lat FROM areas WHERE level = 'grid' ORDER BY code LIMIT 1`,
+      )
+    ).rows[0]!;
+  });
+  afterAll(() => t.close());
+
+  // a 1×1 PNG
+  const png = Buffer.from(
+    'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
+    'base64',
+  );
+  const send = (photos: unknown) =>
+    c.inject({
+      method: 'POST',
+      url: '/api/incidents',
+      payload: {
+        clientKey: key(),
+        category: '0102',
+        channel: 'patrol',
+        description: '附照片',
+        ...at,
+        photos,
+      },
+    });
+
+  it('stores photos and serves them back', async () => {
+    const res = await send([{ contentType: 'image/png', data: png.toString('base64') }]);
+    expect(res.statusCode).toBe(201);
+    expect(res.json().photoCount).toBe(1);
+    const photo = await c.inject(`/api/incidents/${res.json().id}/photos/1`);
+    expect(photo.statusCode).toBe(200);
+    expect(photo.headers['content-type']).toBe('image/png');
+    expect(photo.rawPayload.equals(png)).toBe(true);
+    expect((await c.inject(`/api/incidents/${res.json().id}/photos/2`)).statusCode).toBe(404);
+  });
+
+  it.each([
+    [
+      [{ contentType: 'image/png', data: Buffer.from('not an image at all').toString('base64') }],
+      /not a JPEG, PNG or WebP/,
+    ],
+    [
+      [{ contentType: 'image/jpeg', data: png.toString('base64') }],
+      /declared image\/jpeg but the data is image\/png/,
+    ],
+    [
+      [
+        {
+          contentType: 'image/png',
+          data: Buffer.concat([png, Buffer.alloc(2 * 1024 * 1024)]).toString('base64'),
+        },
+      ],
+      /more than 2097152/,
+    ],
+    [[{ contentType: 'image/png', data: '***' }], /not base64/],
+  ])('refuses a bad photo and stores nothing', async (photos, why) => {
+    const n = (await t.db.query<{ n: number }>('SELECT count(*)::int n FROM incidents')).rows[0]!.n;
+    const res = await send(photos);
+    expect(res.statusCode).toBe(422);
+    expect(res.json().message).toMatch(why);
+    expect((await t.db.query<{ n: number }>('SELECT count(*)::int n FROM incidents')).rows[0]!.n).toBe(n);
+  });
+
+  it('refuses a wrong content type and a photo type it does not take', async () => {
+    const res = await c.inject({
+      method: 'POST',
+      url: '/api/incidents',
+      payload: 'category=0102',
+      headers: { 'content-type': 'text/plain' },
+    });
+    // text is not a report: refused before anything is looked at
+    expect(res.statusCode).toBe(400);
+    expect(res.json().message).toMatch(/body must be object/);
+    expect((await send([{ contentType: 'image/gif', data: png.toString('base64') }])).statusCode).toBe(400);
+  });
+});

@@ -19,7 +19,15 @@ import type {
 } from '../../api/schemas/auth.ts';
 import type { ErrorBody } from '../../api/schemas/common.ts';
 import type { Health } from '../../api/schemas/health.ts';
-import type { FeatureCollection, LayerId, LayerList } from '../../api/schemas/layers.ts';
+import type { Feature, FeatureCollection, LayerId, LayerList } from '../../api/schemas/layers.ts';
+import type {
+  AreaStat,
+  AroundResult,
+  ExposureResult,
+  FeatureContext,
+  SearchHit,
+  SearchResult,
+} from '../../api/schemas/map.ts';
 
 export type {
   AreaCollection,
@@ -27,17 +35,18 @@ export type {
   AreaLevel,
   PointLookup,
   Health,
+  Feature,
   FeatureCollection,
   LayerId,
   LayerList,
 };
+export type { AreaStat, AroundResult, ExposureResult, FeatureContext, SearchHit, SearchResult };
 export type { Me, User, NewUserBody, UserPatchBody, ApiKey, NewApiKeyBody, AuditQuery, Permission, Role };
 /** A new API key: the secret `key` is in this answer only. */
 export type NewApiKey = Static<typeof NewApiKeySchema>;
 /** One entry of the audit log. */
 export type AuditRecord = Static<typeof AuditRecordSchema>;
 export type { AreaFeature, AreaProperties } from '../../api/schemas/areas.ts';
-export type { Feature } from '../../api/schemas/layers.ts';
 
 /**
  * The feature layers, in panel and fetch order. The same set as the API's LAYER_IDS, written out
@@ -217,6 +226,10 @@ export interface FeatureQuery {
   status?: string;
   /** 9-digit town code. */
   town?: string;
+  /** Incidents reported at or after this instant (ISO 8601). */
+  from?: string;
+  /** Incidents reported before this instant (ISO 8601). */
+  to?: string;
 }
 
 /** GET /api/layers/{layer}/features: features of one layer; `truncated` when `limit` cut the answer. */
@@ -233,6 +246,104 @@ export function getLayerFeatures(
     { ...rest, bbox: bboxParam },
     signal,
   );
+}
+
+/** GET /api/layers/{layer}/features/{id}: one feature with all its properties. */
+export function getFeature(layer: LayerId, id: number | string, signal?: AbortSignal): Promise<Feature> {
+  return getJson<Feature>(
+    `/api/layers/${encodeURIComponent(layer)}/features/${encodeURIComponent(String(id))}`,
+    {},
+    signal,
+  );
+}
+
+/** GET /api/layers/{layer}/features/{id}/context: area path (town › village › grid) and linked incidents. */
+export function getFeatureContext(
+  layer: LayerId,
+  id: number | string,
+  signal?: AbortSignal,
+): Promise<FeatureContext> {
+  return getJson<FeatureContext>(
+    `/api/layers/${encodeURIComponent(layer)}/features/${encodeURIComponent(String(id))}/context`,
+    {},
+    signal,
+  );
+}
+
+/** GET /api/search: areas, sites, risk sources, teams and incidents matching a text. */
+export function search(q: string, limit = 20, signal?: AbortSignal): Promise<SearchResult> {
+  return getJson<SearchResult>('/api/search', { q, limit }, signal);
+}
+
+/** GET /api/around: risk sources, key sites and teams within `radius` metres of a point. */
+export function getAround(
+  lon: number,
+  lat: number,
+  radius: number,
+  signal?: AbortSignal,
+): Promise<AroundResult> {
+  return getJson<AroundResult>(
+    '/api/around',
+    { lon: lon.toFixed(6), lat: lat.toFixed(6), radius, limit: 200 },
+    signal,
+  );
+}
+
+/** GET /api/risk-sources/{id}/exposed: key sites inside a risk source's impact radius. */
+export function getExposedSites(id: number | string, signal?: AbortSignal): Promise<ExposureResult> {
+  return getJson<ExposureResult>(`/api/risk-sources/${encodeURIComponent(String(id))}/exposed`, {}, signal);
+}
+
+/** GET /api/stats/areas: per town or village open incidents, risk index and rates per 10,000. */
+export function getAreaStats(level: 'town' | 'village', signal?: AbortSignal): Promise<AreaStat[]> {
+  return getJson<AreaStat[]>('/api/stats/areas', { level }, signal);
+}
+
+/** Filters of a point tile layer (all optional). */
+export interface TileFilters {
+  kind?: string;
+  /** Risk level 1–4 (risk_sources). */
+  level?: number;
+  status?: string;
+  /** 9-digit town code. */
+  town?: string;
+}
+
+/** Tile layers served by the API: the feature layers and `areas`. */
+export type TileLayerId = LayerId | 'areas';
+
+/**
+ * Absolute URL template of a vector tile layer, with `{z}/{x}/{y}` placeholders and the filters
+ * in the query string (absolute, because tile loaders may resolve URLs outside the page).
+ */
+export function tileUrl(layer: TileLayerId, filters: TileFilters = {}): string {
+  const base = apiUrl(`/api/tiles/${encodeURIComponent(layer)}/{z}/{x}/{y}.mvt`, { ...filters });
+  // URL() escapes the braces of the placeholders; restore them.
+  return base.replace('%7Bz%7D', '{z}').replace('%7Bx%7D', '{x}').replace('%7By%7D', '{y}');
+}
+
+/**
+ * GET one vector tile (a URL made by tileUrl with the placeholders filled in): its bytes, empty
+ * for an empty tile. Goes through the browser cache, which revalidates with the ETag.
+ */
+export async function getTile(url: string, signal?: AbortSignal): Promise<Uint8Array> {
+  const epoch = sessionEpoch;
+  const response = await fetch(url, { signal, credentials: 'same-origin' });
+  if (!response.ok) {
+    let body: ErrorBody | null = null;
+    try {
+      const parsed: unknown = await response.json();
+      if (isErrorBody(parsed)) body = parsed;
+    } catch {
+      // not JSON
+    }
+    if (response.status === 401 && epoch === sessionEpoch) {
+      csrfToken = null;
+      sessionEndedHandler?.();
+    }
+    throw new ApiError(response.status, body?.message ?? `${response.status} ${response.statusText}`, body);
+  }
+  return new Uint8Array(await response.arrayBuffer());
 }
 
 /**

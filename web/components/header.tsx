@@ -1,4 +1,4 @@
-import { useCallback, useState } from 'react';
+import { useCallback, useState, type ReactNode } from 'react';
 import { useSession } from '../auth/session.tsx';
 import { useI18n } from '../i18n.ts';
 import { navigate } from '../router.ts';
@@ -10,9 +10,9 @@ export type HeaderPage = 'map' | 'admin';
 
 /**
  * The top bar: product name, the signed-in user with their role, change password, sign out,
- * the administration link (only with manage_users) and the 中文/English switch.
+ * the map tools (search, analysis) when given, the administration link (only with manage_users) and the 中文/English switch.
  */
-export function Header({ page = 'map' }: { page?: HeaderPage }) {
+export function Header({ page = 'map', tools }: { page?: HeaderPage; tools?: ReactNode }) {
   const { language, t } = useI18n();
   const { me, can, signOut } = useSession();
   const [passwordOpen, setPasswordOpen] = useState(false);
@@ -25,6 +25,7 @@ export function Header({ page = 'map' }: { page?: HeaderPage }) {
       <h1 className="app-title">
         {t('app.title')} <span className="app-subtitle">· {t('app.subtitle')}</span>
       </h1>
+      {tools && <div className="header-center">{tools}</div>}
       <div className="header-tools">
         {me && (
           <>

@@ -14,6 +14,7 @@ const AREA_REQUEST: Record<DrawnAreaLevel, { simplify: number; loadFrom: number 
 };
 
 const NO_AREAS: readonly AreaFeature[] = [];
+const NO_EAGER: Partial<Record<DrawnAreaLevel, boolean>> = {};
 
 /** What useAreas() returns. */
 export interface AreasState {
@@ -27,7 +28,12 @@ export interface AreasState {
  * Town, village and grid outlines, each fetched once: towns at once, villages and grids lazily
  * when the zoom approaches their threshold and their switch is on.
  */
-export function useAreas(zoom: number, wanted: Record<DrawnAreaLevel, boolean>): AreasState {
+export function useAreas(
+  zoom: number,
+  wanted: Record<DrawnAreaLevel, boolean>,
+  /** Levels needed now whatever the zoom (e.g. villages for a choropleth). */
+  eager: Partial<Record<DrawnAreaLevel, boolean>> = NO_EAGER,
+): AreasState {
   const [state, setState] = useState<AreasState>({
     areas: { town: NO_AREAS, village: NO_AREAS, grid: NO_AREAS },
     errors: {},
@@ -36,7 +42,8 @@ export function useAreas(zoom: number, wanted: Record<DrawnAreaLevel, boolean>):
 
   useEffect(() => {
     for (const level of DRAWN_AREA_LEVELS) {
-      if (requested.current.has(level) || !wanted[level] || zoom < AREA_REQUEST[level].loadFrom) continue;
+      if (requested.current.has(level)) continue;
+      if (!eager[level] && (!wanted[level] || zoom < AREA_REQUEST[level].loadFrom)) continue;
       requested.current.add(level);
       getAreas({ level, geometry: true, simplify: AREA_REQUEST[level].simplify })
         .then((collection) => {
@@ -50,7 +57,7 @@ export function useAreas(zoom: number, wanted: Record<DrawnAreaLevel, boolean>):
           setState((s) => ({ ...s, errors: { ...s.errors, [level]: message } }));
         });
     }
-  }, [zoom, wanted]);
+  }, [zoom, wanted, eager]);
 
   return state;
 }

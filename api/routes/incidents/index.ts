@@ -14,6 +14,7 @@ import {
   TransitionBody,
   Incident,
 } from '../../schemas/incidents.ts';
+import { checkPhotos } from '../../lib/photos.ts';
 import type { WorkingCalendar } from '../../lib/working-time.ts';
 
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody };
@@ -40,6 +41,7 @@ function toIncident(row: IncidentRow, cal: WorkingCalendar, now: Date) {
     overdue: c.overdue,
     extensionPendingMinutes: row.extension_pending_minutes,
     reworkCount: row.rework_count,
+    photoCount: row.photo_count,
     lon: row.lon,
     lat: row.lat,
   };
@@ -113,7 +115,9 @@ export const incidentRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (req, reply) => {
-      const r = await app.reposFor(req).incidents.intake(req.body);
+      const checked = checkPhotos(req.body.photos ?? []);
+      if ('error' in checked) return reply.unprocessableEntity(`body/${checked.error}`);
+      const r = await app.reposFor(req).incidents.intake({ ...req.body, photos: checked.photos });
       const cal = await getCalendar(app.db);
       return reply.code(r.created ? 201 : 200).send({
         ...toIncident(r.incident, cal, new Date()),
@@ -175,6 +179,30 @@ export const incidentRoutes: FastifyPluginAsyncTypebox = async (app) => {
         actions: allowedActions(row.status).filter((a) => scope.permissions.has(TRANSITIONS[a].permission)),
         possibleDuplicates: (await repos.incidents.duplicatesOf(row)).map(dup),
       };
+    },
+  );
+
+  app.get(
+    '/api/incidents/:id/photos/:seq',
+    {
+      config: { access: 'read' },
+      schema: {
+        summary: 'a photo sent with the report',
+        tags: ['incidents'],
+        params: Type.Object({
+          id: Type.Integer({ minimum: 1 }),
+          seq: Type.Integer({ minimum: 1, maximum: 6 }),
+        }),
+        response: { 200: Type.Unknown(), ...errors, 404: ErrorBody },
+      },
+    },
+    async (req, reply) => {
+      const photo = await app.reposFor(req).incidents.getPhoto(req.params.id, req.params.seq);
+      if (!photo) return reply.notFound(`no photo ${req.params.seq} of incident ${req.params.id}`);
+      return reply
+        .type(photo.content_type)
+        .header('cache-control', 'private, max-age=86400')
+        .send(photo.bytes);
     },
   );
 

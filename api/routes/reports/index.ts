@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import QRCode from 'qrcode';
 import { Type } from 'typebox';
 import { publicReporter } from '../../auth/scope.ts';
+import { checkPhotos } from '../../lib/photos.ts';
 import { ErrorBody, TownCode } from '../../schemas/common.ts';
 import { IntakeBody } from '../../schemas/incidents.ts';
 
@@ -27,6 +28,7 @@ export const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/reports',
     {
       config: { access: 'public', rateLimit: { max: 20, timeWindow: 60_000 } },
+      bodyLimit: 20 * 1024 * 1024,
       schema: {
         summary: 'citizen report from the /report page or a venue code (public, rate-limited)',
         tags: ['incidents'],
@@ -42,7 +44,11 @@ export const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (req, reply) => {
       const channel = req.body.siteId ? 'venue_code' : 'citizen';
-      const r = await app.reposAs(publicReporter(channel)).incidents.intake({ ...req.body, channel });
+      const checked = checkPhotos(req.body.photos ?? []);
+      if ('error' in checked) return reply.unprocessableEntity(`body/${checked.error}`);
+      const r = await app
+        .reposAs(publicReporter(channel))
+        .incidents.intake({ ...req.body, channel, photos: checked.photos });
       return reply.code(r.created ? 201 : 200).send({
         id: r.incident.id,
         status: r.incident.status,

@@ -1,28 +1,20 @@
-import { ScatterplotLayer } from '@deck.gl/layers';
-import type { Feature } from '../../api/client.ts';
-import { getFeaturePosition } from './geometry.ts';
-import { pointScale, type MapLayerState } from './types.ts';
+import type { MapLayerState } from './types.ts';
+import { pointLayers, thematicShown } from './point-common.ts';
 
 /** Layer id of video cameras (视频监控); equal to the API layer id. */
 export const CAMERA_LAYER_ID = 'cameras';
 
-/** Cameras as small dark-teal dots (dense: only fetched from z11 on). */
-export function cameraLayer(state: MapLayerState): ScatterplotLayer<Feature> | null {
-  const data = state.features.cameras;
+/** Cameras as small dark-teal dots; clusters below the raw zoom. */
+export function cameraLayer(state: MapLayerState) {
+  const data = state.tiles.cameras;
   if (!state.visible.cameras || !data) return null;
-  return new ScatterplotLayer<Feature>({
+  return pointLayers({
     id: CAMERA_LAYER_ID,
-    data,
-    getPosition: getFeaturePosition,
-    getFillColor: [15, 118, 110, 220],
-    getLineColor: [255, 255, 255, 200],
-    stroked: true,
-    radiusUnits: 'pixels',
-    radiusScale: pointScale(state.zoom),
+    points: data.points,
+    zoom: state.zoom,
+    dimmed: thematicShown(state),
+    getFillColor: (p) => (p.count !== null ? [15, 118, 110, 150] : [15, 118, 110, 220]),
     getRadius: 3.5,
-    lineWidthUnits: 'pixels',
-    getLineWidth: 1,
-    pickable: true,
-    autoHighlight: true,
+    labelFrom: 20,
   });
 }

@@ -1,8 +1,6 @@
-import { ScatterplotLayer } from '@deck.gl/layers';
-import type { Feature } from '../../api/client.ts';
 import type { Rgba } from '../colors.ts';
-import { getFeaturePosition } from './geometry.ts';
-import { pointScale, type MapLayerState } from './types.ts';
+import { pointLayers, thematicShown } from './point-common.ts';
+import type { MapLayerState } from './types.ts';
 
 /** Layer id of city components (城市部件, GB/T 30428.2); equal to the API layer id. */
 export const COMPONENT_LAYER_ID = 'components';
@@ -15,20 +13,22 @@ const STATUS_COLOR: Record<string, Rgba> = {
   removed: [160, 160, 160, 140],
 };
 
-/** City components as small dots (the densest layer: only fetched from z11 on). */
-export function componentLayer(state: MapLayerState): ScatterplotLayer<Feature> | null {
-  const data = state.features.components;
+const CLUSTER_COLOR: Rgba = [71, 85, 105, 130];
+
+/** City components as small dots by status; clusters below the raw zoom. */
+export function componentLayer(state: MapLayerState) {
+  const data = state.tiles.components;
   if (!state.visible.components || !data) return null;
-  return new ScatterplotLayer<Feature>({
+  return pointLayers({
     id: COMPONENT_LAYER_ID,
-    data,
-    getPosition: getFeaturePosition,
-    getFillColor: (f) =>
-      STATUS_COLOR[String(f.properties.status)] ?? STATUS_COLOR.normal ?? [71, 85, 105, 200],
-    radiusUnits: 'pixels',
-    radiusScale: pointScale(state.zoom),
+    points: data.points,
+    zoom: state.zoom,
+    dimmed: thematicShown(state),
+    getFillColor: (p) =>
+      p.count !== null
+        ? CLUSTER_COLOR
+        : (STATUS_COLOR[String(p.properties.status)] ?? STATUS_COLOR.normal ?? CLUSTER_COLOR),
     getRadius: 2.5,
-    pickable: true,
-    autoHighlight: true,
+    labelFrom: 20,
   });
 }

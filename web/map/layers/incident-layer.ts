@@ -1,41 +1,34 @@
-import { ScatterplotLayer } from '@deck.gl/layers';
-import type { Feature } from '../../api/client.ts';
 import {
   INCIDENT_DONE_COLOR,
   INCIDENT_DONE_STATUSES,
   INCIDENT_PRIORITY_COLOR,
   type Rgba,
 } from '../colors.ts';
-import { getFeaturePosition, numberProp } from './geometry.ts';
-import { pointScale, type MapLayerState } from './types.ts';
+import type { TilePoint } from '../use-point-tiles.ts';
+import { numProp, pointLayers, thematicShown } from './point-common.ts';
+import type { MapLayerState } from './types.ts';
 
 /** Layer id of incidents (事件); equal to the API layer id. */
 export const INCIDENT_LAYER_ID = 'incidents';
 
-/** Colour of an incident: grey once handled, otherwise by priority (1 most urgent). */
-export function incidentColor(feature: Feature): Rgba {
-  if (INCIDENT_DONE_STATUSES.has(String(feature.properties.status))) return INCIDENT_DONE_COLOR;
-  return INCIDENT_PRIORITY_COLOR[numberProp(feature, 'priority', 4)] ?? INCIDENT_DONE_COLOR;
+/** Colour of an incident: grey once handled, otherwise by priority (1 most urgent); clusters by their most urgent. */
+export function incidentColor(p: TilePoint): Rgba {
+  if (p.count === null && INCIDENT_DONE_STATUSES.has(String(p.properties.status))) return INCIDENT_DONE_COLOR;
+  const c = INCIDENT_PRIORITY_COLOR[numProp(p, 'priority', 4)] ?? INCIDENT_DONE_COLOR;
+  return p.count === null ? c : [c[0], c[1], c[2], 190];
 }
 
 /** Incidents as dots coloured by status and priority; open urgent ones drawn larger. */
-export function incidentLayer(state: MapLayerState): ScatterplotLayer<Feature> | null {
-  const data = state.features.incidents;
+export function incidentLayer(state: MapLayerState) {
+  const data = state.tiles.incidents;
   if (!state.visible.incidents || !data) return null;
-  return new ScatterplotLayer<Feature>({
+  return pointLayers({
     id: INCIDENT_LAYER_ID,
-    data,
-    getPosition: getFeaturePosition,
+    points: data.points,
+    zoom: state.zoom,
+    dimmed: thematicShown(state),
     getFillColor: incidentColor,
-    getLineColor: [255, 255, 255, 230],
-    stroked: true,
-    radiusUnits: 'pixels',
-    radiusScale: pointScale(state.zoom),
-    getRadius: (f) =>
-      INCIDENT_DONE_STATUSES.has(String(f.properties.status)) ? 3.5 : 7 - numberProp(f, 'priority', 4),
-    lineWidthUnits: 'pixels',
-    getLineWidth: 1,
-    pickable: true,
-    autoHighlight: true,
+    getRadius: (p) =>
+      INCIDENT_DONE_STATUSES.has(String(p.properties.status)) ? 3.5 : 7 - numProp(p, 'priority', 4),
   });
 }

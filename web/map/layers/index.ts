@@ -3,6 +3,9 @@
  * The app calls buildLayers() on each render; deck.gl diffs layers by id.
  */
 import type { Layer } from '@deck.gl/core';
+import { analysisLayers, selectionLayer } from './analysis-layer.ts';
+import { choroplethLayer } from './choropleth-layer.ts';
+import { densityLayer } from './density-layer.ts';
 import { areaLabelLayers } from './area-label-layer.ts';
 import { areaOutlineLayers } from './area-outline-layer.ts';
 import { cameraLayer } from './camera-layer.ts';
@@ -23,32 +26,70 @@ export { RISK_SOURCE_LAYER_ID, RISK_SOURCE_IMPACT_LAYER_ID, riskSourceLayers } f
 export { CAMERA_LAYER_ID, cameraLayer } from './camera-layer.ts';
 export { TEAM_LAYER_ID, teamLayer } from './team-layer.ts';
 export { INCIDENT_LAYER_ID, incidentLayer, incidentColor } from './incident-layer.ts';
+export {
+  AROUND_CIRCLE_LAYER_ID,
+  AROUND_HIGHLIGHT_LAYER_ID,
+  SELECTION_LAYER_ID,
+  analysisLayers,
+  selectionLayer,
+} from './analysis-layer.ts';
+export {
+  CHOROPLETH_LAYER_ID,
+  CHOROPLETH_COLORS_HEX,
+  choroplethLayer,
+  classColorHex,
+  metricValue,
+  quantileBreaks,
+} from './choropleth-layer.ts';
+export { HEATMAP_LAYER_ID, HEXAGON_LAYER_ID, densityLayer } from './density-layer.ts';
 export * from './types.ts';
 
 /**
- * All factories in drawing order: area outlines and the user's home area, then the densest points, the most urgent points,
- * and the area names last so the overview stays readable (their halo keeps points visible).
+ * All factories in drawing order (first drawn lowest): thematic fills, area outlines and the
+ * user's home area, then the densest points up to the risk sources (the theme of the map) on
+ * top, the analysis overlays, and the area names last so the overview stays readable (their halo
+ * keeps points visible).
  */
 export const LAYER_FACTORIES: readonly LayerFactory[] = [
+  choroplethLayer,
+  densityLayer,
   areaOutlineLayers,
   homeAreaLayers,
   componentLayer,
   cameraLayer,
-  riskSourceLayers,
+  teamLayer,
   siteLayer,
   incidentLayer,
-  teamLayer,
+  riskSourceLayers,
+  analysisLayers,
+  selectionLayer,
   areaLabelLayers,
 ];
 
-/** The deck.gl layers for a state, nulls dropped. */
+/** Suffix of the cluster count label layers (`sites-count`, …). */
+const COUNT_SUFFIX = '-count';
+
+/**
+ * The deck.gl layers for a state, nulls dropped. Cluster counts are drawn after all the point
+ * layers (before the analysis overlays), so no layer's dots cover another's numbers.
+ */
 export function buildLayers(state: MapLayerState): Layer[] {
   const out: Layer[] = [];
+  const counts: Layer[] = [];
   for (const factory of LAYER_FACTORIES) {
     const result = factory(state);
     const list = Array.isArray(result) ? result : [result];
-    for (const layer of list) if (layer) out.push(layer as Layer);
+    for (const layer of list) {
+      if (!layer) continue;
+      if (layer.id.endsWith(COUNT_SUFFIX)) counts.push(layer as Layer);
+      else out.push(layer as Layer);
+    }
   }
+  let at = out.findIndex(
+    (l) => l.id.startsWith('around-') || l.id === 'selection' || l.id.startsWith('area-label'),
+  );
+  if (at < 0) at = out.length;
+  out.splice(at, 0, ...counts);
   return out;
 }
 

@@ -1,6 +1,14 @@
 import type { Layer } from '@deck.gl/core';
-import type { AreaDetail, AreaFeature, Feature, LayerId } from '../../api/client.ts';
+import type {
+  AreaDetail,
+  AreaFeature,
+  AreaStat,
+  AroundResult,
+  ExposureResult,
+  LayerId,
+} from '../../api/client.ts';
 import type { Language } from '../../i18n.ts';
+import type { TileLayerData } from '../use-point-tiles.ts';
 
 /** The area levels drawn as outlines (the city outline is not drawn). */
 export type DrawnAreaLevel = 'town' | 'village' | 'grid';
@@ -40,10 +48,41 @@ export interface MapLayerState {
   visible: Record<ToggleId, boolean>;
   /** Areas with a non-null outline, per level (EPSG:4326). */
   areas: Record<DrawnAreaLevel, readonly AreaFeature[]>;
-  /** Features of each layer from the last viewport fetch (EPSG:4326). */
-  features: Partial<Record<LayerId, readonly Feature[]>>;
+  /** Points (or clusters) of each layer from the vector tiles of the viewport (EPSG:4326). */
+  tiles: Partial<Record<LayerId, TileLayerData>>;
   /** The signed-in user's home area with its outline, drawn emphasised; none for the whole city. */
   homeArea?: AreaDetail | null;
+  /** The picked item, ringed on the map. */
+  selection?: { position: [number, number] } | null;
+  /** The current "what is around" or impact-zone analysis, drawn as a ring and highlighted points. */
+  analysis?: Analysis | null;
+  /** Areas filled by a statistic. */
+  choropleth?: ChoroplethState | null;
+  /** Incidents of a time window drawn as a heatmap or hexagons. */
+  density?: DensityState | null;
+}
+
+/** A "what is around" (point and radius) or impact-zone (risk source) analysis with its answer. */
+export type Analysis =
+  | { kind: 'around'; center: [number, number]; radius: number; result: AroundResult | null }
+  | { kind: 'exposure'; sourceId: number; result: ExposureResult | null };
+
+/** The statistics a choropleth can show. */
+export type ChoroplethMetric = 'openIncidents' | 'riskIndex' | 'openIncidentsPer10k' | 'riskIndexPer10k';
+
+/** A choropleth: the area level, the metric, the statistics and the class breaks. */
+export interface ChoroplethState {
+  level: 'town' | 'village';
+  metric: ChoroplethMetric;
+  stats: ReadonlyMap<string, AreaStat>;
+  /** Upper bounds of the classes but the last, ascending. */
+  breaks: readonly number[];
+}
+
+/** Incident density: positions of the incidents in the chosen window. */
+export interface DensityState {
+  style: 'heatmap' | 'hexagon';
+  points: readonly [number, number][];
 }
 
 /** What a factory returns: a layer, several, or nothing when it has nothing to draw. */
