@@ -64,30 +64,33 @@ export async function around(
 ): Promise<{ riskSources: AroundRiskSourceRow[]; sites: AroundSiteRow[]; teams: AroundTeamRow[] }> {
   const base = [lon, lat, ...circleBBox(lon, lat, radius), radius, limit];
   const p1 = [...base];
-  const rs = await db.query<AroundRiskSourceRow>(
-    `SELECT r.id, r.name, r.kind, c.name_zh AS kind_name, r.level, r.impact_radius_m, ${dist('r')} AS distance_m,
+  const p2 = [...base];
+  const p3 = [...base];
+  // Three independent reads: on a server they run side by side on separate connections.
+  const [rs, sites, teams] = await Promise.all([
+    db.query<AroundRiskSourceRow>(
+      `SELECT r.id, r.name, r.kind, c.name_zh AS kind_name, r.level, r.impact_radius_m, ${dist('r')} AS distance_m,
             ST_X(ST_PointOnSurface(r.geom)) AS lon, ST_Y(ST_PointOnSurface(r.geom)) AS lat
      FROM risk_sources r LEFT JOIN categories c ON c.kind = 'risk_source' AND c.code = r.kind
      WHERE ${near('r')} AND ${scopeSql(scope, 'coalesce(r.grid_code, r.village_code, r.town_code)', p1)}
      ORDER BY r.level, distance_m LIMIT $8`,
-    p1,
-  );
-  const p2 = [...base];
-  const sites = await db.query<AroundSiteRow>(
-    `SELECT s.id, s.name, s.kind, c.name_zh AS kind_name, ${dist('s')} AS distance_m, ST_X(s.geom) AS lon, ST_Y(s.geom) AS lat
+      p1,
+    ),
+    db.query<AroundSiteRow>(
+      `SELECT s.id, s.name, s.kind, c.name_zh AS kind_name, ${dist('s')} AS distance_m, ST_X(s.geom) AS lon, ST_Y(s.geom) AS lat
      FROM sites s LEFT JOIN categories c ON c.kind = 'site' AND c.code = s.kind
      WHERE ${near('s')} AND ${scopeSql(scope, 'coalesce(s.grid_code, s.village_code, s.town_code)', p2)}
      ORDER BY distance_m LIMIT $8`,
-    p2,
-  );
-  const p3 = [...base];
-  const teams = await db.query<AroundTeamRow>(
-    `SELECT t.id, t.name, t.kind, t.status, t.on_duty, ${dist('t')} AS distance_m, ST_X(t.geom) AS lon, ST_Y(t.geom) AS lat
+      p2,
+    ),
+    db.query<AroundTeamRow>(
+      `SELECT t.id, t.name, t.kind, t.status, t.on_duty, ${dist('t')} AS distance_m, ST_X(t.geom) AS lon, ST_Y(t.geom) AS lat
      FROM teams t
      WHERE ${near('t')} AND ${scopeSql(scope, 't.home_area_code', p3)}
      ORDER BY distance_m LIMIT $8`,
-    p3,
-  );
+      p3,
+    ),
+  ]);
   return { riskSources: rs.rows, sites: sites.rows, teams: teams.rows };
 }
 

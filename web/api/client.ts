@@ -28,6 +28,15 @@ import type {
   SearchHit,
   SearchResult,
 } from '../../api/schemas/map.ts';
+import type {
+  Category as CategorySchema,
+  Incident as IncidentSchema,
+  IncidentDetail as IncidentDetailSchema,
+  IntakeBody as IntakeBodySchema,
+  IntakeResult as IntakeResultSchema,
+  Queue as QueueSchema,
+} from '../../api/schemas/incidents.ts';
+import type { IncidentAction, IncidentStatus } from '../../api/lib/incident-lifecycle.ts';
 
 export type {
   AreaCollection,
@@ -420,4 +429,100 @@ export function revokeApiKey(id: number): Promise<ApiKey> {
 /** GET /api/audit: audit records, newest first; page on with `before` = the last id. */
 export function listAudit(query: AuditQuery, signal?: AbortSignal): Promise<AuditRecord[]> {
   return getJson<AuditRecord[]>('/api/audit', { ...query }, signal);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Incidents: categories, the public citizen report, the dispatcher queue, detail and lifecycle.
+
+/** One category (incident 大类 have parentCode null; reports use 小类). */
+export type Category = Static<typeof CategorySchema>;
+/** One incident as the queue lists it. */
+export type Incident = Static<typeof IncidentSchema>;
+/** One incident with its timeline, the actions this user may take now and possible duplicates. */
+export type IncidentDetail = Static<typeof IncidentDetailSchema>;
+/** The answer of the desk intake: the incident plus raisedBy and possibleDuplicates. */
+export type IntakeResult = Static<typeof IntakeResultSchema>;
+/** The dispatcher queue. */
+export type Queue = Static<typeof QueueSchema>;
+/** The body of a report (desk or citizen: the citizen page omits `channel`). */
+export type IntakeBody = Static<typeof IntakeBodySchema>;
+export type { IncidentAction, IncidentStatus };
+
+/** A citizen report as POST /api/reports takes it (no channel: the server decides). */
+export type CitizenReportBody = Omit<IntakeBody, 'channel'>;
+/** The answer of POST /api/reports. */
+export interface CitizenReportResult {
+  id: number;
+  status: string;
+  deadlineAt: string | null;
+  created: boolean;
+}
+
+/**
+ * The incident statuses, written out (not imported) so the API's modules stay out of the
+ * bundle; IncidentStatusesComplete fails to compile if the two ever differ.
+ */
+export const INCIDENT_STATUS_LIST = [
+  'reported',
+  'accepted',
+  'rejected',
+  'dispatched',
+  'on_scene',
+  'resolved',
+  'verified',
+  'closed',
+  'merged',
+] as const satisfies readonly IncidentStatus[];
+/** Compile-time check that INCIDENT_STATUS_LIST lists every IncidentStatus. */
+export type IncidentStatusesComplete = Assert<
+  [Exclude<IncidentStatus, (typeof INCIDENT_STATUS_LIST)[number]>] extends [never] ? true : false
+>;
+
+/** GET /api/categories?kind=incident: the incident categories (public). */
+export function getIncidentCategories(signal?: AbortSignal): Promise<Category[]> {
+  return getJson<Category[]>('/api/categories', { kind: 'incident' }, signal);
+}
+
+/** POST /api/reports: a citizen report (public, rate-limited). Retry with the same clientKey. */
+export function submitCitizenReport(body: CitizenReportBody): Promise<CitizenReportResult> {
+  return request<CitizenReportResult>('POST', '/api/reports', { body });
+}
+
+/** POST /api/incidents: report an incident as a signed-in user (permission report). */
+export function createIncident(body: IntakeBody): Promise<IntakeResult> {
+  return request<IntakeResult>('POST', '/api/incidents', { body });
+}
+
+/** Filters of the queue (all optional). */
+export interface QueueFilter {
+  status?: string;
+  /** 2- or 4-digit category code. */
+  category?: string;
+  /** 9-digit town code. */
+  town?: string;
+  overdue?: boolean;
+  limit?: number;
+}
+
+/** GET /api/incidents: the queue of my area, soonest deadline first. */
+export function getQueue(filter: QueueFilter = {}, signal?: AbortSignal): Promise<Queue> {
+  return getJson<Queue>('/api/incidents', { ...filter }, signal);
+}
+
+/** GET /api/incidents/{id}: one incident with timeline, actions and possible duplicates. */
+export function getIncident(id: number, signal?: AbortSignal): Promise<IncidentDetail> {
+  return getJson<IncidentDetail>(`/api/incidents/${id}`, {}, signal);
+}
+
+/** POST /api/incidents/{id}/transitions: take a lifecycle action (409 when not allowed now). */
+export function transitionIncident(
+  id: number,
+  body: { action: IncidentAction; note?: string; hours?: number },
+): Promise<Incident> {
+  return request<Incident>('POST', `/api/incidents/${id}/transitions`, { body });
+}
+
+/** Absolute URL of photo `n` (1-based) of an incident (an <img> loads it with the session cookie). */
+export function incidentPhotoUrl(id: number, n: number): string {
+  return apiUrl(`/api/incidents/${id}/photos/${n}`);
 }

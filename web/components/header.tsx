@@ -6,11 +6,12 @@ import { LanguageSwitch } from './language-switch.tsx';
 import { PasswordDialog } from './password-dialog.tsx';
 
 /** Which page the header sits on: it links to the other one. */
-export type HeaderPage = 'map' | 'admin';
+export type HeaderPage = 'map' | 'admin' | 'incidents';
 
 /**
  * The top bar: product name, the signed-in user with their role, change password, sign out,
- * the map tools (search, analysis) when given, the administration link (only with manage_users) and the 中文/English switch.
+ * the map tools (search, analysis) when given, links to the other pages (the map, the incident queue,
+ * administration only with manage_users) and the 中文/English switch.
  */
 export function Header({ page = 'map', tools }: { page?: HeaderPage; tools?: ReactNode }) {
   const { language, t } = useI18n();
@@ -34,32 +35,12 @@ export function Header({ page = 'map', tools }: { page?: HeaderPage; tools?: Rea
               <span className="user-role">{roleName ?? t('user.noRole')}</span>
               {me.homeAreaName && <span className="user-area">{me.homeAreaName}</span>}
             </div>
-            {page === 'admin' ? (
-              <a
-                href="/"
-                className="header-button"
-                data-testid="map-link"
-                onClick={(e) => {
-                  e.preventDefault();
-                  navigate('/');
-                }}
-              >
-                {t('user.map')}
-              </a>
-            ) : (
-              can('manage_users') && (
-                <a
-                  href="/admin"
-                  className="header-button"
-                  data-testid="admin-link"
-                  onClick={(e) => {
-                    e.preventDefault();
-                    navigate('/admin');
-                  }}
-                >
-                  {t('user.admin')}
-                </a>
-              )
+            {page !== 'map' && <NavLink path="/" testId="map-link" text={t('user.map')} />}
+            {page !== 'incidents' && can('read') && (
+              <NavLink path="/incidents" testId="incidents-link" text={t('incidents.link')} />
+            )}
+            {page !== 'admin' && can('manage_users') && (
+              <NavLink path="/admin" testId="admin-link" text={t('user.admin')} />
             )}
             {me.kind === 'user' && (
               <button
@@ -85,5 +66,22 @@ export function Header({ page = 'map', tools }: { page?: HeaderPage; tools?: Rea
       </div>
       {passwordOpen && <PasswordDialog onClose={closePassword} />}
     </header>
+  );
+}
+
+/** A header link to another page of the app (client-side navigation). */
+function NavLink({ path, testId, text }: { path: string; testId: string; text: string }) {
+  return (
+    <a
+      href={path}
+      className="header-button"
+      data-testid={testId}
+      onClick={(e) => {
+        e.preventDefault();
+        navigate(path);
+      }}
+    >
+      {text}
+    </a>
   );
 }

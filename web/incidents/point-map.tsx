@@ -1,0 +1,95 @@
+import { Map as MapLibreMap, Marker, NavigationControl, type StyleSpecification } from 'maplibre-gl';
+import { useEffect, useRef } from 'react';
+import { BASEMAP_ATTRIBUTION, basemapStyle } from '../map/basemap-style.ts';
+import { INITIAL_VIEW } from '../map/map-view.tsx';
+
+/**
+ * The offline basemap, or (withBasemap false: the basemap layers need a session, so the public
+ * report page cannot load them) only its background: the point can still be tapped.
+ */
+function styleFor(withBasemap: boolean): StyleSpecification {
+  const style = basemapStyle('light');
+  if (withBasemap) return style;
+  return { ...style, sources: {}, layers: style.layers.filter((l) => l.type === 'background') };
+}
+
+/** Props of PointMap. */
+export interface PointMapProps {
+  /** The marked point [lon, lat] (degrees, EPSG:4326), or null for none. */
+  point: [number, number] | null;
+  /** Called with the tapped point; without it the map only shows the point. */
+  onPick?: (point: [number, number]) => void;
+  /** Draw the offline basemap (needs a session); otherwise only the background. */
+  withBasemap: boolean;
+  /** Zoom when showing a point. */
+  zoom?: number;
+  ariaLabel: string;
+  testId?: string;
+}
+
+/** A small MapLibre map with one marker; tapping sets the point when onPick is given. */
+export function PointMap({ point, onPick, withBasemap, zoom = 14, ariaLabel, testId }: PointMapProps) {
+  const containerRef = useRef<HTMLDivElement>(null);
+  const mapRef = useRef<MapLibreMap | null>(null);
+  const markerRef = useRef<Marker | null>(null);
+  const onPickRef = useRef(onPick);
+  onPickRef.current = onPick;
+  const initial = useRef({ point, zoom, withBasemap });
+
+  useEffect(() => {
+    const container = containerRef.current;
+    if (!container) return;
+    const { point: start, zoom: startZoom, withBasemap: basemap } = initial.current;
+    const map = new MapLibreMap({
+      container,
+      style: styleFor(basemap),
+      center: start ?? INITIAL_VIEW.center,
+      zoom: start ? startZoom : INITIAL_VIEW.zoom,
+      minZoom: 7,
+      maxZoom: 18,
+      canvasContextAttributes: { preserveDrawingBuffer: true },
+      attributionControl: basemap ? { compact: true, customAttribution: [...BASEMAP_ATTRIBUTION] } : false,
+      maplibreLogo: false,
+      dragRotate: false,
+      pitchWithRotate: false,
+    });
+    map.touchZoomRotate.disableRotation();
+    map.addControl(new NavigationControl({ showCompass: false }), 'bottom-right');
+    map.on('click', (e) => {
+      onPickRef.current?.([Number(e.lngLat.lng.toFixed(6)), Number(e.lngLat.lat.toFixed(6))]);
+    });
+    mapRef.current = map;
+    return () => {
+      markerRef.current = null;
+      mapRef.current = null;
+      map.remove();
+    };
+  }, []);
+
+  const lon = point?.[0];
+  const lat = point?.[1];
+  useEffect(() => {
+    const map = mapRef.current;
+    if (!map) return;
+    if (lon === undefined || lat === undefined) {
+      markerRef.current?.remove();
+      markerRef.current = null;
+      return;
+    }
+    if (!markerRef.current) markerRef.current = new Marker({ color: '#c62828' }).setLngLat([lon, lat]).addTo(map);
+    else markerRef.current.setLngLat([lon, lat]);
+    // Bring the point into view, close enough to place it precisely.
+    if (map.getZoom() < 12) map.jumpTo({ center: [lon, lat], zoom: initial.current.zoom });
+    else if (!map.getBounds().contains([lon, lat])) map.jumpTo({ center: [lon, lat] });
+  }, [lon, lat]);
+
+  return (
+    <div
+      ref={containerRef}
+      className={`point-map${onPick ? ' pickable' : ''}`}
+      data-testid={testId}
+      role="region"
+      aria-label={ariaLabel}
+    />
+  );
+}
