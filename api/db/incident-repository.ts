@@ -173,14 +173,17 @@ export async function intake(db: Database, scope: Scope, input: IntakeInput): Pr
      SELECT level, code FROM areas, p
      WHERE geom && p.pt AND ST_Intersects(geom, p.pt) AND level IN ('town', 'village', 'grid')
        AND valid_from <= $3 AND (valid_to IS NULL OR valid_to > $3)
-     ORDER BY length(code)`,
+     -- a point on a shared boundary belongs to the lower code: the same answer every time
+     ORDER BY length(code), code`,
     [lon, lat, reportedAt],
   );
+  // The smallest area decides and its code names its parents, so grid, village and town
+  // always agree, also for a point on a boundary (which goes to the lower code).
   const at = (level: string) => areas.rows.find((a) => a.level === level)?.code ?? null;
-  const town = at('town');
-  if (!town) throw new IncidentError(422, `body: the point ${lon}, ${lat} lies outside the city's towns`);
   const grid = at('grid');
-  const village = at('village');
+  const village = grid ? grid.slice(0, 12) : at('village');
+  const town = village ? village.slice(0, 9) : at('town');
+  if (!town) throw new IncidentError(422, `body: the point ${lon}, ${lat} lies outside the city's towns`);
   const areaCode = grid ?? village ?? town;
   if (!scopeCovers(scope, areaCode)) throw new OutOfScopeError(`the point ${lon}, ${lat} (${areaCode})`);
 
