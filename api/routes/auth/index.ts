@@ -15,7 +15,8 @@ export const LOCK_MINUTES = 15;
 
 // A real hash to verify against when the user does not exist, so that a wrong
 // username costs as long as a wrong password and does not reveal which it was.
-const dummyHash = hashPassword(randomToken());
+let dummyHash: Promise<string> | null = null;
+const getDummyHash = () => (dummyHash ??= hashPassword(randomToken()));
 
 async function describe(app: FastifyInstance, req: FastifyRequest, scope: Scope) {
   const repos = app.reposFor(req);
@@ -83,7 +84,7 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
           message: `account locked after ${MAX_FAILURES} failed sign-ins until ${creds.locked_until.toISOString()}`,
         });
       }
-      const ok = await verifyPassword(password, creds?.password_hash ?? (await dummyHash));
+      const ok = await verifyPassword(password, creds?.password_hash ?? (await getDummyHash()));
       if (!creds || !ok || creds.disabled) {
         throttle.recordFailure(address);
         let failures = 1;
