@@ -105,6 +105,23 @@ describe('citizen report to dispatcher queue in Chromium', () => {
     expect(await dpage.getByTestId('incident-action-dispatch').count()).toBe(1);
     await dpage.screenshot({ path: path.join(SHOTS, 'incident-detail.png') });
 
+    // The desk form: a dispatcher registers a phoned-in incident by typed coordinates.
+    await dpage.getByTestId('desk-open').click();
+    const form = dpage.getByTestId('desk-form');
+    await form.waitFor();
+    await dpage.getByTestId('desk-category').selectOption(category!);
+    await dpage.getByTestId('desk-description').fill('电话报称：同一路口井盖缺失（端到端测试）');
+    await dpage.getByTestId('desk-lon').fill('114.0003');
+    await dpage.getByTestId('desk-lat').fill('22.9802');
+    await dpage.getByTestId('desk-submit').click();
+    await dpage.getByTestId('desk-result').waitFor({ timeout: 30_000 });
+    const deskId = Number(/#(\d+)/.exec((await dpage.getByTestId('desk-result').textContent()) ?? '')?.[1]);
+    expect(deskId).toBeGreaterThan(id);
+    await dpage.locator(`[data-testid="incident-detail"][data-id="${deskId}"]`).waitFor();
+    // 30 m from the citizen's report: named as a possible duplicate
+    await expect.poll(() => dpage.getByTestId('desk-result').textContent()).toContain(`#${id}`);
+    await dpage.screenshot({ path: path.join(SHOTS, 'incident-desk.png') });
+
     expect(deskForeign).toEqual([]);
     await desk.close();
   });

@@ -100,8 +100,12 @@ export function IncidentDetailPanel({ id, townNames, onClose, onChanged }: Incid
             <span className={`status-badge status-${i.status}`} data-testid="incident-status">
               {statusName(t, i.status)}
             </span>
-            <span className={`priority-badge priority-${i.priority}`}>{label(t, 'priority', i.priority)}</span>
-            <span className={i.overdue ? 'time-left overdue' : 'time-left'}>{timeLeft(t, i.minutesLeft)}</span>
+            <span className={`priority-badge priority-${i.priority}`}>
+              {label(t, 'priority', i.priority)}
+            </span>
+            <span className={i.overdue ? 'time-left overdue' : 'time-left'}>
+              {timeLeft(t, i.minutesLeft)}
+            </span>
           </div>
           <p className="incident-description">{i.description}</p>
           <dl className="detail-list">

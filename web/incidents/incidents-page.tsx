@@ -4,6 +4,7 @@ import {
   createIncident,
   getAreas,
   getQueue,
+  type BBox,
   type IntakeResult,
   type Queue,
 } from '../api/client.ts';
@@ -90,7 +91,10 @@ export function IncidentsPage({ selectedId }: { selectedId: number | null }) {
   return (
     <div className="app">
       <Header page="incidents" />
-      <main className={`incidents-page${selectedId !== null ? ' with-detail' : ''}`} data-testid="incidents-page">
+      <main
+        className={`incidents-page${selectedId !== null ? ' with-detail' : ''}`}
+        data-testid="incidents-page"
+      >
         <div className="incidents-main">
           <div className="incidents-head">
             <h2 className="admin-title">{t('incidents.title')}</h2>
@@ -247,6 +251,10 @@ export function IncidentsPage({ selectedId }: { selectedId: number | null }) {
 /** The desk form: a dispatcher registers an incident (channel desk) from a call or a visit. */
 function DeskForm({ onCreated }: { onCreated: (r: IntakeResult) => void }) {
   const { t } = useI18n();
+  const { me } = useSession();
+  const home = me?.homeAreaBBox;
+  const homeBox: BBox | null =
+    home && home.length === 4 ? [home[0] ?? 0, home[1] ?? 0, home[2] ?? 0, home[3] ?? 0] : null;
   const { categories } = useIncidentCategories();
   const [category, setCategory] = useState('');
   const [description, setDescription] = useState('');
@@ -303,7 +311,12 @@ function DeskForm({ onCreated }: { onCreated: (r: IntakeResult) => void }) {
   };
 
   return (
-    <form className="admin-form desk-form" data-testid="desk-form" onSubmit={(e) => void onSubmit(e)} noValidate>
+    <form
+      className="admin-form desk-form"
+      data-testid="desk-form"
+      onSubmit={(e) => void onSubmit(e)}
+      noValidate
+    >
       <h3 className="form-title">{t('desk.title')}</h3>
       <div className="desk-grid">
         <div>
@@ -375,7 +388,9 @@ function DeskForm({ onCreated }: { onCreated: (r: IntakeResult) => void }) {
               {result.possibleDuplicates.length > 0 && (
                 <div>
                   {t('detail.duplicates')}:{' '}
-                  {result.possibleDuplicates.map((d) => `#${d.id} (${Math.round(d.distanceM)} ${t('unit.m')})`).join(', ')}
+                  {result.possibleDuplicates
+                    .map((d) => `#${d.id} (${Math.round(d.distanceM)} ${t('unit.m')})`)
+                    .join(', ')}
                 </div>
               )}
             </div>
@@ -396,6 +411,7 @@ function DeskForm({ onCreated }: { onCreated: (r: IntakeResult) => void }) {
               setLat(String(y));
             }}
             withBasemap
+            initialBounds={homeBox}
             zoom={15}
             ariaLabel={t('map.aria')}
             testId="desk-map"

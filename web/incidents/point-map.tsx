@@ -1,5 +1,6 @@
 import { Map as MapLibreMap, Marker, NavigationControl, type StyleSpecification } from 'maplibre-gl';
 import { useEffect, useRef } from 'react';
+import { tileUrl, type BBox } from '../api/client.ts';
 import { BASEMAP_ATTRIBUTION, basemapStyle } from '../map/basemap-style.ts';
 import { INITIAL_VIEW } from '../map/map-view.tsx';
 
@@ -9,8 +10,31 @@ import { INITIAL_VIEW } from '../map/map-view.tsx';
  */
 function styleFor(withBasemap: boolean): StyleSpecification {
   const style = basemapStyle('light');
-  if (withBasemap) return style;
-  return { ...style, sources: {}, layers: style.layers.filter((l) => l.type === 'background') };
+  if (!withBasemap) {
+    return { ...style, sources: {}, layers: style.layers.filter((l) => l.type === 'background') };
+  }
+  // Town, village and grid outlines (the API's area vector tiles) to find one's way at street zoom.
+  const outline = (level: 'town' | 'village' | 'grid', color: string, width: number, minzoom: number) => ({
+    id: `point-map-${level}`,
+    type: 'line' as const,
+    source: 'point-map-areas',
+    'source-layer': level,
+    minzoom,
+    paint: { 'line-color': color, 'line-width': width },
+  });
+  return {
+    ...style,
+    sources: {
+      ...style.sources,
+      'point-map-areas': { type: 'vector', tiles: [tileUrl('areas')], minzoom: 0, maxzoom: 16 },
+    },
+    layers: [
+      ...style.layers,
+      outline('grid', '#9aa3b5', 0.6, 12),
+      outline('village', '#6b7a99', 1.2, 10),
+      outline('town', '#54308c', 2.2, 0),
+    ],
+  };
 }
 
 /** Props of PointMap. */
@@ -21,6 +45,8 @@ export interface PointMapProps {
   onPick?: (point: [number, number]) => void;
   /** Draw the offline basemap (needs a session); otherwise only the background. */
   withBasemap: boolean;
+  /** Open fitted to this box when there is no point yet (e.g. the user's home area). */
+  initialBounds?: BBox | null;
   /** Zoom when showing a point. */
   zoom?: number;
   ariaLabel: string;
@@ -28,23 +54,35 @@ export interface PointMapProps {
 }
 
 /** A small MapLibre map with one marker; tapping sets the point when onPick is given. */
-export function PointMap({ point, onPick, withBasemap, zoom = 14, ariaLabel, testId }: PointMapProps) {
+export function PointMap({
+  point,
+  onPick,
+  withBasemap,
+  initialBounds,
+  zoom = 14,
+  ariaLabel,
+  testId,
+}: PointMapProps) {
   const containerRef = useRef<HTMLDivElement>(null);
   const mapRef = useRef<MapLibreMap | null>(null);
   const markerRef = useRef<Marker | null>(null);
   const onPickRef = useRef(onPick);
   onPickRef.current = onPick;
-  const initial = useRef({ point, zoom, withBasemap });
+  const initial = useRef({ point, zoom, withBasemap, initialBounds });
 
   useEffect(() => {
     const container = containerRef.current;
     if (!container) return;
-    const { point: start, zoom: startZoom, withBasemap: basemap } = initial.current;
+    const { point: start, zoom: startZoom, withBasemap: basemap, initialBounds: box } = initial.current;
+    const view = start
+      ? { center: start, zoom: startZoom }
+      : box
+        ? { bounds: [box[0], box[1], box[2], box[3]] as [number, number, number, number] }
+        : { center: INITIAL_VIEW.center, zoom: INITIAL_VIEW.zoom };
     const map = new MapLibreMap({
       container,
       style: styleFor(basemap),
-      center: start ?? INITIAL_VIEW.center,
-      zoom: start ? startZoom : INITIAL_VIEW.zoom,
+      ...view,
       minZoom: 7,
       maxZoom: 18,
       canvasContextAttributes: { preserveDrawingBuffer: true },
@@ -76,7 +114,8 @@ export function PointMap({ point, onPick, withBasemap, zoom = 14, ariaLabel, tes
       markerRef.current = null;
       return;
     }
-    if (!markerRef.current) markerRef.current = new Marker({ color: '#c62828' }).setLngLat([lon, lat]).addTo(map);
+    if (!markerRef.current)
+      markerRef.current = new Marker({ color: '#c62828' }).setLngLat([lon, lat]).addTo(map);
     else markerRef.current.setLngLat([lon, lat]);
     // Bring the point into view, close enough to place it precisely.
     if (map.getZoom() < 12) map.jumpTo({ center: [lon, lat], zoom: initial.current.zoom });

@@ -4,7 +4,13 @@ import { errorMessage, formatTime } from '../admin/format.ts';
 import { useSession } from '../auth/session.tsx';
 import { LanguageSwitch } from '../components/language-switch.tsx';
 import { useI18n } from '../i18n.ts';
-import { CategorySelect, newClientKey, preparePhoto, useIncidentCategories, type PhotoUpload } from './categories.tsx';
+import {
+  CategorySelect,
+  newClientKey,
+  preparePhoto,
+  useIncidentCategories,
+  type PhotoUpload,
+} from './categories.tsx';
 import { PointMap } from './point-map.tsx';
 
 const MAX_PHOTOS = 6;
