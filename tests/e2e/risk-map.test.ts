@@ -46,6 +46,23 @@ describe('risk map: layers, search, details and what is around', () => {
     await page.screenshot({ path: path.join(SHOTS, 'risk-map-layers.png') });
   });
 
+  it('filters risk sources by level: tiles are asked for level 1 only and fewer points are drawn', async () => {
+    await page.waitForFunction(() => (window.__riskmap?.layers['risk_sources'] ?? 0) > 0, null, {
+      timeout: 60_000,
+    });
+    const before = await layerCount('risk_sources');
+    await page.getByTestId('filter-toggle-risk_sources').click();
+    const level1 = page.waitForRequest((r) => /\/api\/tiles\/risk_sources\/.*level=1/.test(r.url()), {
+      timeout: 30_000,
+    });
+    for (const level of [2, 3, 4]) await page.getByTestId(`filter-risk_sources-level-${level}`).uncheck();
+    await level1;
+    await expect.poll(() => layerCount('risk_sources'), { timeout: 30_000 }).toBeLessThan(before);
+    await page.screenshot({ path: path.join(SHOTS, 'risk-map-filter.png') });
+    for (const level of [2, 3, 4]) await page.getByTestId(`filter-risk_sources-level-${level}`).check();
+    await expect.poll(() => layerCount('risk_sources'), { timeout: 30_000 }).toBe(before);
+  });
+
   it('searches, flies to the result and shows its details with the area path', async () => {
     await page.getByTestId('search-input').fill('虎门');
     await page.getByTestId('search-results').waitFor({ timeout: 20_000 });
