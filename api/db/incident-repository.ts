@@ -190,7 +190,7 @@ export async function intake(db: Database, scope: Scope, input: IntakeInput): Pr
   const hits = await db.query<RiskHit>(
     `WITH p AS (SELECT ST_SetSRID(ST_MakePoint($1, $2), 4326) AS pt)
      SELECT r.id, r.name, r.level FROM risk_sources r, p
-     WHERE r.geom && ST_Expand(p.pt, (SELECT coalesce(max(impact_radius_m), 0) FROM risk_sources) / 100000.0)
+     WHERE ST_Expand(r.geom, r.impact_radius_m / 100000.0) && p.pt
        AND ST_DWithin(r.geom::geography, p.pt::geography, r.impact_radius_m)
      ORDER BY r.level, r.id`,
     [lon, lat],

@@ -12,6 +12,8 @@ const PUBLIC_ROUTES = [
   'GET /api/categories',
   'HEAD /api/categories',
   'POST /api/reports',
+  'GET /api/basemap/:name',
+  'HEAD /api/basemap/:name',
   'GET /open311/v2/services.json',
   'HEAD /open311/v2/services.json',
   'GET /open311/v2/services/:code.json',

@@ -131,7 +131,7 @@ export function IncidentDetailPanel({ id, townNames, onClose, onChanged }: Incid
           <PointMap
             key={i.id}
             point={[i.lon, i.lat]}
-            withBasemap
+            withAreas
             zoom={15}
             ariaLabel={t('map.aria')}
             testId="incident-map"

@@ -410,7 +410,7 @@ function DeskForm({ onCreated }: { onCreated: (r: IntakeResult) => void }) {
               setLon(String(x));
               setLat(String(y));
             }}
-            withBasemap
+            withAreas
             initialBounds={homeBox}
             zoom={15}
             ariaLabel={t('map.aria')}

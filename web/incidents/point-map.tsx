@@ -5,14 +5,12 @@ import { BASEMAP_ATTRIBUTION, basemapStyle } from '../map/basemap-style.ts';
 import { INITIAL_VIEW } from '../map/map-view.tsx';
 
 /**
- * The offline basemap, or (withBasemap false: the basemap layers need a session, so the public
- * report page cannot load them) only its background: the point can still be tapped.
+ * The offline basemap (public), plus — for a signed-in user (withAreas) — the town, village and
+ * grid outlines, which come from the scoped area tiles.
  */
-function styleFor(withBasemap: boolean): StyleSpecification {
+function styleFor(withAreas: boolean): StyleSpecification {
   const style = basemapStyle('light');
-  if (!withBasemap) {
-    return { ...style, sources: {}, layers: style.layers.filter((l) => l.type === 'background') };
-  }
+  if (!withAreas) return style;
   // Town, village and grid outlines (the API's area vector tiles) to find one's way at street zoom.
   const outline = (level: 'town' | 'village' | 'grid', color: string, width: number, minzoom: number) => ({
     id: `point-map-${level}`,
@@ -43,8 +41,8 @@ export interface PointMapProps {
   point: [number, number] | null;
   /** Called with the tapped point; without it the map only shows the point. */
   onPick?: (point: [number, number]) => void;
-  /** Draw the offline basemap (needs a session); otherwise only the background. */
-  withBasemap: boolean;
+  /** Also draw the area outlines (needs a session). */
+  withAreas: boolean;
   /** Open fitted to this box when there is no point yet (e.g. the user's home area). */
   initialBounds?: BBox | null;
   /** Zoom when showing a point. */
@@ -57,7 +55,7 @@ export interface PointMapProps {
 export function PointMap({
   point,
   onPick,
-  withBasemap,
+  withAreas,
   initialBounds,
   zoom = 14,
   ariaLabel,
@@ -68,12 +66,12 @@ export function PointMap({
   const markerRef = useRef<Marker | null>(null);
   const onPickRef = useRef(onPick);
   onPickRef.current = onPick;
-  const initial = useRef({ point, zoom, withBasemap, initialBounds });
+  const initial = useRef({ point, zoom, withAreas, initialBounds });
 
   useEffect(() => {
     const container = containerRef.current;
     if (!container) return;
-    const { point: start, zoom: startZoom, withBasemap: basemap, initialBounds: box } = initial.current;
+    const { point: start, zoom: startZoom, withAreas: areas, initialBounds: box } = initial.current;
     const view = start
       ? { center: start, zoom: startZoom }
       : box
@@ -81,12 +79,12 @@ export function PointMap({
         : { center: INITIAL_VIEW.center, zoom: INITIAL_VIEW.zoom };
     const map = new MapLibreMap({
       container,
-      style: styleFor(basemap),
+      style: styleFor(areas),
       ...view,
       minZoom: 7,
       maxZoom: 18,
       canvasContextAttributes: { preserveDrawingBuffer: true },
-      attributionControl: basemap ? { compact: true, customAttribution: [...BASEMAP_ATTRIBUTION] } : false,
+      attributionControl: { compact: true, customAttribution: [...BASEMAP_ATTRIBUTION] },
       maplibreLogo: false,
       dragRotate: false,
       pitchWithRotate: false,

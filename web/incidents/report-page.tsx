@@ -224,7 +224,7 @@ export function ReportPage() {
                   touched();
                   setPoint(p);
                 }}
-                withBasemap={status === 'signed-in'}
+                withAreas={status === 'signed-in'}
                 zoom={16}
                 ariaLabel={t('map.aria')}
                 testId="report-map"

@@ -20,7 +20,8 @@ export const basemapRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/api/basemap/:name',
     {
-      config: { access: 'read' },
+      // Public: geography only (coast, rivers), and the citizen report page needs it.
+      config: { access: 'public', rateLimit: { max: 600, timeWindow: 60_000 } },
       schema: {
         summary: 'one offline basemap layer as GeoJSON',
         tags: ['basemap'],
