@@ -363,6 +363,8 @@ export interface TransitionInput {
   note?: string;
   /** request_extension: working hours asked for. */
   hours?: number;
+  /** merge: the master incident this one duplicates. */
+  into?: number;
 }
 
 /**
@@ -414,14 +416,38 @@ export async function transition(
     } else if (t.action === 'verify_fail') {
       rework += 1;
     }
+    let mergedInto: number | null = row.merged_into;
+    if (t.action === 'merge') {
+      if (!t.into) throw new IncidentError(422, 'body/into: a merge needs the master incident');
+      if (t.into === id) throw new IncidentError(422, 'body/into: an incident cannot be merged into itself');
+      const master = await tx.query<{ id: number; status: IncidentStatus; area: string | null }>(
+        `SELECT id, status, coalesce(grid_code, village_code, town_code) AS area FROM incidents WHERE id = $1 FOR UPDATE`,
+        [t.into],
+      );
+      const m = master.rows[0];
+      if (!m) throw new IncidentError(422, `body/into: no incident ${t.into}`);
+      if (!scopeCovers(scope, m.area)) throw new OutOfScopeError(`incident ${t.into}`);
+      if (m.status === 'merged')
+        throw new IncidentError(409, `incident ${t.into} is itself merged; merge into its master`);
+      mergedInto = m.id;
+      await tx.query(
+        `INSERT INTO incident_events (incident_id, actor, action, note) VALUES ($1, $2, 'merged_in', $3)`,
+        [m.id, scope.name, `incident ${id} merged into this one${t.note ? `: ${t.note}` : ''}`],
+      );
+    }
     const to = rule.to ?? row.status;
     await tx.query(
       `UPDATE incidents SET status = $2, deadline_at = $3, extension_pending_minutes = $4, extended_minutes = $5,
-              rework_count = $6, closed_at = CASE WHEN $2 = 'closed' THEN now() ELSE closed_at END, updated_at = now()
+              rework_count = $6, closed_at = CASE WHEN $2 = 'closed' THEN now() ELSE closed_at END, updated_at = now(),
+              merged_into = $7
        WHERE id = $1`,
-      [id, to, deadlineAt, pending, extended, rework],
+      [id, to, deadlineAt, pending, extended, rework, mergedInto],
     );
-    const note = [t.note, t.action === 'request_extension' ? `asks ${t.hours} working hours` : null]
+    const note = [
+      t.note,
+      t.action === 'request_extension' ? `asks ${t.hours} working hours` : null,
+      t.action === 'merge' ? `duplicate of incident ${mergedInto}` : null,
+    ]
       .filter(Boolean)
       .join('; ');
     await tx.query(

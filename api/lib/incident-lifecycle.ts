@@ -32,6 +32,7 @@ export const INCIDENT_ACTIONS = [
   'request_extension',
   'grant_extension',
   'deny_extension',
+  'merge',
 ] as const;
 export type IncidentAction = (typeof INCIDENT_ACTIONS)[number];
 
@@ -56,6 +57,8 @@ export const TRANSITIONS: Record<IncidentAction, Rule> = {
   request_extension: { from: ['accepted', 'dispatched', 'on_scene'], to: null, permission: 'report' },
   grant_extension: { from: ['accepted', 'dispatched', 'on_scene'], to: null, permission: 'accept' },
   deny_extension: { from: ['accepted', 'dispatched', 'on_scene'], to: null, permission: 'accept' },
+  // a duplicate joins its master (`into`); both records and timelines stay
+  merge: { from: ['reported', 'accepted'], to: 'merged', permission: 'accept' },
 };
 
 /** The actions the state machine allows from a status (regardless of role). */

@@ -93,6 +93,8 @@ export const Incident = Type.Object({
   extensionPendingMinutes: Type.Union([Type.Integer(), Type.Null()]),
   reworkCount: Type.Integer(),
   photoCount: Type.Integer(),
+  /** The master incident when this one was merged into it as a duplicate. */
+  mergedInto: Type.Union([Type.Integer(), Type.Null()]),
   lon: Type.Number(),
   lat: Type.Number(),
 });
@@ -166,6 +168,7 @@ export const TransitionBody = Type.Object(
     hours: Type.Optional(
       Type.Number({ exclusiveMinimum: 0, maximum: 2000, description: 'request_extension: working hours' }),
     ),
+    into: Type.Optional(Type.Integer({ minimum: 1, description: 'merge: the master incident' })),
   },
   { additionalProperties: false },
 );

@@ -225,7 +225,7 @@ describe('incident intake and lifecycle', () => {
     // the grid worker's grid may not hold the point: either way they may not accept
     expect(res.statusCode).toBe(403);
     const detail = (await dispatcher.inject(`/api/incidents/${id}`)).json();
-    expect(detail.actions).toEqual(['accept', 'reject']);
+    expect(detail.actions).toEqual(['accept', 'reject', 'merge']);
   });
 
   it('extends the deadline only when an extension is granted', async () => {
@@ -342,5 +342,73 @@ describe('photos with a report', () => {
     expect(res.statusCode).toBe(400);
     expect(res.json().message).toMatch(/body must be object/);
     expect((await send([{ contentType: 'image/gif', data: png.toString('base64') }])).statusCode).toBe(400);
+  });
+});
+
+describe('merging duplicates', () => {
+  let t: TestApp;
+  let d: Client;
+  let at: { lon: number; lat: number };
+  beforeAll(async () => {
+    t = await openTestApp();
+    d = await t.as('dispatcher-cp');
+    at = (
+      await t.db.query<{ lon: number; lat: number }>(
+        `SELECT ST_X(label_point) lon, ST_Y(label_point) lat FROM areas WHERE level = 'grid' AND code LIKE '441900110%' ORDER BY code DESC LIMIT 1`,
+      )
+    ).rows[0]!;
+  });
+  afterAll(() => t.close());
+
+  const report = () =>
+    d.inject({
+      method: 'POST',
+      url: '/api/incidents',
+      payload: { clientKey: key(), category: '0106', channel: 'desk', description: '绿地脏乱', ...at },
+    });
+
+  it('links a duplicate to its master and keeps both records and timelines', async () => {
+    const master = (await report()).json();
+    const dup = (await report()).json();
+    expect(dup.possibleDuplicates.map((x: { id: number }) => x.id)).toContain(master.id);
+    const res = await d.inject({
+      method: 'POST',
+      url: `/api/incidents/${dup.id}/transitions`,
+      payload: { action: 'merge', into: master.id, note: '同一处' },
+    });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toMatchObject({ status: 'merged', mergedInto: master.id });
+    const m = (await d.inject(`/api/incidents/${master.id}`)).json();
+    expect(m.status).toBe('reported');
+    expect(m.timeline.map((e: { action: string }) => e.action)).toEqual(['report', 'merged_in']);
+    const x = (await d.inject(`/api/incidents/${dup.id}`)).json();
+    expect(x.timeline.map((e: { action: string }) => e.action)).toEqual(['report', 'merge']);
+    // a merged incident is no longer offered as a duplicate, nor merged again
+    const third = (await report()).json();
+    expect(third.possibleDuplicates.map((y: { id: number }) => y.id)).not.toContain(dup.id);
+    const again = await d.inject({
+      method: 'POST',
+      url: `/api/incidents/${third.id}/transitions`,
+      payload: { action: 'merge', into: dup.id },
+    });
+    expect(again.statusCode).toBe(409);
+    expect(
+      (
+        await d.inject({
+          method: 'POST',
+          url: `/api/incidents/${third.id}/transitions`,
+          payload: { action: 'merge' },
+        })
+      ).statusCode,
+    ).toBe(422);
+    expect(
+      (
+        await d.inject({
+          method: 'POST',
+          url: `/api/incidents/${third.id}/transitions`,
+          payload: { action: 'merge', into: third.id },
+        })
+      ).statusCode,
+    ).toBe(422);
   });
 });

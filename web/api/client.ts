@@ -517,7 +517,7 @@ export function getIncident(id: number, signal?: AbortSignal): Promise<IncidentD
 /** POST /api/incidents/{id}/transitions: take a lifecycle action (409 when not allowed now). */
 export function transitionIncident(
   id: number,
-  body: { action: IncidentAction; note?: string; hours?: number },
+  body: { action: IncidentAction; note?: string; hours?: number; into?: number },
 ): Promise<Incident> {
   return request<Incident>('POST', `/api/incidents/${id}/transitions`, { body });
 }

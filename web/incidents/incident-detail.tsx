@@ -52,7 +52,7 @@ export function IncidentDetailPanel({ id, townNames, onClose, onChanged }: Incid
   }, [id]);
 
   const act = useCallback(
-    async (action: IncidentAction) => {
+    async (action: IncidentAction, into?: number) => {
       setBusy(true);
       setActionError(null);
       try {
@@ -61,6 +61,7 @@ export function IncidentDetailPanel({ id, townNames, onClose, onChanged }: Incid
           action,
           ...(note.trim() ? { note: note.trim() } : {}),
           ...(action === 'request_extension' ? { hours: h } : {}),
+          ...(into !== undefined ? { into } : {}),
         });
         setNote('');
         setReload((n) => n + 1);
@@ -159,18 +160,21 @@ export function IncidentDetailPanel({ id, townNames, onClose, onChanged }: Incid
                 </label>
               )}
               <div className="action-buttons">
-                {i.actions.map((a) => (
-                  <button
-                    key={a}
-                    type="button"
-                    className={`button${a === 'accept' || a === 'dispatch' || a === 'verify_pass' || a === 'close' || a === 'resolve' ? ' primary' : ''}`}
-                    data-testid={`incident-action-${a}`}
-                    disabled={busy}
-                    onClick={() => void act(a as IncidentAction)}
-                  >
-                    {label(t, 'action', a)}
-                  </button>
-                ))}
+                {/* merging needs a master: offered next to each possible duplicate below */}
+                {i.actions
+                  .filter((a) => a !== 'merge')
+                  .map((a) => (
+                    <button
+                      key={a}
+                      type="button"
+                      className={`button${a === 'accept' || a === 'dispatch' || a === 'verify_pass' || a === 'close' || a === 'resolve' ? ' primary' : ''}`}
+                      data-testid={`incident-action-${a}`}
+                      disabled={busy}
+                      onClick={() => void act(a as IncidentAction)}
+                    >
+                      {label(t, 'action', a)}
+                    </button>
+                  ))}
               </div>
             </div>
           )}
@@ -228,6 +232,20 @@ export function IncidentDetailPanel({ id, townNames, onClose, onChanged }: Incid
                     </a>{' '}
                     {statusName(t, d.status)} · {Math.round(d.distanceM)} {t('unit.m')} ·{' '}
                     {formatTime(language, d.reportedAt)}
+                    {i.actions.includes('merge') && (
+                      <>
+                        {' '}
+                        <button
+                          type="button"
+                          className="button small"
+                          data-testid={`incident-merge-into-${d.id}`}
+                          disabled={busy}
+                          onClick={() => void act('merge', d.id)}
+                        >
+                          {t('action.merge')}
+                        </button>
+                      </>
+                    )}
                   </li>
                 ))}
               </ul>

@@ -42,6 +42,7 @@ function toIncident(row: IncidentRow, cal: WorkingCalendar, now: Date) {
     extensionPendingMinutes: row.extension_pending_minutes,
     reworkCount: row.rework_count,
     photoCount: row.photo_count,
+    mergedInto: row.merged_into,
     lon: row.lon,
     lat: row.lat,
   };
