@@ -81,6 +81,13 @@ export const DATASET_TABLES: ReadonlyArray<{ table: string; columns: readonly st
   },
 ];
 
+/** The columns of a dataset CSV, in file order (the generator writes exactly these). */
+export function datasetColumns(table: string): string[] {
+  const t = DATASET_TABLES.find((x) => x.table === table);
+  if (!t) throw new Error(`no dataset table ${table}`);
+  return [...t.columns];
+}
+
 const REFERENCE_TABLES: ReadonlyArray<{ table: string; file: string; columns: readonly string[] }> = [
   {
     table: 'categories',

@@ -2,6 +2,7 @@
  * Synthetic point layers (sites, components, risk sources, cameras, teams, incidents), written
  * as CSV with EWKT geometry (SRID 4326). All rows are synthetic (synthetic = t).
  */
+import { datasetColumns } from '../../api/db/dataset-loader.ts';
 import { join } from 'node:path';
 import type { Category } from './categories.ts';
 import { CsvWriter } from './csv-writer.ts';
@@ -167,17 +168,7 @@ export function writeSites(
   rng: Rng,
 ): number {
   const kinds = kindsOf(cats, 'site', false).map((c) => [c.code, SITE_WEIGHTS[c.code] ?? 1] as const);
-  const w = new CsvWriter(join(outDir, 'sites.csv'), [
-    'id',
-    'name',
-    'kind',
-    'address',
-    'town_code',
-    'village_code',
-    'grid_code',
-    'synthetic',
-    'geom',
-  ]);
+  const w = new CsvWriter(join(outDir, 'sites.csv'), datasetColumns('sites'));
   for (let id = 1; id <= n; id++) {
     const kind = rng.weighted(kinds);
     const p = placer.place(rng);
@@ -227,17 +218,7 @@ export function writeComponents(
     .filter((c) => /^\d{4}$/.test(c.code))
     .map((c) => [c.code, COMPONENT_WEIGHTS[c.code] ?? 1] as const);
   const serial = new Map<string, number>();
-  const w = new CsvWriter(join(outDir, 'components.csv'), [
-    'id',
-    'code',
-    'kind',
-    'status',
-    'town_code',
-    'village_code',
-    'grid_code',
-    'synthetic',
-    'geom',
-  ]);
+  const w = new CsvWriter(join(outDir, 'components.csv'), datasetColumns('components'));
   for (let id = 1; id <= n; id++) {
     const kind = rng.weighted(kinds);
     const s = (serial.get(kind) ?? 0) + 1;
@@ -299,18 +280,7 @@ export function writeRiskSources(
   rng: Rng,
 ): number {
   const kinds = kindsOf(cats, 'risk_source', false).map((c) => [c.code, RISK[c.code]?.weight ?? 1] as const);
-  const w = new CsvWriter(join(outDir, 'risk_sources.csv'), [
-    'id',
-    'name',
-    'kind',
-    'level',
-    'impact_radius_m',
-    'town_code',
-    'village_code',
-    'grid_code',
-    'synthetic',
-    'geom',
-  ]);
+  const w = new CsvWriter(join(outDir, 'risk_sources.csv'), datasetColumns('risk_sources'));
   for (let id = 1; id <= n; id++) {
     const kind = rng.weighted(kinds);
     const level = rng.weighted([
@@ -333,16 +303,7 @@ export function writeRiskSources(
  * code: 20-digit GB/T 28181 device id 44190000 (centre) + 00 (industry) + 132 (IP camera) + 0 (network) + 6-digit serial.
  */
 export function writeCameras(outDir: string, n: number, placer: Placer, rng: Rng): number {
-  const w = new CsvWriter(join(outDir, 'cameras.csv'), [
-    'id',
-    'code',
-    'name',
-    'town_code',
-    'village_code',
-    'grid_code',
-    'synthetic',
-    'geom',
-  ]);
+  const w = new CsvWriter(join(outDir, 'cameras.csv'), datasetColumns('cameras'));
   for (let id = 1; id <= n; id++) {
     const p = placer.place(rng);
     const name = `${vshort(p)}${road(rng)}${rng.pick(['路口', '东侧', '西侧', '南侧', '北侧', '入口', '中段'])}监控`;
@@ -398,18 +359,7 @@ function teamName(kind: string, p: Placed, k: number): string {
  * kinds with home = the town that contains their position. position_at is fixed (SAMPLE_NOW_MS).
  */
 export function writeTeams(outDir: string, others: number, placer: Placer, rng: Rng): number {
-  const w = new CsvWriter(join(outDir, 'teams.csv'), [
-    'id',
-    'name',
-    'kind',
-    'capabilities',
-    'status',
-    'on_duty',
-    'home_area_code',
-    'synthetic',
-    'position_at',
-    'geom',
-  ]);
+  const w = new CsvWriter(join(outDir, 'teams.csv'), datasetColumns('teams'));
   const at = isoUtc(SAMPLE_NOW_MS);
   let id = 0;
   const status = (): string =>
@@ -547,23 +497,7 @@ export function writeIncidents(
   const leaves = kindsOf(cats, 'incident', true);
   const table = leaves.map((c) => [c.code, INCIDENT_WEIGHTS[c.code] ?? 1] as const);
   const byCode = new Map(leaves.map((c) => [c.code, c]));
-  const w = new CsvWriter(join(outDir, 'incidents.csv'), [
-    'id',
-    'client_key',
-    'category',
-    'channel',
-    'description',
-    'status',
-    'priority',
-    'reported_at',
-    'deadline_at',
-    'closed_at',
-    'town_code',
-    'village_code',
-    'grid_code',
-    'synthetic',
-    'geom',
-  ]);
+  const w = new CsvWriter(join(outDir, 'incidents.csv'), datasetColumns('incidents'));
   const H = 3600_000;
   const days = 57; // 2026-10-01 .. 2026-11-26
   for (let id = 1; id <= n; id++) {

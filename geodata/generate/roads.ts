@@ -5,6 +5,7 @@
  * edges stay two-way, so the directed graph stays strongly connected. Only the largest connected
  * component is kept; strong connectivity is verified.
  */
+import { datasetColumns } from '../../api/db/dataset-loader.ts';
 import { join } from 'node:path';
 import { CsvWriter } from './csv-writer.ts';
 import { geomLine, geomPoint, round7 } from './format.ts';
@@ -206,20 +207,10 @@ export function buildRoads(outline: MultiPolygon, opts: RoadOptions, rng: Rng): 
 
 /** Write road_nodes.csv (id,geom) and road_edges.csv; ids start at 1. @returns [nodes, edges] counts */
 export function writeRoads(outDir: string, net: RoadNetwork): [number, number] {
-  const wn = new CsvWriter(join(outDir, 'road_nodes.csv'), ['id', 'geom']);
+  const wn = new CsvWriter(join(outDir, 'road_nodes.csv'), datasetColumns('road_nodes'));
   net.nodes.forEach(([x, y], k) => wn.write([k + 1, geomPoint(x, y)]));
   wn.close();
-  const we = new CsvWriter(join(outDir, 'road_edges.csv'), [
-    'id',
-    'source',
-    'target',
-    'length_m',
-    'speed_kmh',
-    'oneway',
-    'class',
-    'synthetic',
-    'geom',
-  ]);
+  const we = new CsvWriter(join(outDir, 'road_edges.csv'), datasetColumns('road_edges'));
   net.edges.forEach((e, k) => {
     const a = net.nodes[e.source];
     const b = net.nodes[e.target];

@@ -8,6 +8,7 @@
  * - roads: source ≠ target, length > 0, strongly connected.
  * Exits with code 1 when a check fails.
  */
+import { DATASET_TABLES } from '../../api/db/dataset-loader.ts';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as turf from '@turf/turf';
@@ -18,17 +19,9 @@ import { multiPolygonArea, pointInMultiPolygon } from './geometry.ts';
 import { isStronglyConnected, type RoadEdge } from './roads.ts';
 
 /** Expected CSV headers, in column order. */
-export const HEADERS: Record<string, string> = {
-  'sites.csv': 'id,name,kind,address,town_code,village_code,grid_code,synthetic,geom',
-  'components.csv': 'id,code,kind,status,town_code,village_code,grid_code,synthetic,geom',
-  'risk_sources.csv': 'id,name,kind,level,impact_radius_m,town_code,village_code,grid_code,synthetic,geom',
-  'cameras.csv': 'id,code,name,town_code,village_code,grid_code,synthetic,geom',
-  'teams.csv': 'id,name,kind,capabilities,status,on_duty,home_area_code,synthetic,position_at,geom',
-  'incidents.csv':
-    'id,client_key,category,channel,description,status,priority,reported_at,deadline_at,closed_at,town_code,village_code,grid_code,synthetic,geom',
-  'road_nodes.csv': 'id,geom',
-  'road_edges.csv': 'id,source,target,length_m,speed_kmh,oneway,class,synthetic,geom',
-};
+export const HEADERS: Record<string, string> = Object.fromEntries(
+  DATASET_TABLES.map((t) => [`${t.table}.csv`, t.columns.join(',')]),
+);
 
 interface AreaFeature {
   properties: {
