@@ -10,10 +10,23 @@ export interface QueryResult<R> {
   rowCount: number;
 }
 
+export interface QueryOptions {
+  /**
+   * Keeps the statement prepared on each server connection under this name, so a hot
+   * statement is parsed and planned once (the text must be the same on every call). The
+   * embedded engine ignores it.
+   */
+  prepare?: string;
+}
+
 /** Something that runs SQL: the database itself, or one open transaction. */
 export interface Queryable {
   /** One statement with `$n` parameters. */
-  query<R = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<QueryResult<R>>;
+  query<R = Record<string, unknown>>(
+    sql: string,
+    params?: readonly unknown[],
+    options?: QueryOptions,
+  ): Promise<QueryResult<R>>;
   /** A script of several statements, no parameters (migrations). */
   exec(sql: string): Promise<void>;
   /**

@@ -2,7 +2,13 @@ import { createReadStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { copyStatement, type Database, type Queryable, type QueryResult } from './database.ts';
+import {
+  copyStatement,
+  type Database,
+  type Queryable,
+  type QueryOptions,
+  type QueryResult,
+} from './database.ts';
 
 // Same row shapes as the embedded engine: int8 and numeric as JS numbers.
 const typeParsers = {
@@ -14,8 +20,17 @@ const typeParsers = {
 
 function wrap(client: pg.Pool | pg.PoolClient): Queryable {
   return {
-    async query<R>(sql: string, params: readonly unknown[] = []): Promise<QueryResult<R>> {
-      const r = await client.query({ text: sql, values: params as unknown[], types: typeParsers });
+    async query<R>(
+      sql: string,
+      params: readonly unknown[] = [],
+      options?: QueryOptions,
+    ): Promise<QueryResult<R>> {
+      const r = await client.query({
+        text: sql,
+        values: params as unknown[],
+        types: typeParsers,
+        ...(options?.prepare ? { name: options.prepare } : {}),
+      });
       return { rows: r.rows as R[], rowCount: r.rowCount ?? r.rows.length };
     },
     async exec(sql: string) {
@@ -36,10 +51,19 @@ function wrap(client: pg.Pool | pg.PoolClient): Queryable {
 
 /** Connects a pool to a PostgreSQL/PostGIS server (production). */
 export async function openPostgresDatabase(connectionString: string): Promise<Database> {
-  const pool = new pg.Pool({ connectionString, max: 10 });
-  // Fail at start-up, with the server's own words, rather than on the first request.
-  const probe = await pool.connect();
-  probe.release();
+  // Connections stay open when idle: a new one costs tens of milliseconds (PostGIS loads
+  // into each server process), which a burst of reports after a quiet spell should not pay.
+  const pool = new pg.Pool({ connectionString, max: 10, idleTimeoutMillis: 0 });
+  // Fail at start-up, with the server's own words, rather than on the first request; and
+  // open a few connections with PostGIS loaded, ready for the first requests.
+  const warm = await Promise.all(Array.from({ length: 4 }, () => pool.connect()));
+  try {
+    const postgis = await warm[0]!.query(`SELECT 1 FROM pg_extension WHERE extname = 'postgis'`);
+    // (a fresh database gets PostGIS from the first migration)
+    if (postgis.rowCount) await Promise.all(warm.map((c) => c.query('SELECT postgis_lib_version()')));
+  } finally {
+    warm.forEach((c) => c.release());
+  }
   const listeners = new Map<string, Set<(payload: string) => void>>();
   let listenClient: pg.PoolClient | null = null;
 

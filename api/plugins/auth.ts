@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import fastifyCookie from '@fastify/cookie';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import { sendOpen311Errors } from '../lib/open311-errors.ts';
 import { PERMISSIONS, ROLE_NAMES, ROLE_PERMISSIONS, type Permission } from '../auth/permissions.ts';
 import type { Scope } from '../auth/scope.ts';
 import { findApiKeyPrincipal, findSessionPrincipal, type PrincipalRow } from '../db/session-repository.ts';
@@ -59,8 +60,7 @@ const GUARDED = /^\/(api|open311)(\/|$)/;
 
 function deny(reply: FastifyReply, status: 401 | 403, message: string) {
   // GeoReport v2 clients expect its own error list
-  if (reply.request.url.startsWith('/open311/'))
-    return reply.code(status).send([{ code: status, description: message }]);
+  if (reply.request.url.startsWith('/open311/')) return sendOpen311Errors(reply, status, message);
   return reply
     .code(status)
     .send({ statusCode: status, error: status === 401 ? 'Unauthorized' : 'Forbidden', message });

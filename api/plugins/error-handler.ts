@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
+import { sendOpen311Errors } from '../lib/open311-errors.ts';
 
 /**
  * The one error handler (unknown routes are answered by the not-found handler in app.ts). 4xx answers say what was wrong with the request;
@@ -17,7 +18,7 @@ export const errorHandlerPlugin = fp(
           : status >= 500
             ? 'internal error while handling the Open311 request'
             : err.message;
-        return reply.code(status).send([{ code: status, description }]);
+        return sendOpen311Errors(reply, status, description);
       }
       if (err.validation) {
         const where = err.validationContext ?? 'request';

@@ -14,11 +14,11 @@ const PUBLIC_ROUTES = [
   'POST /api/reports',
   'GET /api/basemap/:name',
   'HEAD /api/basemap/:name',
-  'GET /open311/v2/services.json',
-  'HEAD /open311/v2/services.json',
-  'GET /open311/v2/services/:code.json',
-  'HEAD /open311/v2/services/:code.json',
-  'POST /open311/v2/requests.json',
+  'GET /open311/v2/services.:format',
+  'HEAD /open311/v2/services.:format',
+  'GET /open311/v2/services/:code.:format',
+  'HEAD /open311/v2/services/:code.:format',
+  'POST /open311/v2/requests.:format',
 ];
 
 const CHANGPING = '441900110';

@@ -153,6 +153,56 @@ describe('incident intake and lifecycle', () => {
     expect(other.possibleDuplicates.map((d: { id: number }) => d.id)).not.toContain(a.id);
   });
 
+  it('takes a burst of concurrent reports together without mixing them up', async () => {
+    const n = await count();
+    const humen = (
+      await t.db.query<{ lon: number; lat: number }>(
+        `SELECT ST_X(label_point) lon, ST_Y(label_point) lat FROM areas WHERE level = 'grid' AND code LIKE '441900121%' LIMIT 1`,
+      )
+    ).rows[0]!;
+    const repeated = key();
+    const bodies: Array<Record<string, unknown>> = [
+      ...Array.from({ length: 20 }, (_, i) => ({
+        description: `burst ${i}`,
+        lon: cp.lon + 0.00001 * i,
+        category: i < 2 ? '0103' : '0501',
+      })),
+      { clientKey: repeated, description: 'burst repeated' },
+      { clientKey: repeated, description: 'burst repeated' },
+      { siteId: 2_000_000_000, description: 'burst no such site' },
+      { ...humen, description: 'burst elsewhere' },
+    ];
+    const answers = await Promise.all(bodies.map((b) => report(dispatcher, b)));
+    answers.slice(0, 20).forEach((res, i) => {
+      expect(res.statusCode).toBe(201);
+      expect(res.json()).toMatchObject({ description: `burst ${i}`, gridCode: cp.grid, created: true });
+    });
+    // the two 0103 reports 0.00001° apart: the later one lists the earlier as a possible
+    // duplicate, also when both were written by the same statement
+    const [early, late] = [answers[0]!.json(), answers[1]!.json()].sort((x, y) => x.id - y.id);
+    expect(late.possibleDuplicates.map((d: { id: number }) => d.id)).toContain(early.id);
+    const [r1, r2] = [answers[20]!, answers[21]!];
+    expect(r1.json().id).toBe(r2.json().id);
+    expect([r1.statusCode, r2.statusCode].sort()).toEqual([200, 201]);
+    expect(answers[22]!.statusCode).toBe(422);
+    expect(answers[22]!.json().message).toMatch(/siteId/);
+    expect(answers[23]!.statusCode).toBe(403);
+    expect(await count()).toBe(n + 21);
+    // each stored report has exactly one first timeline entry and one audit record
+    const ids = [...answers.slice(0, 21).map((r) => r.json().id as number)];
+    const events = await t.db.query<{ incident_id: number; n: number }>(
+      `SELECT incident_id, count(*)::int n FROM incident_events WHERE incident_id = ANY ($1::bigint[]) AND action = 'report' GROUP BY 1`,
+      [ids],
+    );
+    expect(events.rows).toHaveLength(21);
+    expect(events.rows.every((e) => e.n === 1)).toBe(true);
+    const audits = await t.db.query<{ n: number }>(
+      `SELECT count(*)::int n FROM audit_log WHERE action = 'incident.report' AND target_id = ANY ($1::text[])`,
+      [ids.map(String)],
+    );
+    expect(audits.rows[0]!.n).toBe(21);
+  });
+
   it('goes through the whole lifecycle with rework, recording every step', async () => {
     const commander = await t.as('commander');
     const id = (await report(dispatcher, {})).json().id;

@@ -42,11 +42,14 @@ describe('Open311 GeoReport v2, citizen reports and venue codes', () => {
   });
 
   it('takes a form-encoded request like a 311 client sends it, once per identical retry', async () => {
+    // unique per run: an identical request is by design the same report (and the
+    // PostgreSQL test database outlives a run)
+    const description = `路口有流动摊贩 ${Date.now()}`;
     const form = new URLSearchParams({
       service_code: '0501',
       lat: String(point.lat),
       long: String(point.lon),
-      description: '路口有流动摊贩',
+      description,
       first_name: '明',
       last_name: '李',
       phone: '13800000000',
@@ -83,7 +86,7 @@ describe('Open311 GeoReport v2, citizen reports and venue codes', () => {
     expect(one.json()[0]).toMatchObject({
       status: 'open',
       service_code: '0501',
-      description: '路口有流动摊贩',
+      description,
       agency_responsible: 'urban_management',
     });
     const list = await t.app.inject(
@@ -98,6 +101,54 @@ describe('Open311 GeoReport v2, citizen reports and venue codes', () => {
       `/open311/v2/requests.json?api_key=${apiKey}&status=closed&service_request_id=${created.service_request_id}`,
     );
     expect(closed.json()).toEqual([]);
+  });
+
+  it('speaks XML too: services, a report, requests and errors', async () => {
+    const services = await t.app.inject('/open311/v2/services.xml');
+    expect(services.statusCode).toBe(200);
+    expect(services.headers['content-type']).toMatch(/^application\/xml/);
+    expect(services.body).toMatch(/^<\?xml version="1.0" encoding="utf-8"\?>\n<services><service>/);
+    expect(services.body).toContain(
+      '<service_code>0501</service_code><service_name>无照经营游商</service_name>',
+    );
+    const def = await t.app.inject('/open311/v2/services/0501.xml');
+    expect(def.body).toContain(
+      '<service_definition><service_code>0501</service_code><attributes/></service_definition>',
+    );
+
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/open311/v2/requests.xml',
+      payload: new URLSearchParams({
+        service_code: '0501',
+        lat: String(point.lat),
+        long: String(point.lon + 0.0001),
+        description: `门口堆放 <杂物> & 纸箱 ${Date.now()}`,
+      }).toString(),
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      remoteAddress: '10.3.0.4',
+    });
+    expect(res.statusCode).toBe(201);
+    const id = /<service_request_id>(\d+)<\/service_request_id>/.exec(res.body)?.[1];
+    expect(id).toBeDefined();
+    expect(res.body).toMatch(/^<\?xml[^>]*>\n<service_requests><request><service_request_id>/);
+
+    const one = await t.app.inject(`/open311/v2/requests/${id}.xml?api_key=${apiKey}`);
+    expect(one.statusCode).toBe(200);
+    // the description comes back escaped, exactly as sent
+    expect(one.body).toMatch(/<description>门口堆放 &lt;杂物&gt; &amp; 纸箱 \d+<\/description>/);
+    expect(one.body).toContain('<status>open</status>');
+    expect(one.body).toContain('<address/>');
+
+    const unauthorised = await t.app.inject(`/open311/v2/requests/${id}.xml`);
+    expect(unauthorised.statusCode).toBe(401);
+    expect(unauthorised.body).toMatch(
+      /<errors><error><code>401<\/code><description>[^<]+<\/description><\/error><\/errors>/,
+    );
+    const missing = await t.app.inject('/open311/v2/services/9999.xml');
+    expect(missing.statusCode).toBe(404);
+    expect(missing.body).toContain('<code>404</code><description>no service &apos;9999&apos;</description>');
+    expect((await t.app.inject('/open311/v2/services.csv')).statusCode).toBe(400);
   });
 
   it('maps the lifecycle to open/closed', async () => {

@@ -16,6 +16,7 @@ import {
 } from '../../schemas/incidents.ts';
 import { checkPhotos } from '../../lib/photos.ts';
 import type { WorkingCalendar } from '../../lib/working-time.ts';
+import { failpoint } from '../../lib/failpoints.ts';
 
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody };
 
@@ -119,6 +120,8 @@ export const incidentRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const checked = checkPhotos(req.body.photos ?? []);
       if ('error' in checked) return reply.unprocessableEntity(`body/${checked.error}`);
       const r = await app.reposFor(req).incidents.intake({ ...req.body, photos: checked.photos });
+      // stored and committed, not yet answered: where a crash must lose nothing
+      failpoint('incident-intake-committed');
       const cal = await getCalendar(app.db);
       return reply.code(r.created ? 201 : 200).send({
         ...toIncident(r.incident, cal, new Date()),
