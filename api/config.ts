@@ -18,6 +18,8 @@ export interface Config {
   adminPassword?: string;
   /** Password of the sample city's demo users (RISKMAP_DEMO_PASSWORD). */
   demoPassword?: string;
+  /** A team's position counts as fresh for dispatch for this many seconds (RISKMAP_FIX_MAX_AGE_S, default 900). */
+  fixMaxAgeS: number;
 }
 
 export const PROJECT_ROOT = path.resolve(import.meta.dirname, '..');
@@ -37,5 +39,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: env.LOG_LEVEL ?? 'info',
     adminPassword: env.RISKMAP_ADMIN_PASSWORD || undefined,
     demoPassword: env.RISKMAP_DEMO_PASSWORD || undefined,
+    fixMaxAgeS: positiveNumber(env, 'RISKMAP_FIX_MAX_AGE_S', 900),
   };
+}
+
+function positiveNumber(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const v = Number(raw);
+  if (!Number.isFinite(v) || v <= 0) throw new Error(`${name} must be a positive number, got ${raw}`);
+  return v;
 }

@@ -27,18 +27,12 @@ import {
 import type { Photo } from '../lib/photos.ts';
 import { groupCommit } from '../lib/group-commit.ts';
 import { recordAudit } from './audit-repository.ts';
+import { syncDispatch, type DispatchStep } from './dispatch-sync.ts';
+import { RefusalError } from './refusal.ts';
 import type { Database, Queryable } from './database.ts';
 
-/** A refusal that says why (4xx): bad input the database would accept, or a forbidden step. */
-export class IncidentError extends Error {
-  constructor(
-    readonly statusCode: 404 | 409 | 422,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'IncidentError';
-  }
-}
+/** A refusal about an incident that says why (4xx): bad input the database would accept, or a forbidden step. */
+export class IncidentError extends RefusalError {}
 
 const calendars = new WeakMap<Database, Promise<WorkingCalendar>>();
 
@@ -543,6 +537,8 @@ export interface TransitionInput {
   hours?: number;
   /** merge: the master incident this one duplicates. */
   into?: number;
+  /** dispatch: the team sent, and the road time/distance shown (api/db/dispatch-sync.ts). */
+  dispatch?: DispatchStep;
 }
 
 /**
@@ -557,91 +553,105 @@ export async function transition(
   id: number,
   t: TransitionInput,
 ): Promise<IncidentRow> {
-  const rule = TRANSITIONS[t.action];
   const cal = await getCalendar(db);
-  await db.transaction(async (tx) => {
-    const cur = await tx.query<IncidentRow>(
-      `SELECT ${INCIDENT_COLUMNS} ${FROM_INCIDENTS} WHERE i.id = $1 FOR UPDATE OF i`,
-      [id],
-    );
-    const row = cur.rows[0];
-    if (!row) throw new IncidentError(404, `no incident ${id}`);
-    if (!scopeCovers(scope, row.grid_code ?? row.village_code ?? row.town_code))
-      throw new OutOfScopeError(`incident ${id}`);
-    if (!rule.from.includes(row.status)) {
-      const allowed = allowedActions(row.status);
-      throw new IncidentError(
-        409,
-        `incident ${id} is ${row.status}: '${t.action}' is not allowed; allowed: ${allowed.join(', ') || 'none'}`,
-      );
-    }
-    let deadlineAt = row.deadline_at;
-    let pending = row.extension_pending_minutes;
-    let extended = row.extended_minutes;
-    let rework = row.rework_count;
-    if (t.action === 'request_extension') {
-      if (!t.hours)
-        throw new IncidentError(422, 'body/hours: an extension request needs the working hours asked for');
-      if (pending) throw new IncidentError(409, `incident ${id} already has an extension request pending`);
-      pending = Math.round(t.hours * 60);
-    } else if (t.action === 'grant_extension' || t.action === 'deny_extension') {
-      if (!pending) throw new IncidentError(409, `incident ${id} has no extension request pending`);
-      if (t.action === 'grant_extension' && deadlineAt) {
-        deadlineAt = addWorkingMinutes(cal, deadlineAt, pending);
-        extended += pending;
-      }
-      pending = null;
-    } else if (t.action === 'verify_fail') {
-      rework += 1;
-    }
-    let mergedInto: number | null = row.merged_into;
-    if (t.action === 'merge') {
-      if (!t.into) throw new IncidentError(422, 'body/into: a merge needs the master incident');
-      if (t.into === id) throw new IncidentError(422, 'body/into: an incident cannot be merged into itself');
-      const master = await tx.query<{ id: number; status: IncidentStatus; area: string | null }>(
-        `SELECT id, status, coalesce(grid_code, village_code, town_code) AS area FROM incidents WHERE id = $1 FOR UPDATE`,
-        [t.into],
-      );
-      const m = master.rows[0];
-      if (!m) throw new IncidentError(422, `body/into: no incident ${t.into}`);
-      if (!scopeCovers(scope, m.area)) throw new OutOfScopeError(`incident ${t.into}`);
-      if (m.status === 'merged')
-        throw new IncidentError(409, `incident ${t.into} is itself merged; merge into its master`);
-      mergedInto = m.id;
-      await tx.query(
-        `INSERT INTO incident_events (incident_id, actor, action, note) VALUES ($1, $2, 'merged_in', $3)`,
-        [m.id, scope.name, `incident ${id} merged into this one${t.note ? `: ${t.note}` : ''}`],
-      );
-    }
-    const to = rule.to ?? row.status;
-    await tx.query(
-      `UPDATE incidents SET status = $2, deadline_at = $3, extension_pending_minutes = $4, extended_minutes = $5,
-              rework_count = $6, closed_at = CASE WHEN $2 = 'closed' THEN now() ELSE closed_at END, updated_at = now(),
-              merged_into = $7
-       WHERE id = $1`,
-      [id, to, deadlineAt, pending, extended, rework, mergedInto],
-    );
-    const note = [
-      t.note,
-      t.action === 'request_extension' ? `asks ${t.hours} working hours` : null,
-      t.action === 'merge' ? `duplicate of incident ${mergedInto}` : null,
-    ]
-      .filter(Boolean)
-      .join('; ');
-    await tx.query(
-      `INSERT INTO incident_events (incident_id, actor, action, from_status, to_status, note) VALUES ($1, $2, $3, $4, $5, $6)`,
-      [id, scope.name, t.action, row.status, to, note || null],
-    );
-    await recordAudit(tx, scope, {
-      action: `incident.${t.action}`,
-      targetType: 'incident',
-      targetId: String(id),
-      before: { status: row.status, deadlineAt: row.deadline_at },
-      after: { status: to, deadlineAt },
-    });
-    await tx.query(`SELECT pg_notify('incidents', $1)`, [JSON.stringify({ id, op: t.action })]);
-  });
+  await db.transaction((tx) => applyTransition(tx, scope, id, t, cal));
   return (await getIncident(db, scope, id))!;
+}
+
+/**
+ * The body of `transition`, for a caller that already holds a transaction (dispatching
+ * a team moves the incident, the team and the dispatch rows in one commit).
+ */
+export async function applyTransition(
+  tx: Queryable,
+  scope: Scope,
+  id: number,
+  t: TransitionInput,
+  cal: WorkingCalendar,
+): Promise<void> {
+  const rule = TRANSITIONS[t.action];
+  const cur = await tx.query<IncidentRow>(
+    `SELECT ${INCIDENT_COLUMNS} ${FROM_INCIDENTS} WHERE i.id = $1 FOR UPDATE OF i`,
+    [id],
+  );
+  const row = cur.rows[0];
+  if (!row) throw new IncidentError(404, `no incident ${id}`);
+  if (!scopeCovers(scope, row.grid_code ?? row.village_code ?? row.town_code))
+    throw new OutOfScopeError(`incident ${id}`);
+  if (!rule.from.includes(row.status)) {
+    const allowed = allowedActions(row.status);
+    throw new IncidentError(
+      409,
+      `incident ${id} is ${row.status}: '${t.action}' is not allowed; allowed: ${allowed.join(', ') || 'none'}`,
+    );
+  }
+  let deadlineAt = row.deadline_at;
+  let pending = row.extension_pending_minutes;
+  let extended = row.extended_minutes;
+  let rework = row.rework_count;
+  if (t.action === 'request_extension') {
+    if (!t.hours)
+      throw new IncidentError(422, 'body/hours: an extension request needs the working hours asked for');
+    if (pending) throw new IncidentError(409, `incident ${id} already has an extension request pending`);
+    pending = Math.round(t.hours * 60);
+  } else if (t.action === 'grant_extension' || t.action === 'deny_extension') {
+    if (!pending) throw new IncidentError(409, `incident ${id} has no extension request pending`);
+    if (t.action === 'grant_extension' && deadlineAt) {
+      deadlineAt = addWorkingMinutes(cal, deadlineAt, pending);
+      extended += pending;
+    }
+    pending = null;
+  } else if (t.action === 'verify_fail') {
+    rework += 1;
+  }
+  let mergedInto: number | null = row.merged_into;
+  if (t.action === 'merge') {
+    if (!t.into) throw new IncidentError(422, 'body/into: a merge needs the master incident');
+    if (t.into === id) throw new IncidentError(422, 'body/into: an incident cannot be merged into itself');
+    const master = await tx.query<{ id: number; status: IncidentStatus; area: string | null }>(
+      `SELECT id, status, coalesce(grid_code, village_code, town_code) AS area FROM incidents WHERE id = $1 FOR UPDATE`,
+      [t.into],
+    );
+    const m = master.rows[0];
+    if (!m) throw new IncidentError(422, `body/into: no incident ${t.into}`);
+    if (!scopeCovers(scope, m.area)) throw new OutOfScopeError(`incident ${t.into}`);
+    if (m.status === 'merged')
+      throw new IncidentError(409, `incident ${t.into} is itself merged; merge into its master`);
+    mergedInto = m.id;
+    await tx.query(
+      `INSERT INTO incident_events (incident_id, actor, action, note) VALUES ($1, $2, 'merged_in', $3)`,
+      [m.id, scope.name, `incident ${id} merged into this one${t.note ? `: ${t.note}` : ''}`],
+    );
+  }
+  const to = rule.to ?? row.status;
+  const dispatchNote = await syncDispatch(tx, scope, id, t.action, t.dispatch ?? {});
+  await tx.query(
+    `UPDATE incidents SET status = $2, deadline_at = $3, extension_pending_minutes = $4, extended_minutes = $5,
+            rework_count = $6, closed_at = CASE WHEN $2 = 'closed' THEN now() ELSE closed_at END, updated_at = now(),
+            merged_into = $7
+     WHERE id = $1`,
+    [id, to, deadlineAt, pending, extended, rework, mergedInto],
+  );
+  const note = [
+    t.note,
+    t.action === 'request_extension' ? `asks ${t.hours} working hours` : null,
+    t.action === 'merge' ? `duplicate of incident ${mergedInto}` : null,
+    dispatchNote,
+  ]
+    .filter(Boolean)
+    .join('; ');
+  await tx.query(
+    `INSERT INTO incident_events (incident_id, actor, action, from_status, to_status, note) VALUES ($1, $2, $3, $4, $5, $6)`,
+    [id, scope.name, t.action, row.status, to, note || null],
+  );
+  await recordAudit(tx, scope, {
+    action: `incident.${t.action}`,
+    targetType: 'incident',
+    targetId: String(id),
+    before: { status: row.status, deadlineAt: row.deadline_at },
+    after: { status: to, deadlineAt },
+  });
+  await tx.query(`SELECT pg_notify('incidents', $1)`, [JSON.stringify({ id, op: t.action })]);
 }
 
 /** Minutes of working time in a working day (for showing days). */

@@ -26,6 +26,15 @@ export async function prepareDatabase(db: Database, o: PrepareOptions): Promise<
     }
   }
   const demo = (await db.query(`SELECT 1 FROM dataset_loads WHERE name = 'sample'`)).rowCount > 0;
+  if (demo) {
+    // The sample city's teams are synthetic and have no trackers: their sample positions
+    // count as fixes taken now, so that dispatch (which ignores stale fixes) works in the
+    // demo. Teams with real fixes (synthetic = false) are never touched.
+    const r = await db.query(
+      `UPDATE teams SET position_at = now() WHERE synthetic AND geom IS NOT NULL AND position_at < now() - interval '1 minute'`,
+    );
+    if (r.rowCount > 0) o.log('sample teams: positions marked fresh', { teams: r.rowCount });
+  }
   const r = await ensureAccounts(db, { adminPassword: o.adminPassword, demoPassword: o.demoPassword, demo });
   if (r.generatedAdminPassword) {
     // Printed this once only: it is not stored anywhere in clear.

@@ -7,6 +7,8 @@ import { prepareDatabase } from '../db/prepare-database.ts';
 declare module 'fastify' {
   interface FastifyInstance {
     db: Database;
+    /** The configuration the app was built with. */
+    config: Config;
   }
 }
 
@@ -24,6 +26,7 @@ export const databasePlugin = fp<DatabasePluginOptions>(
   async (app, { config, db: given }) => {
     const db = given ?? (await openDatabase(config));
     app.decorate('db', db);
+    app.decorate('config', config);
     if (!given) app.addHook('onClose', () => db.close());
     await prepareDatabase(db, {
       seed: config.seed,

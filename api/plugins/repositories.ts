@@ -6,13 +6,16 @@ import * as aroundRepo from '../db/around-repository.ts';
 import * as areas from '../db/area-repository.ts';
 import * as audit from '../db/audit-repository.ts';
 import * as categories from '../db/category-repository.ts';
+import * as coverageRepo from '../db/coverage-repository.ts';
 import type { Database, Queryable } from '../db/database.ts';
+import * as dispatches from '../db/dispatch-repository.ts';
 import * as features from '../db/feature-repository.ts';
 import * as health from '../db/health-repository.ts';
 import * as incidents from '../db/incident-repository.ts';
 import * as searchRepo from '../db/search-repository.ts';
 import * as sessions from '../db/session-repository.ts';
 import * as stats from '../db/stats-repository.ts';
+import * as teams from '../db/team-repository.ts';
 import * as tiles from '../db/tile-repository.ts';
 import * as users from '../db/user-repository.ts';
 
@@ -77,6 +80,18 @@ export function scopedRepositories(db: Database, scope: Scope) {
       'getPhoto',
     ]),
     tiles: bindScoped(db, scope, tiles, ['pointTile', 'areaTile']),
+    teams: bindScoped(db, scope, teams, ['listTeams', 'getTeam', 'recordPosition', 'teamTrack', 'setDuty']),
+    dispatches: bindScoped(db, scope, dispatches, [
+      'candidates',
+      'getDispatch',
+      'listDispatches',
+      'dispatchTeam',
+      'advanceDispatch',
+      'reassignDispatch',
+      'planDispatches',
+      'applyPlan',
+    ]),
+    coverage: bindScoped(db, scope, coverageRepo, ['teamIsochrones', 'coverage']),
     users: bindScoped(db, scope, users, [
       'listUsers',
       'getUser',

@@ -26,3 +26,13 @@ export const Geometry = Type.Object(
   { additionalProperties: true },
 );
 export type Geometry = Static<typeof Geometry>;
+
+/** The 4xx answers of a route that reads and changes things in the caller's area. */
+export const ERRORS_4XX = {
+  400: ErrorBody,
+  401: ErrorBody,
+  403: ErrorBody,
+  404: ErrorBody,
+  409: ErrorBody,
+  422: ErrorBody,
+};
