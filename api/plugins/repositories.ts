@@ -8,6 +8,7 @@ import * as audit from '../db/audit-repository.ts';
 import * as categories from '../db/category-repository.ts';
 import type { Database, Queryable } from '../db/database.ts';
 import * as features from '../db/feature-repository.ts';
+import * as grids from '../db/grid-repository.ts';
 import * as health from '../db/health-repository.ts';
 import * as incidents from '../db/incident-repository.ts';
 import * as searchRepo from '../db/search-repository.ts';
@@ -77,6 +78,20 @@ export function scopedRepositories(db: Database, scope: Scope) {
       'getPhoto',
     ]),
     tiles: bindScoped(db, scope, tiles, ['pointTile', 'areaTile']),
+    grids: bindScoped(db, scope, grids, [
+      'listGrids',
+      'getGrid',
+      'gridHistory',
+      'validateGrid',
+      'createGrid',
+      'updateGrid',
+      'deleteGrid',
+      'splitGrid',
+      'mergeGrids',
+      'importGrids',
+      'pendingReassignments',
+      'reassignIncidents',
+    ]),
     users: bindScoped(db, scope, users, [
       'listUsers',
       'getUser',
