@@ -130,7 +130,8 @@ export const GridListing = Type.Object({
 });
 export type GridListing = Static<typeof GridListing>;
 
-const Households = Type.Union([Type.Integer({ minimum: 0, maximum: 1_000_000 }), Type.Null()]);
+// Null first: with type coercion on, ajv would turn null into 0 for an integer branch tried first.
+const Households = Type.Union([Type.Null(), Type.Integer({ minimum: 0, maximum: 1_000_000 })]);
 const WorkerIds = Type.Array(Type.Integer({ minimum: 1 }), { maxItems: 50, uniqueItems: true });
 const Name = Type.String({ minLength: 1, maxLength: 200 });
 

@@ -87,7 +87,7 @@ describe('grid editor', () => {
     return client.inject({
       method: 'POST',
       url: '/api/grids',
-      payload: { parentCode: v.code, name, geometry },
+      payload: { parentCode: v.code, name, geometry, households: null },
     });
   }
 
@@ -110,6 +110,7 @@ describe('grid editor', () => {
       expect(g.properties.version).toBe(1);
       expect(g.properties.change).toBe('created');
       expect(g.properties.changedBy).toBe('changping');
+      expect(g.properties.households).toBeNull(); // null stays null, not 0
       expect(g.properties.areaM2).toBeGreaterThan(500_000);
       // the east half is uncovered: one gap of about half the village
       expect(body.warnings).toHaveLength(1);

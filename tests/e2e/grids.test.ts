@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { booleanPointInPolygon, point, pointToLineDistance, polygon, polygonToLine } from '@turf/turf';
+import { booleanPointInPolygon, lineString, point, pointToLineDistance, polygon } from '@turf/turf';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_DEMO_PASSWORD } from '../../api/auth/bootstrap.ts';
@@ -22,8 +22,7 @@ type Ring = number[][];
 /** The point of a polygon farthest from its boundary (sampled), and that distance in metres. */
 function deepestPoint(rings: Ring[]): { at: [number, number]; metres: number } {
   const poly = polygon(rings);
-  const outline = polygonToLine(poly);
-  const lines = outline.type === 'FeatureCollection' ? outline.features : [outline];
+  const lines = rings.map((r) => lineString(r));
   const xs = rings[0]!.map((p) => p[0]!);
   const ys = rings[0]!.map((p) => p[1]!);
   const [x0, x1, y0, y1] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
