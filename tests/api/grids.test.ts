@@ -49,7 +49,15 @@ describe('grid editor', () => {
     t = await openTestApp();
     cp = await t.as('changping');
   });
-  afterAll(() => t.close());
+  const made: string[] = [];
+  afterAll(async () => {
+    // a shared PostgreSQL database outlives this file: leave no fixture village or grid current
+    await t.db.query(
+      `UPDATE areas SET valid_to = clock_timestamp() WHERE valid_to IS NULL AND (code = ANY ($1) OR parent_code = ANY ($1))`,
+      [made],
+    );
+    await t.close();
+  });
 
   async function newVillage(): Promise<Village> {
     const used = await t.db.query<{ code: string }>(
@@ -60,6 +68,7 @@ describe('grid editor', () => {
     let n = 900 + Math.floor(Math.random() * 90);
     while (taken.has(`${TOWN}${n}`)) n = n >= 999 ? 900 : n + 1;
     const code = `${TOWN}${n}`;
+    made.push(code);
     // each fixture village has a square of its own, so concurrent files never overlap
     const x0 = 111 + (n - 900) * 0.02;
     const y0 = 21.5;
