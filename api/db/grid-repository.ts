@@ -189,6 +189,32 @@ export async function gridHistory(db: Queryable, scope: Scope, code: string): Pr
   return r.rows.map((g) => ({ ...g, workers: [] }));
 }
 
+/** A grid worker who may be assigned to grids of a village: role grid_worker, in the scope and the town. */
+export interface WorkerCandidateRow extends GridWorker {
+  home_area_code: string;
+}
+
+/**
+ * The users with role grid_worker that grids under `parentCode` (a village or town) may be
+ * given: enabled, homed in the same town and inside the scope (the same rule as assigning).
+ */
+export async function listWorkerCandidates(
+  db: Queryable,
+  scope: Scope,
+  parentCode: string,
+): Promise<WorkerCandidateRow[]> {
+  checkReadScope(scope, parentCode);
+  const params: unknown[] = [parentCode.slice(0, 9)];
+  const r = await db.query<WorkerCandidateRow>(
+    `SELECT id, username, display_name, home_area_code FROM users
+     WHERE role = 'grid_worker' AND NOT disabled AND home_area_code LIKE $1 || '%'
+       AND ${scopeSql(scope, 'home_area_code', params)}
+     ORDER BY home_area_code, username LIMIT 500`,
+    params,
+  );
+  return r.rows;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Checks
 

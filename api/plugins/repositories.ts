@@ -91,6 +91,7 @@ export function scopedRepositories(db: Database, scope: Scope) {
       'importGrids',
       'pendingReassignments',
       'reassignIncidents',
+      'listWorkerCandidates',
     ]),
     users: bindScoped(db, scope, users, [
       'listUsers',

@@ -306,3 +306,12 @@ export const ReassignResult = Type.Object({
   skipped: Type.Array(Type.Integer()),
 });
 export type ReassignResult = Static<typeof ReassignResult>;
+
+export const WorkerCandidate = Type.Object({
+  id: Type.Integer(),
+  username: Type.String(),
+  displayName: Type.String(),
+  homeAreaCode: Type.String(),
+});
+export const WorkerCandidateList = Type.Array(WorkerCandidate);
+export type WorkerCandidate = Static<typeof WorkerCandidate>;

@@ -431,6 +431,9 @@ describe('grid editor', () => {
         },
       });
       expect(made.statusCode, made.body).toBe(201);
+      const candidates = (await cp.inject(`/api/grids/workers?parent=${v.code}`)).json();
+      expect(candidates.map((w: { id: number }) => w.id)).toContain(made.json().id);
+      expect(candidates.every((w: { homeAreaCode: string }) => w.homeAreaCode.startsWith(TOWN))).toBe(true);
       const assign = await cp.inject({
         method: 'PUT',
         url: `/api/grids/${code}`,

@@ -46,6 +46,7 @@ import type {
   ReassignResult,
   ValidateResult,
   WriteResult as GridWriteResult,
+  WorkerCandidate,
 } from '../../api/schemas/grids.ts';
 
 export type {
@@ -551,6 +552,7 @@ export type {
   ImportReport,
   Reassignment,
   ReassignResult,
+  WorkerCandidate,
 } from '../../api/schemas/grids.ts';
 
 /** A GeoJSON Polygon as the editor sends it: rings of [lon, lat]. */
@@ -653,4 +655,9 @@ export function getReassignments(parent: string, signal?: AbortSignal): Promise<
 /** POST /api/grids/reassignments: move these incidents to the grid their point now lies in. */
 export function reassignIncidents(incidentIds: number[]): Promise<ReassignResult> {
   return request<ReassignResult>('POST', '/api/grids/reassignments', { body: { incidentIds } });
+}
+
+/** GET /api/grids/workers: grid workers who may be assigned to grids of a village or town. */
+export function getWorkerCandidates(parent: string, signal?: AbortSignal): Promise<WorkerCandidate[]> {
+  return getJson<WorkerCandidate[]>('/api/grids/workers', { parent }, signal);
 }

@@ -8,6 +8,7 @@ import {
   getGridHistory,
   getGrids,
   getReassignments,
+  getWorkerCandidates,
   gridExportUrl,
   gridProblems,
   importGrids,
@@ -23,6 +24,7 @@ import {
   type ImportReport,
   type Me,
   type Reassignment,
+  type WorkerCandidate,
 } from '../api/client.ts';
 import { useSession } from '../auth/session.tsx';
 import { Header } from '../components/header.tsx';
@@ -616,6 +618,27 @@ function GridsEditor({ me }: { me: Me }) {
       afterWrite(r, `${t('grids.saved')} ${one.id}`);
     });
 
+  // ---- grid workers of the selected grid
+  const [candidates, setCandidates] = useState<WorkerCandidate[] | null>(null);
+  const [workerIds, setWorkerIds] = useState<Set<number>>(new Set());
+  useEffect(() => {
+    setWorkerIds(new Set(one?.properties.workers.map((w) => w.id) ?? []));
+  }, [one]);
+  useEffect(() => {
+    if (readOnly || !one) return;
+    const controller = new AbortController();
+    getWorkerCandidates(one.id.slice(0, 12), controller.signal).then(setCandidates, () =>
+      setCandidates(null),
+    );
+    return () => controller.abort();
+  }, [readOnly, one]);
+  const saveWorkers = () =>
+    run(async () => {
+      if (!one) return;
+      const r = await updateGrid(one.id, { version: one.properties.version, workerIds: [...workerIds] });
+      afterWrite(r, `${t('grids.saved')} ${one.id}`);
+    });
+
   // ---- history of the selected grid
   const [gridHistory, setGridHistory] = useState<GridHistory | null>(null);
   const [historyShown, setHistoryShown] = useState<number | null>(null);
@@ -1052,6 +1075,41 @@ function GridsEditor({ me }: { me: Me }) {
                     {t('grids.saveAttributes')}
                   </button>
                 </>
+              )}
+              {!readOnly && candidates && candidates.length > 0 && (
+                <div className="grids-field" data-testid="grid-workers">
+                  {t('grids.workers')}
+                  <ul className="grids-list">
+                    {candidates.map((w) => (
+                      <li key={w.id}>
+                        <label>
+                          <input
+                            type="checkbox"
+                            checked={workerIds.has(w.id)}
+                            onChange={(e) =>
+                              setWorkerIds((cur) => {
+                                const n = new Set(cur);
+                                if (e.target.checked) n.add(w.id);
+                                else n.delete(w.id);
+                                return n;
+                              })
+                            }
+                          />{' '}
+                          {w.displayName} ({w.username})
+                        </label>
+                      </li>
+                    ))}
+                  </ul>
+                  <button
+                    type="button"
+                    className="button small"
+                    data-testid="grid-workers-save"
+                    disabled={busy}
+                    onClick={() => void saveWorkers()}
+                  >
+                    {t('grids.saveWorkers')}
+                  </button>
+                </div>
               )}
               <button
                 type="button"

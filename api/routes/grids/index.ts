@@ -24,6 +24,7 @@ import {
   ValidateBody,
   ValidateResult,
   VersionQuery,
+  WorkerCandidateList,
   WriteResult,
 } from '../../schemas/grids.ts';
 
@@ -304,6 +305,28 @@ export const gridRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (req) => app.reposFor(req).grids.reassignIncidents(req.body.incidentIds),
+  );
+
+  app.get(
+    '/api/grids/workers',
+    {
+      config: { access: 'edit_grids' },
+      schema: {
+        summary: 'grid workers who may be assigned to the grids of a village or town',
+        tags: ['grids'],
+        querystring: ReassignQuery,
+        response: { 200: WorkerCandidateList, ...errors },
+      },
+    },
+    async (req) => {
+      const rows = await app.reposFor(req).grids.listWorkerCandidates(req.query.parent);
+      return rows.map((r) => ({
+        id: r.id,
+        username: r.username,
+        displayName: r.display_name,
+        homeAreaCode: r.home_area_code,
+      }));
+    },
   );
 
   app.get(
