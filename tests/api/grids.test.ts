@@ -147,6 +147,18 @@ describe('grid editor', () => {
       ]);
       expect(listing.gaps.features).toEqual([]);
       expect(listing.parent.properties.level).toBe('village');
+      // the whole town: its villages' outlines, the grids of all of them, each village's gaps
+      const town = (await cp.inject(`/api/grids?parent=${TOWN}`)).json();
+      expect(town.parent.properties).toMatchObject({ code: TOWN, level: 'town' });
+      expect(town.villages.map((f: { id: string }) => f.id)).toContain(v.code);
+      const ids = town.grids.features.map((f: { id: string }) => f.id);
+      expect(ids).toEqual(expect.arrayContaining([`${v.code}001`, `${v.code}002`, '441900110002001']));
+      expect(ids.every((id: string) => id.startsWith(TOWN))).toBe(true);
+      expect(
+        town.gaps.features.some(
+          (g: { properties: { villageCode: string } }) => g.properties.villageCode === v.code,
+        ),
+      ).toBe(false);
     });
 
     it('refuses an overlap with a sibling, returning the overlapping part, and saves nothing', async () => {
