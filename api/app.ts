@@ -16,6 +16,7 @@ import { repositoriesPlugin } from './plugins/repositories.ts';
 import { areaRoutes } from './routes/areas/index.ts';
 import { authRoutes } from './routes/auth/index.ts';
 import { basemapRoutes } from './routes/basemap/index.ts';
+import { gridRoutes } from './routes/grids/index.ts';
 import { healthRoutes } from './routes/health/index.ts';
 import { incidentRoutes } from './routes/incidents/index.ts';
 import { dispatchRoutes } from './routes/dispatches/index.ts';
@@ -73,6 +74,7 @@ export async function build(opts: BuildOptions = {}): Promise<FastifyInstance> {
   await app.register(authRoutes);
   await app.register(userRoutes);
   await app.register(areaRoutes);
+  await app.register(gridRoutes);
   await app.register(layerRoutes);
   await app.register(tileRoutes);
   await app.register(mapRoutes);

@@ -26,6 +26,7 @@ import { LoginPage } from './components/login-page.tsx';
 import { SearchBox } from './components/search-box.tsx';
 import { ThematicPanel, type DensityWindow, type ThematicSettings } from './components/thematic-panel.tsx';
 import { useI18n, type MessageKey } from './i18n.ts';
+import { GridsPage } from './grids/grids-page.tsx';
 import { IncidentsPage } from './incidents/incidents-page.tsx';
 import { ReportPage } from './incidents/report-page.tsx';
 import type { BasemapVariant } from './map/basemap-style.ts';
@@ -137,8 +138,8 @@ function analysisKey(a: Analysis | null): string {
 
 /**
  * The application: the public citizen report page at /report; elsewhere the sign-in page until a
- * session exists, then the map (at /), the incident queue (at /incidents, /incidents/:id) or the
- * administration page (at /admin). Signing in as someone else builds a fresh map.
+ * session exists, then the map (at /), the incident queue (at /incidents, /incidents/:id), the grid
+ * editor (at /grids) or the administration page (at /admin). Signing in as someone else builds a fresh map.
  */
 export function App() {
   const { t } = useI18n();
@@ -155,6 +156,7 @@ export function App() {
   }
   if (!me) return <LoginPage />;
   if (path === '/admin') return <AdminPage />;
+  if (path === '/grids') return <GridsPage />;
   const incident = /^\/incidents(?:\/([0-9]{1,10}))?$/.exec(path);
   if (incident) return <IncidentsPage selectedId={incident[1] ? Number(incident[1]) : null} />;
   return <MapPage key={`${me.kind}:${me.id}`} me={me} />;

@@ -13,6 +13,19 @@ export interface RiskmapTestState {
   language: Language;
   /** The signed-in user, or null on the sign-in page. */
   user: { username: string; role: string | null } | null;
+  /** The grid editor (/grids), while it is open. */
+  grids?: {
+    /** The map is loaded and the grids of `parent` are drawn. */
+    ready: boolean;
+    parent: string | null;
+    gridCount: number;
+    gapCount: number;
+    /** The live check of the outline being edited. */
+    validation: 'idle' | 'pending' | 'ok' | 'errors';
+    mode: string;
+    /** Screen position (CSS pixels in the map) of a lon/lat, to click there. */
+    project: (lon: number, lat: number) => [number, number];
+  };
 }
 
 declare global {

@@ -28,7 +28,14 @@ export const errorHandlerPlugin = fp(
       }
       const status = err.statusCode ?? 500;
       if (status < 500) {
-        return reply.code(status).send({ statusCode: status, error: httpName(status), message: err.message });
+        // Refusals that point at parts of a geometry (the grid editor) carry them as `problems`.
+        const problems = (err as { problems?: unknown }).problems;
+        return reply.code(status).send({
+          statusCode: status,
+          error: httpName(status),
+          message: err.message,
+          ...(Array.isArray(problems) && problems.length > 0 ? { problems } : {}),
+        });
       }
       req.log.error({ err }, 'request failed');
       const attempt = req.routeOptions.schema?.summary ?? `${req.method} ${req.routeOptions.url ?? req.url}`;

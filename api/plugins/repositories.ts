@@ -10,6 +10,7 @@ import * as coverageRepo from '../db/coverage-repository.ts';
 import type { Database, Queryable } from '../db/database.ts';
 import * as dispatches from '../db/dispatch-repository.ts';
 import * as features from '../db/feature-repository.ts';
+import * as grids from '../db/grid-repository.ts';
 import * as health from '../db/health-repository.ts';
 import * as incidents from '../db/incident-repository.ts';
 import * as searchRepo from '../db/search-repository.ts';
@@ -92,6 +93,21 @@ export function scopedRepositories(db: Database, scope: Scope) {
       'applyPlan',
     ]),
     coverage: bindScoped(db, scope, coverageRepo, ['teamIsochrones', 'coverage']),
+    grids: bindScoped(db, scope, grids, [
+      'listGrids',
+      'getGrid',
+      'gridHistory',
+      'validateGrid',
+      'createGrid',
+      'updateGrid',
+      'deleteGrid',
+      'splitGrid',
+      'mergeGrids',
+      'importGrids',
+      'pendingReassignments',
+      'reassignIncidents',
+      'listWorkerCandidates',
+    ]),
     users: bindScoped(db, scope, users, [
       'listUsers',
       'getUser',

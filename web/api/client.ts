@@ -37,6 +37,17 @@ import type {
   Queue as QueueSchema,
 } from '../../api/schemas/incidents.ts';
 import type { IncidentAction, IncidentStatus } from '../../api/lib/incident-lifecycle.ts';
+import type {
+  GridHistory,
+  GridListing,
+  GridProblem,
+  ImportReport,
+  Reassignment,
+  ReassignResult,
+  ValidateResult,
+  WriteResult as GridWriteResult,
+  WorkerCandidate,
+} from '../../api/schemas/grids.ts';
 
 export type {
   AreaCollection,
@@ -525,4 +536,128 @@ export function transitionIncident(
 /** Absolute URL of photo `n` (1-based) of an incident (an <img> loads it with the session cookie). */
 export function incidentPhotoUrl(id: number, n: number): string {
   return apiUrl(`/api/incidents/${id}/photos/${n}`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Grids (permission edit_grids for changes): the editor's list, checks, writes, history,
+// import/export and the reassignment of open incidents. Geometry is GeoJSON, EPSG:4326.
+
+export type {
+  GridFeature,
+  GridListing,
+  GridProblem,
+  GridHistory,
+  ValidateResult,
+  WriteResult as GridWriteResult,
+  ImportReport,
+  Reassignment,
+  ReassignResult,
+  WorkerCandidate,
+} from '../../api/schemas/grids.ts';
+
+/** A GeoJSON Polygon as the editor sends it: rings of [lon, lat]. */
+export interface PolygonInput {
+  type: 'Polygon';
+  coordinates: number[][][];
+}
+
+/** The problems of a refused grid save (422), or null for another error. */
+export function gridProblems(error: unknown): GridProblem[] | null {
+  if (!(error instanceof ApiError) || error.status !== 422 || !error.body) return null;
+  const problems = (error.body as ErrorBody & { problems?: GridProblem[] }).problems;
+  return Array.isArray(problems) ? problems : null;
+}
+
+/** GET /api/grids: the grids of a village or town with the parent outline and gaps; `at` = as of (ISO 8601). */
+export function getGrids(parent: string, at?: string, signal?: AbortSignal): Promise<GridListing> {
+  return getJson<GridListing>('/api/grids', { parent, at }, signal);
+}
+
+/** POST /api/grids/validate: the checks a save would run, nothing saved. */
+export function validateGrid(
+  body: { parentCode: string; geometry: PolygonInput; code?: string },
+  signal?: AbortSignal,
+): Promise<ValidateResult> {
+  return request<ValidateResult>('POST', '/api/grids/validate', { body, signal });
+}
+
+/** POST /api/grids: create a grid (422 with problems when refused; see gridProblems). */
+export function createGrid(body: {
+  parentCode: string;
+  name: string;
+  geometry: PolygonInput;
+  households?: number | null;
+}): Promise<GridWriteResult> {
+  return request<GridWriteResult>('POST', '/api/grids', { body });
+}
+
+/** PUT /api/grids/{code}: reshape, rename, households, grid workers; 409 when `version` is stale. */
+export function updateGrid(
+  code: string,
+  body: {
+    version: number;
+    name?: string;
+    geometry?: PolygonInput;
+    households?: number | null;
+    workerIds?: number[];
+  },
+): Promise<GridWriteResult> {
+  return request<GridWriteResult>('PUT', `/api/grids/${encodeURIComponent(code)}`, { body });
+}
+
+/** DELETE /api/grids/{code}?version=: close the grid's current version. */
+export function deleteGrid(code: string, version: number): Promise<GridWriteResult> {
+  return request<GridWriteResult>('DELETE', `/api/grids/${encodeURIComponent(code)}`, { query: { version } });
+}
+
+/** POST /api/grids/{code}/split: split along a line drawn across the grid. */
+export function splitGrid(
+  code: string,
+  version: number,
+  line: { type: 'LineString'; coordinates: number[][] },
+): Promise<GridWriteResult> {
+  return request<GridWriteResult>('POST', `/api/grids/${encodeURIComponent(code)}/split`, {
+    body: { version, line },
+  });
+}
+
+/** POST /api/grids/merge: merge neighbouring grids into the lowest code. */
+export function mergeGrids(
+  grids: Array<{ code: string; version: number }>,
+  name?: string,
+): Promise<GridWriteResult> {
+  return request<GridWriteResult>('POST', '/api/grids/merge', { body: { grids, name } });
+}
+
+/** GET /api/grids/{code}/history: every version, oldest first. */
+export function getGridHistory(code: string, signal?: AbortSignal): Promise<GridHistory> {
+  return getJson<GridHistory>(`/api/grids/${encodeURIComponent(code)}/history`, {}, signal);
+}
+
+/**
+ * POST /api/grids/import: replace a village's grids with a FeatureCollection (all or nothing).
+ * A refused import rejects with ApiError 422 whose body is the ImportReport.
+ */
+export function importGrids(parentCode: string, collection: unknown, dryRun: boolean): Promise<ImportReport> {
+  return request<ImportReport>('POST', '/api/grids/import', { body: { parentCode, collection, dryRun } });
+}
+
+/** URL of a village's grids as GeoJSON or a zipped Shapefile (a download link; the session cookie goes along). */
+export function gridExportUrl(parent: string, format: 'geojson' | 'shapefile'): string {
+  return apiUrl('/api/grids/export', { parent, format });
+}
+
+/** GET /api/grids/reassignments: open incidents whose point now lies in another grid. */
+export function getReassignments(parent: string, signal?: AbortSignal): Promise<Reassignment[]> {
+  return getJson<Reassignment[]>('/api/grids/reassignments', { parent }, signal);
+}
+
+/** POST /api/grids/reassignments: move these incidents to the grid their point now lies in. */
+export function reassignIncidents(incidentIds: number[]): Promise<ReassignResult> {
+  return request<ReassignResult>('POST', '/api/grids/reassignments', { body: { incidentIds } });
+}
+
+/** GET /api/grids/workers: grid workers who may be assigned to grids of a village or town. */
+export function getWorkerCandidates(parent: string, signal?: AbortSignal): Promise<WorkerCandidate[]> {
+  return getJson<WorkerCandidate[]>('/api/grids/workers', { parent }, signal);
 }
