@@ -42,7 +42,13 @@ export const POINT_TILES: Record<LayerId, PointTileDef> = {
   cameras: { rawMinZoom: 15, props: {}, cap: 20000 },
   teams: {
     rawMinZoom: 11,
-    props: { kind: 't.kind', status: 't.status', on_duty: 't.on_duty' },
+    // fix_at: epoch seconds of the last fix, so the map can mark stale positions
+    props: {
+      kind: 't.kind',
+      status: 't.status',
+      on_duty: 't.on_duty',
+      fix_at: 'extract(epoch from t.position_at)::bigint',
+    },
     cap: 20000,
   },
   incidents: {
