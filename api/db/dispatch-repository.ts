@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { scopeSql, type Scope } from '../auth/scope.ts';
 import { minCostAssignment } from '../lib/assignment.ts';
 import { ACCESS_SPEED_MS, metres, type RoadGraph, type RoadSearch } from '../lib/road-graph.ts';
@@ -134,15 +135,21 @@ async function fastestTeams(
   const best: TimedTeam[] = [];
   let examined = 0;
   let offset = 0;
+  params.push(0, 0);
+  const [limitParam, offsetParam] = [params.length - 1, params.length];
+  const sql = `SELECT t.id, t.name, t.kind, t.home_area_code, t.position_at, ST_X(t.geom) AS lon, ST_Y(t.geom) AS lat,
+            t.geom <-> ${pt} AS deg
+     FROM teams t WHERE ${where}
+     -- distance alone, so the KNN scan of the GiST index gives the order (a second sort key
+     -- would make the planner sort every eligible team instead)
+     ORDER BY t.geom <-> ${pt} LIMIT $${limitParam} OFFSET $${offsetParam}`;
+  // kept prepared: the text depends only on the kind of scope
+  const prepare = `rm_knn_${createHash('sha1').update(sql).digest('hex').slice(0, 16)}`;
   // pages of nearest teams: small first (the answer is usually near), then larger
-  for (const size of [32, 128, 512, 2048, 8192, 1_000_000]) {
-    const page = await db.query<TeamPoint>(
-      `SELECT t.id, t.name, t.kind, t.home_area_code, t.position_at, ST_X(t.geom) AS lon, ST_Y(t.geom) AS lat,
-              t.geom <-> ${pt} AS deg
-       FROM teams t WHERE ${where}
-       ORDER BY t.geom <-> ${pt}, t.id LIMIT ${size} OFFSET ${offset}`,
-      params,
-    );
+  for (const size of [128, 512, 2048, 8192, 1_000_000]) {
+    params[limitParam - 1] = size;
+    params[offsetParam - 1] = offset;
+    const page = await db.query<TeamPoint>(sql, params, { prepare });
     offset += page.rows.length;
     let done = false;
     for (const t of page.rows) {

@@ -15,7 +15,16 @@ import type { Database } from '../../api/db/database.ts';
 import { loadDataset } from '../../api/db/dataset-loader.ts';
 import { SYSTEM_SCOPE } from '../../api/auth/scope.ts';
 import { around } from '../../api/db/around-repository.ts';
-import { intake } from '../../api/db/incident-repository.ts';
+import { intake, transition } from '../../api/db/incident-repository.ts';
+import {
+  advanceDispatch,
+  candidates,
+  dispatchTeam,
+  listDispatches,
+  planDispatches,
+} from '../../api/db/dispatch-repository.ts';
+import { teamIsochrones } from '../../api/db/coverage-repository.ts';
+import { reloadRoadGraph, roadGraph } from '../../api/db/road-repository.ts';
 import { listFeatures } from '../../api/db/feature-repository.ts';
 import { areaTile, pointTile, POINT_TILES } from '../../api/db/tile-repository.ts';
 import { tileAt } from '../../api/lib/tiles.ts';
@@ -370,6 +379,134 @@ async function benchIntake(db: Database): Promise<Result[]> {
   ];
 }
 
+/**
+ * Dispatch at city scale: loading the road graph; ranking the candidates of one incident
+ * by road time; sending teams under contention (8 dispatchers at once, 40 teams wanted
+ * by 400 incidents); a batch plan of 200 incidents over every team; a team's 10-minute
+ * isochrone. Its incidents are new reports (categories needing urban_management,
+ * grid_patrol or public_security teams) accepted for the purpose; positions of any age
+ * count (the generated fixes are hours old).
+ */
+async function benchDispatch(db: Database): Promise<Result[]> {
+  const fixMaxAgeS = 10 * 365 * 86_400;
+  const t0 = performance.now();
+  reloadRoadGraph(db);
+  const graph = await roadGraph(db);
+  const loadMs = performance.now() - t0;
+  const pts = await samplePoints(db, 1000, Date.now() % 2 ** 31);
+  const run = `bench-dispatch-${Date.now()}`;
+  const cats = ['0501', '0102', '0505'];
+  const accepted: number[] = [];
+  for (let i = 0; i < 600; i++) {
+    const r = await intake(db, SYSTEM_SCOPE, {
+      clientKey: `${run}-${i}`,
+      category: cats[i % cats.length]!,
+      channel: 'desk',
+      description: 'bench dispatch',
+      lon: pts[i % pts.length]![0],
+      lat: pts[i % pts.length]![1],
+    });
+    await transition(db, SYSTEM_SCOPE, r.incident.id, { action: 'accept' });
+    accepted.push(r.incident.id);
+  }
+  const examined: number[] = [];
+  const times = await timeRuns(300, async (i) => {
+    const r = await candidates(db, SYSTEM_SCOPE, accepted[i]!, { limit: 5, fixMaxAgeS });
+    examined.push(r!.examined);
+  });
+
+  // contention: 400 requests for 40 teams, 8 at a time
+  const teams = (
+    await db.query<{ id: number }>(
+      `SELECT id FROM teams WHERE status = 'available' AND on_duty AND 'urban_management' = ANY (capabilities)
+       ORDER BY id LIMIT 40`,
+    )
+  ).rows.map((r) => r.id);
+  const wanted = accepted.filter((_, i) => i % 3 === 0).slice(0, 200);
+  let won = 0;
+  let refused = 0;
+  let next = 0;
+  const t1 = performance.now();
+  await Promise.all(
+    Array.from({ length: 8 }, async () => {
+      while (next < 400) {
+        const k = next++;
+        try {
+          await dispatchTeam(db, SYSTEM_SCOPE, {
+            incidentId: wanted[k % wanted.length]!,
+            teamId: teams[k % teams.length]!,
+          });
+          won++;
+        } catch (err) {
+          if ((err as { statusCode?: number }).statusCode !== 409) throw err;
+          refused++;
+        }
+      }
+    }),
+  );
+  const perSecond = 400 / ((performance.now() - t1) / 1000);
+  // free the teams again for the plan
+  for (const d of await listDispatches(db, SYSTEM_SCOPE, { open: true, limit: 1000 }))
+    if (teams.includes(d.team_id)) await advanceDispatch(db, SYSTEM_SCOPE, d.id, 'cancel');
+
+  const t2 = performance.now();
+  const plan = await planDispatches(db, SYSTEM_SCOPE, { fixMaxAgeS, maxIncidents: 200 });
+  const planMs = performance.now() - t2;
+  const eligibleTeams = (
+    await db.query<{ n: number }>(`SELECT count(*)::int n FROM teams WHERE status = 'available' AND on_duty`)
+  ).rows[0]!.n;
+
+  const teamIds = (await db.query<{ id: number }>(`SELECT id FROM teams WHERE geom IS NOT NULL ORDER BY id`))
+    .rows;
+  const rand = mulberry32(3);
+  const isoTimes = await timeRuns(100, async () => {
+    const id = teamIds[Math.floor(rand() * teamIds.length)]!.id;
+    await teamIsochrones(db, SYSTEM_SCOPE, id, [10]);
+  });
+  return [
+    {
+      operation: `road graph: load ${graph.n.toLocaleString('en')} nodes, ${graph.edgeCount.toLocaleString('en')} directed edges`,
+      n: 1,
+      p50: loadMs,
+      p95: loadMs,
+      unit: 'ms',
+    },
+    {
+      operation: 'dispatch candidates: 5 fastest by road for one incident',
+      n: times.length,
+      p50: percentile(times, 50),
+      p95: percentile(times, 95),
+      unit: 'ms',
+      target: '≤ 5 ms p95',
+      note: `teams timed per incident p50 ${percentile(examined, 50)}, p95 ${percentile(examined, 95)}`,
+    },
+    {
+      operation: 'dispatch: 400 requests for 40 teams, 8 at a time',
+      n: 400,
+      p50: perSecond,
+      p95: perSecond,
+      unit: '/s',
+      note: `${won} sent, ${refused} refused with 409 (team taken)`,
+    },
+    {
+      operation: `batch plan: ${plan.incidents} incidents × ${eligibleTeams.toLocaleString('en')} available teams`,
+      n: 1,
+      p50: planMs,
+      p95: planMs,
+      unit: 'ms',
+      note: `${plan.exact ? 'exact' : `${plan.nearestPerIncident} fastest teams per incident`}; ${plan.assignments.length} assigned`,
+    },
+    {
+      operation: '10-minute isochrone of one team',
+      n: isoTimes.length,
+      p50: percentile(isoTimes, 50),
+      p95: percentile(isoTimes, 95),
+      unit: 'ms',
+      target: '≤ 20 ms p95',
+    },
+  ];
+}
+
 /** `npm run bench -- --only intake,tiles` runs some of the benchmarks (names as in main). */
 const only = (() => {
   const i = process.argv.indexOf('--only');
@@ -405,6 +542,7 @@ async function main(): Promise<void> {
       around: () => benchAround(db),
       tiles: () => benchTiles(db),
       intake: () => benchIntake(db),
+      dispatch: () => benchDispatch(db),
     };
     for (const [name, bench] of Object.entries(benches)) {
       if (only && !only.includes(name)) continue;
