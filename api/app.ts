@@ -21,6 +21,7 @@ import { healthRoutes } from './routes/health/index.ts';
 import { incidentRoutes } from './routes/incidents/index.ts';
 import { dispatchRoutes } from './routes/dispatches/index.ts';
 import { teamRoutes } from './routes/teams/index.ts';
+import { liveRoutes } from './routes/live/index.ts';
 import { layerRoutes } from './routes/layers/index.ts';
 import { mapRoutes } from './routes/map/index.ts';
 import { open311Routes } from './routes/open311/index.ts';
@@ -81,6 +82,7 @@ export async function build(opts: BuildOptions = {}): Promise<FastifyInstance> {
   await app.register(incidentRoutes);
   await app.register(dispatchRoutes);
   await app.register(teamRoutes);
+  await app.register(liveRoutes);
   await app.register(open311Routes);
   await app.register(reportRoutes);
   await app.register(basemapRoutes);

@@ -20,6 +20,8 @@ export interface Config {
   demoPassword?: string;
   /** A team's position counts as fresh for dispatch for this many seconds (RISKMAP_FIX_MAX_AGE_S, default 900). */
   fixMaxAgeS: number;
+  /** A live client further behind than this many events gets a snapshot notice (RISKMAP_LIVE_MAX_REPLAY, default 10000). */
+  liveMaxReplay: number;
 }
 
 export const PROJECT_ROOT = path.resolve(import.meta.dirname, '..');
@@ -40,6 +42,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     adminPassword: env.RISKMAP_ADMIN_PASSWORD || undefined,
     demoPassword: env.RISKMAP_DEMO_PASSWORD || undefined,
     fixMaxAgeS: positiveNumber(env, 'RISKMAP_FIX_MAX_AGE_S', 900),
+    liveMaxReplay: positiveNumber(env, 'RISKMAP_LIVE_MAX_REPLAY', 10_000),
   };
 }
 

@@ -205,6 +205,8 @@ export async function loadDataset(
   return db.transaction(async (tx) => {
     const loaded = await tx.query('SELECT 1 FROM dataset_loads LIMIT 1');
     if (loaded.rowCount > 0) return null;
+    // a bulk load is not news: no live events (migrations/0011_live_events.sql)
+    await tx.query(`SET LOCAL riskmap.bulk_load = 'on'`);
     await loadReferenceData(tx);
     const counts: Record<string, number> = {};
     // Sample areas are valid from the start of the census year they describe.

@@ -30,9 +30,13 @@ export async function prepareDatabase(db: Database, o: PrepareOptions): Promise<
     // The sample city's teams are synthetic and have no trackers: their sample positions
     // count as fixes taken now, so that dispatch (which ignores stale fixes) works in the
     // demo. Teams with real fixes (synthetic = false) are never touched.
-    const r = await db.query(
-      `UPDATE teams SET position_at = now() WHERE synthetic AND geom IS NOT NULL AND position_at < now() - interval '1 minute'`,
-    );
+    const r = await db.transaction(async (tx) => {
+      // start-up housekeeping, not news for the live stream
+      await tx.query(`SET LOCAL riskmap.bulk_load = 'on'`);
+      return tx.query(
+        `UPDATE teams SET position_at = now() WHERE synthetic AND geom IS NOT NULL AND position_at < now() - interval '1 minute'`,
+      );
+    });
     if (r.rowCount > 0) o.log('sample teams: positions marked fresh', { teams: r.rowCount });
   }
   const r = await ensureAccounts(db, { adminPassword: o.adminPassword, demoPassword: o.demoPassword, demo });
