@@ -22,6 +22,7 @@ import { incidentRoutes } from './routes/incidents/index.ts';
 import { dispatchRoutes } from './routes/dispatches/index.ts';
 import { teamRoutes } from './routes/teams/index.ts';
 import { liveRoutes } from './routes/live/index.ts';
+import { screenRoutes } from './routes/screen/index.ts';
 import { layerRoutes } from './routes/layers/index.ts';
 import { mapRoutes } from './routes/map/index.ts';
 import { open311Routes } from './routes/open311/index.ts';
@@ -83,6 +84,7 @@ export async function build(opts: BuildOptions = {}): Promise<FastifyInstance> {
   await app.register(dispatchRoutes);
   await app.register(teamRoutes);
   await app.register(liveRoutes);
+  await app.register(screenRoutes);
   await app.register(open311Routes);
   await app.register(reportRoutes);
   await app.register(basemapRoutes);

@@ -2,6 +2,7 @@ import type { PickingInfo } from '@deck.gl/core';
 import type { Map as MapLibreMap } from 'maplibre-gl';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { AdminPage } from './admin/admin-page.tsx';
+import { DispatchPage } from './dispatch/dispatch-page.tsx';
 import {
   FEATURE_LAYER_IDS,
   getArea,
@@ -47,8 +48,10 @@ import {
 } from './map/layers/index.ts';
 import { INITIAL_VIEW, MapView } from './map/map-view.tsx';
 import { useAreas } from './map/use-areas.ts';
+import { useTeamFreshness } from './map/use-team-freshness.ts';
 import { RAW_ZOOM, usePointTiles, type LayerFilter, type TilePoint } from './map/use-point-tiles.ts';
 import { usePath } from './router.ts';
+import { TeamsPage } from './teams/teams-page.tsx';
 import { publishTestState } from './test-hooks.ts';
 
 /** Code of the whole city (Dongguan): users homed there get the city overview. */
@@ -138,8 +141,8 @@ function analysisKey(a: Analysis | null): string {
 
 /**
  * The application: the public citizen report page at /report; elsewhere the sign-in page until a
- * session exists, then the map (at /), the incident queue (at /incidents, /incidents/:id), the grid
- * editor (at /grids) or the administration page (at /admin). Signing in as someone else builds a fresh map.
+ * session exists, then the map (at /), the incident queue (at /incidents, /incidents/:id), the batch
+ * dispatch plan (at /dispatch), the team list (at /teams), the grid editor (at /grids) or the administration page (at /admin). Signing in as someone else builds a fresh map.
  */
 export function App() {
   const { t } = useI18n();
@@ -157,6 +160,8 @@ export function App() {
   if (!me) return <LoginPage />;
   if (path === '/admin') return <AdminPage />;
   if (path === '/grids') return <GridsPage />;
+  if (path === '/dispatch') return <DispatchPage />;
+  if (path === '/teams') return <TeamsPage />;
   const incident = /^\/incidents(?:\/([0-9]{1,10}))?$/.exec(path);
   if (incident) return <IncidentsPage selectedId={incident[1] ? Number(incident[1]) : null} />;
   return <MapPage key={`${me.kind}:${me.id}`} me={me} />;
@@ -221,6 +226,7 @@ function MapPage({ me }: { me: Me }) {
   );
   const { areas, errors: areaErrors } = useAreas(zoom, wantedAreas, eagerAreas);
   const tiles = usePointTiles(map, visible, filters);
+  const teamFreshness = useTeamFreshness();
 
   const [stats, setStats] = useState<{ level: 'town' | 'village'; byCode: Map<string, AreaStat> } | null>(
     null,
@@ -356,6 +362,7 @@ function MapPage({ me }: { me: Me }) {
       analysis,
       choropleth,
       density: densityShown,
+      teamFreshness,
     };
     return buildLayers(state);
   }, [
@@ -369,6 +376,7 @@ function MapPage({ me }: { me: Me }) {
     analysis,
     choropleth,
     densityShown,
+    teamFreshness,
   ]);
 
   // Test hook: what is drawn, and when the first town outlines reach the screen.
@@ -579,7 +587,11 @@ function MapPage({ me }: { me: Me }) {
             densityCount={densityCount}
             error={thematicError}
           />
-          <Legend choropleth={choropleth} density={densityShown !== null} />
+          <Legend
+            choropleth={choropleth}
+            density={densityShown !== null}
+            fixMaxAgeS={teamFreshness.maxAgeS}
+          />
         </div>
         {aroundArmed && (
           <div className="mode-banner" role="status" data-testid="around-hint">

@@ -48,6 +48,18 @@ import type {
   WriteResult as GridWriteResult,
   WorkerCandidate,
 } from '../../api/schemas/grids.ts';
+import type {
+  Candidate as CandidateSchema,
+  CandidateList as CandidateListSchema,
+  Coverage as CoverageSchema,
+  Dispatch as DispatchSchema,
+  Isochrones as IsochronesSchema,
+  Plan as PlanSchema,
+  PlanConflicts as PlanConflictsSchema,
+  PlannedDispatch as PlannedDispatchSchema,
+  Team as TeamSchema,
+  TeamList as TeamListSchema,
+} from '../../api/schemas/dispatch.ts';
 
 export type {
   AreaCollection,
@@ -660,4 +672,126 @@ export function reassignIncidents(incidentIds: number[]): Promise<ReassignResult
 /** GET /api/grids/workers: grid workers who may be assigned to grids of a village or town. */
 export function getWorkerCandidates(parent: string, signal?: AbortSignal): Promise<WorkerCandidate[]> {
   return getJson<WorkerCandidate[]>('/api/grids/workers', { parent }, signal);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Dispatch (permission dispatch for candidates, sending, plans; report for arrival and completion)
+// and response teams: list, duty, isochrones and the uncovered area. Coordinates EPSG:4326.
+
+/** One team that could go to an incident, with its road time and route. */
+export type Candidate = Static<typeof CandidateSchema>;
+/** The fastest suitable teams for an incident. */
+export type CandidateList = Static<typeof CandidateListSchema>;
+/** A team sent to an incident. */
+export type Dispatch = Static<typeof DispatchSchema>;
+/** A batch plan: teams for the accepted incidents of an area (nothing changed yet). */
+export type Plan = Static<typeof PlanSchema>;
+/** One line of a batch plan: incident → team. */
+export type PlannedDispatch = Static<typeof PlannedDispatchSchema>;
+/** What changed since a plan was made (409 of plan/apply). */
+export type PlanConflict = Static<typeof PlanConflictsSchema>['conflicts'][number];
+/** A response team with status and last fix. */
+export type Team = Static<typeof TeamSchema>;
+/** A page of teams. */
+export type TeamList = Static<typeof TeamListSchema>;
+/** A team's isochrones as GeoJSON MultiPolygons (minutes, areaKm2). */
+export type Isochrones = Static<typeof IsochronesSchema>;
+/** The area no available team reaches within the minutes (响应盲区). */
+export type Coverage = Static<typeof CoverageSchema>;
+
+/** The steps of a dispatch after sending. */
+export type DispatchStep = 'arrive' | 'complete' | 'cancel';
+
+/** GET /api/incidents/{id}/candidates: the fastest available teams with the needed capability, by road. */
+export function getCandidates(id: number, limit = 5, signal?: AbortSignal): Promise<CandidateList> {
+  return getJson<CandidateList>(`/api/incidents/${id}/candidates`, { limit }, signal);
+}
+
+/** POST /api/dispatches: send a team to an accepted incident (409 names who has the team). */
+export function createDispatch(body: {
+  incidentId: number;
+  teamId: number;
+  note?: string;
+}): Promise<Dispatch> {
+  return request<Dispatch>('POST', '/api/dispatches', { body });
+}
+
+/** Filters of getDispatches(). */
+export interface DispatchQuery {
+  /** Only active or on-scene dispatches. */
+  open?: boolean;
+  incidentId?: number;
+  teamId?: number;
+  limit?: number;
+}
+
+/** GET /api/dispatches: dispatches of incidents in my area, newest first. */
+export function getDispatches(query: DispatchQuery = {}, signal?: AbortSignal): Promise<Dispatch[]> {
+  return getJson<Dispatch[]>('/api/dispatches', { ...query }, signal);
+}
+
+/** POST /api/dispatches/{id}/arrive|complete|cancel. */
+export function stepDispatch(id: number, step: DispatchStep, note?: string): Promise<Dispatch> {
+  return request<Dispatch>('POST', `/api/dispatches/${id}/${step}`, { body: note ? { note } : {} });
+}
+
+/** POST /api/dispatches/{id}/reassign: send another team instead (nothing changes if it is taken). */
+export function reassignDispatch(id: number, teamId: number, note?: string): Promise<Dispatch> {
+  return request<Dispatch>('POST', `/api/dispatches/${id}/reassign`, {
+    body: { teamId, ...(note ? { note } : {}) },
+  });
+}
+
+/** POST /api/dispatches/plan: plan teams for the accepted incidents of an area; changes nothing. */
+export function planDispatches(body: { area?: string; maxIncidents?: number }): Promise<Plan> {
+  return request<Plan>('POST', '/api/dispatches/plan', { body });
+}
+
+/** POST /api/dispatches/plan/apply: apply a (possibly edited) plan, all or nothing (see planConflicts). */
+export function applyPlan(assignments: Array<{ incidentId: number; teamId: number }>): Promise<Dispatch[]> {
+  return request<Dispatch[]>('POST', '/api/dispatches/plan/apply', { body: { assignments } });
+}
+
+/** The per-line conflicts of a refused plan (409), or null for another error. */
+export function planConflicts(error: unknown): PlanConflict[] | null {
+  if (!(error instanceof ApiError) || error.status !== 409 || !error.body) return null;
+  const conflicts = (error.body as ErrorBody & { conflicts?: PlanConflict[] }).conflicts;
+  return Array.isArray(conflicts) ? conflicts : null;
+}
+
+/** Filters of getTeams() (status and kind comma-separated). */
+export interface TeamQuery {
+  status?: string;
+  kind?: string;
+  area?: string;
+  q?: string;
+  limit?: number;
+  offset?: number;
+}
+
+/** GET /api/teams: teams of my area with status and last fix (`stale` past the freshness limit). */
+export function getTeams(query: TeamQuery = {}, signal?: AbortSignal): Promise<TeamList> {
+  return getJson<TeamList>('/api/teams', { ...query }, signal);
+}
+
+/** PATCH /api/teams/{id}: put a team on or off duty. */
+export function setTeamDuty(id: number, onDuty: boolean): Promise<Team> {
+  return request<Team>('PATCH', `/api/teams/${id}`, { body: { onDuty } });
+}
+
+/** GET /api/teams/{id}/isochrones: where the team can be within each number of minutes by road. */
+export function getTeamIsochrones(
+  id: number,
+  minutes: readonly number[] = [5, 10, 15],
+  signal?: AbortSignal,
+): Promise<Isochrones> {
+  return getJson<Isochrones>(`/api/teams/${id}/isochrones`, { minutes: minutes.join(',') }, signal);
+}
+
+/** GET /api/coverage: the part of the city no available team reaches within the minutes (响应盲区). */
+export function getCoverage(
+  query: { minutes?: number; capability?: string } = {},
+  signal?: AbortSignal,
+): Promise<Coverage> {
+  return getJson<Coverage>('/api/coverage', { ...query }, signal);
 }

@@ -6,12 +6,13 @@ import { LanguageSwitch } from './language-switch.tsx';
 import { PasswordDialog } from './password-dialog.tsx';
 
 /** Which page the header sits on: it links to the other one. */
-export type HeaderPage = 'map' | 'admin' | 'incidents' | 'grids';
+export type HeaderPage = 'map' | 'admin' | 'incidents' | 'grids' | 'dispatch' | 'teams';
 
 /**
  * The top bar: product name, the signed-in user with their role, change password, sign out,
  * the map tools (search, analysis) when given, links to the other pages (the map, the incident queue,
- * the grid editor only with edit_grids, administration only with manage_users) and the 中文/English switch.
+ * the batch plan only with dispatch, the team list, the grid editor only with edit_grids,
+ * administration only with manage_users) and the 中文/English switch.
  */
 export function Header({ page = 'map', tools }: { page?: HeaderPage; tools?: ReactNode }) {
   const { language, t } = useI18n();
@@ -38,6 +39,12 @@ export function Header({ page = 'map', tools }: { page?: HeaderPage; tools?: Rea
             {page !== 'map' && <NavLink path="/" testId="map-link" text={t('user.map')} />}
             {page !== 'incidents' && can('read') && (
               <NavLink path="/incidents" testId="incidents-link" text={t('incidents.link')} />
+            )}
+            {page !== 'dispatch' && can('dispatch') && (
+              <NavLink path="/dispatch" testId="dispatch-link" text={t('plan.link')} />
+            )}
+            {page !== 'teams' && can('read') && (
+              <NavLink path="/teams" testId="teams-link" text={t('teams.link')} />
             )}
             {page !== 'grids' && can('edit_grids') && (
               <NavLink path="/grids" testId="grids-link" text={t('grids.link')} />

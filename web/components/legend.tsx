@@ -4,6 +4,7 @@ import {
   INCIDENT_PRIORITY_COLOR,
   RISK_COLOR_HEX,
   RISK_LEVELS,
+  TEAM_STALE_RING_COLOR,
   TEAM_STATUS_COLOR,
 } from '../map/colors.ts';
 import { classColorHex } from '../map/layers/index.ts';
@@ -16,6 +17,8 @@ export interface LegendProps {
   choropleth?: ChoroplethState | null;
   /** Whether the incident density map is shown. */
   density?: boolean;
+  /** After how many seconds a team's last position counts as stale (the API's fixMaxAgeS). */
+  fixMaxAgeS?: number;
 }
 
 function rgb(c: readonly number[]): string {
@@ -40,7 +43,7 @@ function classes(breaks: readonly number[]): { label: string; index: number }[] 
 }
 
 /** The four national risk levels, team statuses, incident priorities, clusters and thematic classes. */
-export function Legend({ choropleth, density }: LegendProps) {
+export function Legend({ choropleth, density, fixMaxAgeS = 900 }: LegendProps) {
   const { t } = useI18n();
   return (
     <section className="panel legend" data-testid="legend" aria-label={t('legend.title')}>
@@ -61,6 +64,14 @@ export function Legend({ choropleth, density }: LegendProps) {
             {statusName(t, status)}
           </li>
         ))}
+        <li className="legend-item" data-testid="legend-stale">
+          <span
+            className="dot stale-sample"
+            style={{ borderColor: rgb(TEAM_STALE_RING_COLOR) }}
+            aria-hidden="true"
+          />
+          {t('legend.stale').replace('{n}', String(Math.round(fixMaxAgeS / 60)))}
+        </li>
       </ul>
       <h3 className="panel-subtitle">{t('legend.incidents')}</h3>
       <ul className="legend-list legend-inline">

@@ -1,17 +1,37 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import {
   getIncident,
   incidentPhotoUrl,
   transitionIncident,
+  type BBox,
   type IncidentAction,
   type IncidentDetail,
 } from '../api/client.ts';
 import { errorMessage, formatTime } from '../admin/format.ts';
 import { statusName } from '../components/labels.ts';
 import { useI18n } from '../i18n.ts';
+import { routeLayers } from '../map/layers/index.ts';
+import type { RouteState } from '../map/layers/types.ts';
 import { navigate } from '../router.ts';
+import { DispatchSection } from './dispatch-section.tsx';
 import { label, timeLeft } from './format.ts';
 import { PointMap } from './point-map.tsx';
+
+/** The box [minLon, minLat, maxLon, maxLat] around an incident and its candidates' routes. */
+function routesBounds(routes: RouteState | null): BBox | null {
+  if (!routes || routes.lines.length === 0) return null;
+  let [w, s, e, n] = [routes.incident[0], routes.incident[1], routes.incident[0], routes.incident[1]];
+  for (const line of routes.lines) {
+    for (const p of [line.team, ...line.path]) {
+      const [x, y] = [p[0] ?? w, p[1] ?? s];
+      w = Math.min(w, x);
+      e = Math.max(e, x);
+      s = Math.min(s, y);
+      n = Math.max(n, y);
+    }
+  }
+  return [w, s, e, n];
+}
 
 /** Props of IncidentDetailPanel. */
 export interface IncidentDetailProps {
@@ -20,13 +40,21 @@ export interface IncidentDetailProps {
   onClose: () => void;
   /** Called after an action changed the incident (the queue reloads). */
   onChanged: () => void;
+  /** Changes when something outside the panel changed the incident (a keyboard shortcut): reload. */
+  reloadKey?: number;
 }
 
 /**
  * One incident: attributes, the point on a small map, photos, timeline, possible duplicates and a
  * button for each action the API says this user may take now.
  */
-export function IncidentDetailPanel({ id, townNames, onClose, onChanged }: IncidentDetailProps) {
+export function IncidentDetailPanel({
+  id,
+  townNames,
+  onClose,
+  onChanged,
+  reloadKey = 0,
+}: IncidentDetailProps) {
   const { t, language } = useI18n();
   const [incident, setIncident] = useState<IncidentDetail | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
@@ -35,6 +63,7 @@ export function IncidentDetailPanel({ id, townNames, onClose, onChanged }: Incid
   const [busy, setBusy] = useState(false);
   const [actionError, setActionError] = useState<string | null>(null);
   const [reload, setReload] = useState(0);
+  const [routes, setRoutes] = useState<RouteState | null>(null);
 
   useEffect(() => {
     const controller = new AbortController();
@@ -43,7 +72,14 @@ export function IncidentDetailPanel({ id, townNames, onClose, onChanged }: Incid
       if (!controller.signal.aborted) setLoadError(errorMessage(e));
     });
     return () => controller.abort();
-  }, [id, reload]);
+  }, [id, reload, reloadKey]);
+
+  const dispatched = useCallback(() => {
+    setReload((n) => n + 1);
+    onChanged();
+  }, [onChanged]);
+  const routeOverlay = useMemo(() => routeLayers({ routes }), [routes]);
+  const fit = useMemo(() => routesBounds(routes), [routes]);
 
   useEffect(() => {
     setIncident(null);
@@ -136,7 +172,10 @@ export function IncidentDetailPanel({ id, townNames, onClose, onChanged }: Incid
             zoom={15}
             ariaLabel={t('map.aria')}
             testId="incident-map"
+            layers={routeOverlay}
+            fitBounds={fit}
           />
+          <DispatchSection incident={i} onChanged={dispatched} onRoutes={setRoutes} />
 
           <h3 className="panel-subtitle">{t('detail.actions')}</h3>
           {i.actions.length === 0 ? (

@@ -1,10 +1,15 @@
-import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
 import {
   INCIDENT_STATUS_LIST,
+  createDispatch,
   createIncident,
   getAreas,
+  getCandidates,
   getQueue,
+  transitionIncident,
   type BBox,
+  type Candidate,
+  type Incident,
   type IntakeResult,
   type Queue,
 } from '../api/client.ts';
@@ -12,7 +17,8 @@ import { errorMessage, formatTime } from '../admin/format.ts';
 import { useSession } from '../auth/session.tsx';
 import { Header } from '../components/header.tsx';
 import { statusName } from '../components/labels.ts';
-import { useI18n } from '../i18n.ts';
+import { etaMinutes } from '../dispatch/format.ts';
+import { useI18n, type MessageKey } from '../i18n.ts';
 import { navigate } from '../router.ts';
 import { CategorySelect, newClientKey, useIncidentCategories } from './categories.tsx';
 import { label, timeLeft } from './format.ts';
@@ -88,6 +94,170 @@ export function IncidentsPage({ selectedId }: { selectedId: number | null }) {
   const refresh = useCallback(() => setReload((n) => n + 1), []);
   const close = useCallback(() => navigate('/incidents'), []);
 
+  // ---- text filter over the loaded queue, and the keyboard shortcuts
+  const [text, setText] = useState('');
+  const searchRef = useRef<HTMLInputElement>(null);
+  const rows = useMemo(() => {
+    const all = queue?.incidents ?? [];
+    const q = text.trim().toLowerCase();
+    if (!q) return all;
+    return all.filter((i) =>
+      [`#${i.id}`, String(i.id), i.categoryName ?? '', i.category, i.gridCode ?? '', i.townCode ?? '']
+        .concat(i.townCode ? [townNames.get(i.townCode) ?? ''] : [])
+        .some((v) => v.toLowerCase().includes(q)),
+    );
+  }, [queue, text, townNames]);
+  const [cursorId, setCursorId] = useState<number | null>(selectedId);
+  useEffect(() => {
+    if (selectedId !== null) setCursorId(selectedId);
+  }, [selectedId]);
+  const cursorIndex = rows.findIndex((r) => r.id === cursorId);
+  const cursor: Incident | null = rows[cursorIndex] ?? null;
+  const [detailReload, setDetailReload] = useState(0);
+  const [helpOpen, setHelpOpen] = useState(false);
+  const [shortcutMessage, setShortcutMessage] = useState<{ text: string; error: boolean } | null>(null);
+  const [confirm, setConfirm] = useState<{ incident: Incident; candidate: Candidate } | null>(null);
+  const rowRefs = useRef(new Map<number, HTMLTableRowElement>());
+
+  useEffect(() => {
+    if (cursorId !== null) rowRefs.current.get(cursorId)?.scrollIntoView({ block: 'nearest' });
+  }, [cursorId]);
+
+  const changedByShortcut = useCallback(() => {
+    refresh();
+    setDetailReload((n) => n + 1);
+  }, [refresh]);
+
+  const acceptCursor = useCallback(
+    async (incident: Incident) => {
+      if (!can('accept') || incident.status !== 'reported') {
+        setShortcutMessage({ text: `#${incident.id}: ${t('shortcut.cannotAccept')}`, error: true });
+        return;
+      }
+      try {
+        await transitionIncident(incident.id, { action: 'accept' });
+        setShortcutMessage({ text: `#${incident.id}: ${t('shortcut.accepted')}`, error: false });
+        changedByShortcut();
+      } catch (e: unknown) {
+        setShortcutMessage({ text: `#${incident.id}: ${errorMessage(e)}`, error: true });
+      }
+    },
+    [can, t, changedByShortcut],
+  );
+
+  const proposeDispatch = useCallback(
+    async (incident: Incident) => {
+      if (!can('dispatch') || incident.status !== 'accepted') {
+        setShortcutMessage({ text: `#${incident.id}: ${t('shortcut.cannotDispatch')}`, error: true });
+        return;
+      }
+      try {
+        const c = await getCandidates(incident.id, 1);
+        const top = c.candidates[0];
+        if (!top) {
+          setShortcutMessage({ text: `#${incident.id}: ${t('shortcut.noCandidate')}`, error: true });
+          return;
+        }
+        setConfirm({ incident, candidate: top });
+      } catch (e: unknown) {
+        setShortcutMessage({ text: `#${incident.id}: ${errorMessage(e)}`, error: true });
+      }
+    },
+    [can, t],
+  );
+
+  const confirmDispatch = useCallback(async () => {
+    if (!confirm) return;
+    const { incident, candidate } = confirm;
+    setConfirm(null);
+    try {
+      await createDispatch({ incidentId: incident.id, teamId: candidate.teamId });
+      setShortcutMessage({
+        text: `#${incident.id}: ${t('shortcut.dispatched')} ${candidate.name}`,
+        error: false,
+      });
+      changedByShortcut();
+    } catch (e: unknown) {
+      setShortcutMessage({ text: `#${incident.id}: ${errorMessage(e)}`, error: true });
+    }
+  }, [confirm, t, changedByShortcut]);
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.ctrlKey || e.metaKey || e.altKey || e.defaultPrevented) return;
+      if (confirm) {
+        if (e.key === 'Escape') {
+          e.preventDefault();
+          setConfirm(null);
+        } else if (e.key === 'Enter') {
+          e.preventDefault();
+          void confirmDispatch();
+        }
+        return;
+      }
+      if (isTyping(e.target)) {
+        if (e.key === 'Escape' && e.target instanceof HTMLElement) e.target.blur();
+        return;
+      }
+      if (helpOpen && (e.key === 'Escape' || e.key === '?')) {
+        e.preventDefault();
+        setHelpOpen(false);
+        return;
+      }
+      const move = (delta: number) => {
+        if (rows.length === 0) return;
+        const from = cursorIndex < 0 ? (delta > 0 ? -1 : rows.length) : cursorIndex;
+        const next = rows[Math.max(0, Math.min(rows.length - 1, from + delta))];
+        if (next) setCursorId(next.id);
+      };
+      switch (e.key) {
+        case 'ArrowDown':
+        case 'j':
+          e.preventDefault();
+          move(1);
+          break;
+        case 'ArrowUp':
+        case 'k':
+          e.preventDefault();
+          move(-1);
+          break;
+        case 'Enter':
+          if (cursor) {
+            e.preventDefault();
+            navigate(`/incidents/${cursor.id}`);
+          }
+          break;
+        case 'a':
+          if (cursor) {
+            e.preventDefault();
+            void acceptCursor(cursor);
+          }
+          break;
+        case 'd':
+          if (cursor) {
+            e.preventDefault();
+            void proposeDispatch(cursor);
+          }
+          break;
+        case '/':
+          e.preventDefault();
+          searchRef.current?.focus();
+          break;
+        case '?':
+          e.preventDefault();
+          setHelpOpen((o) => !o);
+          break;
+        case 'Escape':
+          setShortcutMessage(null);
+          break;
+        default:
+          break;
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [rows, cursor, cursorIndex, confirm, helpOpen, acceptCursor, proposeDispatch, confirmDispatch]);
+
   return (
     <div className="app">
       <Header page="incidents" />
@@ -108,6 +278,15 @@ export function IncidentsPage({ selectedId }: { selectedId: number | null }) {
               </span>
             )}
             <span className="spacer" />
+            <button
+              type="button"
+              className="button"
+              data-testid="shortcut-help-open"
+              title={t('shortcut.help')}
+              onClick={() => setHelpOpen((o) => !o)}
+            >
+              ? {t('shortcut.title')}
+            </button>
             {can('report') && (
               <button
                 type="button"
@@ -165,6 +344,17 @@ export function IncidentsPage({ selectedId }: { selectedId: number | null }) {
               />
               <span>{t('incidents.overdueOnly')}</span>
             </label>
+            <label className="field">
+              <span>{t('incidents.search')}</span>
+              <input
+                ref={searchRef}
+                type="search"
+                data-testid="queue-search"
+                placeholder={t('incidents.searchPlaceholder')}
+                value={text}
+                onChange={(e) => setText(e.target.value)}
+              />
+            </label>
             <div className="form-actions inline">
               <button type="button" className="button" onClick={refresh} disabled={loading}>
                 {t('incidents.refresh')}
@@ -175,6 +365,15 @@ export function IncidentsPage({ selectedId }: { selectedId: number | null }) {
           {error && (
             <p className="form-error" role="alert">
               {error}
+            </p>
+          )}
+          {shortcutMessage && (
+            <p
+              className={shortcutMessage.error ? 'form-error' : 'form-success'}
+              role="status"
+              data-testid="shortcut-message"
+            >
+              {shortcutMessage.text}
             </p>
           )}
           <div className="table-wrap">
@@ -191,16 +390,23 @@ export function IncidentsPage({ selectedId }: { selectedId: number | null }) {
                 </tr>
               </thead>
               <tbody>
-                {queue?.incidents.map((i) => (
+                {rows.map((i) => (
                   <tr
                     key={i.id}
+                    ref={(el) => {
+                      if (el) rowRefs.current.set(i.id, el);
+                      else rowRefs.current.delete(i.id);
+                    }}
                     data-testid="incident-row"
                     data-id={i.id}
-                    className={`clickable${i.id === selectedId ? ' selected' : ''}${i.overdue ? ' overdue-row' : ''}`}
+                    data-status={i.status}
+                    aria-current={i.id === cursorId ? 'true' : undefined}
+                    className={`clickable${i.id === selectedId ? ' selected' : ''}${i.id === cursorId ? ' cursor' : ''}${i.overdue ? ' overdue-row' : ''}`}
                     tabIndex={0}
-                    onClick={() => navigate(`/incidents/${i.id}`)}
-                    onKeyDown={(e) => {
-                      if (e.key === 'Enter') navigate(`/incidents/${i.id}`);
+                    onFocus={() => setCursorId(i.id)}
+                    onClick={() => {
+                      setCursorId(i.id);
+                      navigate(`/incidents/${i.id}`);
                     }}
                   >
                     <td className="mono">#{i.id}</td>
@@ -226,7 +432,7 @@ export function IncidentsPage({ selectedId }: { selectedId: number | null }) {
                     </td>
                   </tr>
                 ))}
-                {queue && queue.incidents.length === 0 && (
+                {queue && rows.length === 0 && (
                   <tr>
                     <td colSpan={7} className="muted">
                       {t('incidents.empty')}
@@ -240,10 +446,115 @@ export function IncidentsPage({ selectedId }: { selectedId: number | null }) {
         </div>
         {selectedId !== null && (
           <aside className="incidents-side">
-            <IncidentDetailPanel id={selectedId} townNames={townNames} onClose={close} onChanged={refresh} />
+            <IncidentDetailPanel
+              id={selectedId}
+              townNames={townNames}
+              onClose={close}
+              onChanged={refresh}
+              reloadKey={detailReload}
+            />
           </aside>
         )}
+        {helpOpen && <ShortcutHelp onClose={() => setHelpOpen(false)} />}
+        {confirm && (
+          <div className="modal-backdrop" role="presentation" onClick={() => setConfirm(null)}>
+            <div
+              className="modal"
+              role="dialog"
+              aria-modal="true"
+              aria-labelledby="shortcut-confirm-title"
+              data-testid="shortcut-confirm"
+              onClick={(e) => e.stopPropagation()}
+            >
+              <h2 className="modal-title" id="shortcut-confirm-title">
+                {t('shortcut.confirmTitle')}
+              </h2>
+              <p>
+                #{confirm.incident.id} {confirm.incident.categoryName ?? confirm.incident.category} →{' '}
+                <strong>{confirm.candidate.name}</strong> ({t('dispatch.eta')}{' '}
+                {etaMinutes(t, confirm.candidate.travelTimeS)})
+              </p>
+              <div className="form-actions">
+                <button type="button" className="button" onClick={() => setConfirm(null)}>
+                  {t('desk.cancel')}
+                </button>
+                <button
+                  type="button"
+                  className="button primary"
+                  data-testid="shortcut-confirm-ok"
+                  autoFocus
+                  onClick={() => void confirmDispatch()}
+                >
+                  {t('dispatch.assign')}
+                </button>
+              </div>
+            </div>
+          </div>
+        )}
       </main>
+    </div>
+  );
+}
+
+/** Whether a key press belongs to a text field, a select or an editable element (shortcuts stay out). */
+function isTyping(target: EventTarget | null): boolean {
+  if (!(target instanceof HTMLElement)) return false;
+  if (target.isContentEditable) return true;
+  const tag = target.tagName;
+  if (tag === 'TEXTAREA' || tag === 'SELECT') return true;
+  if (tag !== 'INPUT') return false;
+  const type = (target as HTMLInputElement).type;
+  return !['checkbox', 'radio', 'button', 'submit', 'reset'].includes(type);
+}
+
+/** The keyboard shortcuts of the queue. */
+const SHORTCUTS: ReadonlyArray<{ keys: string[]; text: MessageKey }> = [
+  { keys: ['↑', '↓', 'k', 'j'], text: 'shortcut.move' },
+  { keys: ['Enter'], text: 'shortcut.open' },
+  { keys: ['a'], text: 'shortcut.accept' },
+  { keys: ['d'], text: 'shortcut.dispatch' },
+  { keys: ['/'], text: 'shortcut.filter' },
+  { keys: ['?'], text: 'shortcut.toggleHelp' },
+  { keys: ['Esc'], text: 'shortcut.escape' },
+];
+
+/** The shortcut help (toggled by `?`). */
+function ShortcutHelp({ onClose }: { onClose: () => void }) {
+  const { t } = useI18n();
+  return (
+    <div className="modal-backdrop" role="presentation" onClick={onClose}>
+      <div
+        className="modal shortcut-help"
+        role="dialog"
+        aria-modal="true"
+        aria-labelledby="shortcut-help-title"
+        data-testid="shortcut-help"
+        onClick={(e) => e.stopPropagation()}
+      >
+        <h2 className="modal-title" id="shortcut-help-title">
+          {t('shortcut.title')}
+        </h2>
+        <table className="shortcut-table">
+          <tbody>
+            {SHORTCUTS.map((s) => (
+              <tr key={s.text}>
+                <td className="nowrap">
+                  {s.keys.map((k) => (
+                    <kbd key={k}>{k}</kbd>
+                  ))}
+                </td>
+                <td>{t(s.text)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        <p className="muted small">{t('shortcut.notInFields')}</p>
+        <div className="form-actions">
+          <button type="button" className="button" onClick={onClose}>
+            {t('detail.close')}
+          </button>
+        </div>
+      </div>
     </div>
   );
 }

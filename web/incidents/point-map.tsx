@@ -1,7 +1,9 @@
+import type { Layer } from '@deck.gl/core';
 import { Map as MapLibreMap, Marker, NavigationControl, type StyleSpecification } from 'maplibre-gl';
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { tileUrl, type BBox } from '../api/client.ts';
 import { BASEMAP_ATTRIBUTION, basemapStyle } from '../map/basemap-style.ts';
+import { DeckOverlay } from '../map/deck-overlay.tsx';
 import { INITIAL_VIEW } from '../map/map-view.tsx';
 
 /**
@@ -49,9 +51,16 @@ export interface PointMapProps {
   zoom?: number;
   ariaLabel: string;
   testId?: string;
+  /** deck.gl layers drawn over the map (e.g. candidate routes), through the one overlay component. */
+  layers?: readonly Layer[];
+  /** Fit the view to this box [minLon, minLat, maxLon, maxLat] whenever it changes. */
+  fitBounds?: BBox | null;
 }
 
-/** A small MapLibre map with one marker; tapping sets the point when onPick is given. */
+/**
+ * A small MapLibre map with one marker; tapping sets the point when onPick is given. Optional
+ * deck.gl layers are drawn over it.
+ */
 export function PointMap({
   point,
   onPick,
@@ -60,9 +69,12 @@ export function PointMap({
   zoom = 14,
   ariaLabel,
   testId,
+  layers,
+  fitBounds,
 }: PointMapProps) {
   const containerRef = useRef<HTMLDivElement>(null);
   const mapRef = useRef<MapLibreMap | null>(null);
+  const [loaded, setLoaded] = useState<MapLibreMap | null>(null);
   const markerRef = useRef<Marker | null>(null);
   const onPickRef = useRef(onPick);
   onPickRef.current = onPick;
@@ -94,13 +106,29 @@ export function PointMap({
     map.on('click', (e) => {
       onPickRef.current?.([Number(e.lngLat.lng.toFixed(6)), Number(e.lngLat.lat.toFixed(6))]);
     });
+    map.once('load', () => setLoaded(map));
     mapRef.current = map;
     return () => {
       markerRef.current = null;
       mapRef.current = null;
+      setLoaded(null);
       map.remove();
     };
   }, []);
+
+  const fitKey = fitBounds ? fitBounds.map((v) => v.toFixed(5)).join(',') : '';
+  useEffect(() => {
+    const map = mapRef.current;
+    if (!map || !fitKey) return;
+    const [w, s, e, n] = fitKey.split(',').map(Number) as [number, number, number, number];
+    map.fitBounds(
+      [
+        [w, s],
+        [e, n],
+      ],
+      { padding: 30, maxZoom: 16, duration: 0 },
+    );
+  }, [fitKey]);
 
   const lon = point?.[0];
   const lat = point?.[1];
@@ -121,12 +149,15 @@ export function PointMap({
   }, [lon, lat]);
 
   return (
-    <div
-      ref={containerRef}
-      className={`point-map${onPick ? ' pickable' : ''}`}
-      data-testid={testId}
-      role="region"
-      aria-label={ariaLabel}
-    />
+    <>
+      <div
+        ref={containerRef}
+        className={`point-map${onPick ? ' pickable' : ''}`}
+        data-testid={testId}
+        role="region"
+        aria-label={ariaLabel}
+      />
+      {loaded && layers && <DeckOverlay map={loaded} layers={layers} />}
+    </>
   );
 }

@@ -78,6 +78,22 @@ export const TEAM_STATUS_COLOR: Record<string, Rgba> = {
   off_duty: [120, 120, 120, 200],
 };
 
+/** Ring round a team whose last position fix is stale (older than the freshness limit). */
+export const TEAM_STALE_RING_COLOR: Rgba = [55, 65, 81, 230];
+
+/** Candidate routes: the hovered or chosen one, and the others. */
+export const ROUTE_ACTIVE_COLOR: Rgba = [37, 99, 235, 235];
+export const ROUTE_OTHER_COLOR: Rgba = [100, 116, 139, 150];
+
+/** Isochrones by minutes (5 darkest); the uncovered area (响应盲区). */
+export const ISOCHRONE_COLOR: Record<number, Rgba> = {
+  5: [22, 163, 74, 110],
+  10: [234, 179, 8, 90],
+  15: [249, 115, 22, 70],
+};
+export const COVERAGE_GAP_COLOR: Rgba = [220, 38, 38, 90];
+export const COVERAGE_GAP_LINE_COLOR: Rgba = [185, 28, 28, 220];
+
 /** Incident statuses after which nothing more is expected of the field (drawn grey). */
 export const INCIDENT_DONE_STATUSES: ReadonlySet<string> = new Set([
   'resolved',

@@ -15,6 +15,10 @@ export interface DeckOverlayProps {
   onAfterRender?: () => void;
 }
 
+function noop(): void {
+  // nothing to do
+}
+
 /**
  * The single bridge between MapLibre and deck.gl: a MapboxOverlay control on its own canvas
  * above the map (interleaved: false, so the basemap never depends on deck.gl's render loop).
@@ -44,7 +48,12 @@ export function DeckOverlay({ map, layers, onClick, onAfterRender }: DeckOverlay
   }, [map]);
 
   useEffect(() => {
-    overlayRef.current?.setProps({ layers: [...layers], onClick, onAfterRender });
+    // deck.gl calls its callbacks unconditionally: an absent one must be a function that does nothing.
+    overlayRef.current?.setProps({
+      layers: [...layers],
+      onClick: onClick ?? noop,
+      onAfterRender: onAfterRender ?? noop,
+    });
   }, [map, layers, onClick, onAfterRender]);
 
   return null;

@@ -10,6 +10,10 @@ import { areaLabelLayers } from './area-label-layer.ts';
 import { areaOutlineLayers } from './area-outline-layer.ts';
 import { cameraLayer } from './camera-layer.ts';
 import { componentLayer } from './component-layer.ts';
+import { coverageLayer } from './coverage-layer.ts';
+import { isochroneLayer } from './isochrone-layer.ts';
+import { planLayers } from './plan-layer.ts';
+import { routeLayers } from './route-layer.ts';
 import { homeAreaLayers } from './home-area-layer.ts';
 import { incidentLayer } from './incident-layer.ts';
 import { riskSourceLayers } from './risk-source-layer.ts';
@@ -24,7 +28,11 @@ export { SITE_LAYER_ID, siteLayer } from './site-layer.ts';
 export { COMPONENT_LAYER_ID, componentLayer } from './component-layer.ts';
 export { RISK_SOURCE_LAYER_ID, RISK_SOURCE_IMPACT_LAYER_ID, riskSourceLayers } from './risk-source-layer.ts';
 export { CAMERA_LAYER_ID, cameraLayer } from './camera-layer.ts';
-export { TEAM_LAYER_ID, teamLayer } from './team-layer.ts';
+export { TEAM_LAYER_ID, TEAM_STALE_LAYER_ID, teamLayer } from './team-layer.ts';
+export { ROUTE_LAYER_ID, routeLayers } from './route-layer.ts';
+export { PLAN_LAYER_ID, planLayers } from './plan-layer.ts';
+export { ISOCHRONE_LAYER_ID, isochroneColor, isochroneLayer } from './isochrone-layer.ts';
+export { COVERAGE_LAYER_ID, coverageLayer } from './coverage-layer.ts';
 export { INCIDENT_LAYER_ID, incidentLayer, incidentColor } from './incident-layer.ts';
 export {
   AROUND_CIRCLE_LAYER_ID,
@@ -46,13 +54,15 @@ export * from './types.ts';
 
 /**
  * All factories in drawing order (first drawn lowest): thematic fills, area outlines and the
- * user's home area, then the densest points up to the risk sources (the theme of the map) on
- * top, the analysis overlays, and the area names last so the overview stays readable (their halo
+ * user's home area (the uncovered area and isochrones below them), then the densest points up to the risk sources (the theme of the map) on
+ * top, then dispatch overlays (routes, plan lines), the analysis overlays, and the area names last so the overview stays readable (their halo
  * keeps points visible).
  */
 export const LAYER_FACTORIES: readonly LayerFactory[] = [
   choroplethLayer,
   densityLayer,
+  coverageLayer,
+  isochroneLayer,
   areaOutlineLayers,
   homeAreaLayers,
   componentLayer,
@@ -61,6 +71,8 @@ export const LAYER_FACTORIES: readonly LayerFactory[] = [
   siteLayer,
   incidentLayer,
   riskSourceLayers,
+  routeLayers,
+  planLayers,
   analysisLayers,
   selectionLayer,
   areaLabelLayers,

@@ -4,7 +4,9 @@ import type {
   AreaFeature,
   AreaStat,
   AroundResult,
+  Coverage,
   ExposureResult,
+  Isochrones,
   LayerId,
 } from '../../api/client.ts';
 import type { Language } from '../../i18n.ts';
@@ -60,6 +62,66 @@ export interface MapLayerState {
   choropleth?: ChoroplethState | null;
   /** Incidents of a time window drawn as a heatmap or hexagons. */
   density?: DensityState | null;
+  /**
+   * When team positions count as stale (the API's fixMaxAgeS) and the time now, in epoch seconds;
+   * teams whose last fix (`fix_at` in the tiles) is older are marked. Without it, 15 minutes.
+   */
+  teamFreshness?: TeamFreshness | null;
+  /** Candidate routes of an incident: team → incident by road, the active one drawn bold. */
+  routes?: RouteState | null;
+  /** A batch plan: lines incident → team, coloured by the incident's priority. */
+  plan?: PlanState | null;
+  /** A team's isochrones (5/10/15 minutes by road). */
+  isochrones?: Isochrones | null;
+  /** The uncovered area (响应盲区). */
+  coverage?: Coverage | null;
+}
+
+/** Staleness of team positions: the limit and the time now, in seconds. */
+export interface TeamFreshness {
+  maxAgeS: number;
+  nowS: number;
+}
+
+/** Default freshness limit of team positions, in seconds (15 minutes; the API's default). */
+export const DEFAULT_FIX_MAX_AGE_S = 900;
+
+/** Whether a team tile point's last fix (`fix_at`, epoch seconds) is stale; clusters never are. */
+export function isStaleFix(fixAt: unknown, freshness: TeamFreshness): boolean {
+  const at = typeof fixAt === 'number' ? fixAt : typeof fixAt === 'string' ? Number(fixAt) : Number.NaN;
+  if (!Number.isFinite(at)) return false;
+  return freshness.nowS - at > freshness.maxAgeS;
+}
+
+/** One candidate route on the map. */
+export interface RouteLine {
+  teamId: number;
+  /** The team's position [lon, lat]. */
+  team: [number, number];
+  /** The route as [lon, lat] positions, team first. */
+  path: readonly (readonly number[])[];
+}
+
+/** The routes of an incident's candidates; `activeTeamId` is the hovered or chosen one. */
+export interface RouteState {
+  incident: [number, number];
+  lines: readonly RouteLine[];
+  activeTeamId: number | null;
+}
+
+/** One line of a plan on the map. */
+export interface PlanLine {
+  incidentId: number;
+  priority: number;
+  incident: [number, number];
+  team: [number, number];
+  /** Drawn emphasised (the row under the pointer). */
+  active: boolean;
+}
+
+/** A batch plan on the map. */
+export interface PlanState {
+  lines: readonly PlanLine[];
 }
 
 /** A "what is around" (point and radius) or impact-zone (risk source) analysis with its answer. */
