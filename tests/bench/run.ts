@@ -5,7 +5,9 @@
  * then prints median and p95 per operation; results also go to results/bench-*.json.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import WebSocket from 'ws';
+import { hashPassword } from '../../api/auth/password.ts';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -507,6 +509,111 @@ async function benchDispatch(db: Database): Promise<Result[]> {
   ];
 }
 
+/**
+ * The live stream: an API server in its own process (so its memory is its own), 100
+ * then 1,000 WebSocket clients signed in as a city-wide user in this process, and 40
+ * incident changes committed here one after the other; latency from the commit
+ * returning to each client receiving the event (one clock: this process). Memory per
+ * connection is the server's resident memory growth divided by the clients.
+ */
+async function benchLive(db: Database, databaseUrl: string | undefined): Promise<Result[]> {
+  // a second process cannot open the embedded engine's data dir while this one has it
+  if (!databaseUrl) return [];
+  const password = `bench-live-${Date.now()}`;
+  await db.query(
+    `INSERT INTO users (username, display_name, role, home_area_code, password_hash)
+     VALUES ('bench-live', 'bench', 'commander', '441900', $1)
+     ON CONFLICT (username) DO UPDATE SET password_hash = EXCLUDED.password_hash, failed_attempts = 0, locked_until = NULL`,
+    [await hashPassword(password)],
+  );
+  const server = await spawnServer(
+    { DATABASE_URL: databaseUrl, RISKMAP_SEED: '0', RISKMAP_WEB_DIR: '/nonexistent' },
+    { output: 'ignore' },
+  );
+  const rss = () => {
+    const status = readFileSync(`/proc/${server.child.pid}/status`, 'utf8');
+    return Number(/VmRSS:\s+(\d+)/.exec(status)![1]) * 1024;
+  };
+  const results: Result[] = [];
+  try {
+    const login = await fetch(`${server.url}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'bench-live', password }),
+    });
+    const cookie = login.headers
+      .getSetCookie()
+      .find((c) => c.startsWith('riskmap_session='))!
+      .split(';')[0]!;
+    const incidentIds = (
+      await db.query<{ id: number }>(
+        `SELECT id FROM incidents WHERE status = 'reported' ORDER BY id DESC LIMIT 40`,
+      )
+    ).rows.map((r) => r.id);
+    for (const n of [100, 1000]) {
+      const before = rss();
+      const sockets: WebSocket[] = [];
+      const pending = new Map<string, { t0: number; waiting: number }>();
+      const latencies: number[] = [];
+      for (let i = 0; i < n; i++) {
+        const ws = new WebSocket(`${server.url.replace('http', 'ws')}/api/live`, { headers: { cookie } });
+        ws.on('message', (data) => {
+          const m = JSON.parse(String(data)) as {
+            type: string;
+            kind?: string;
+            id?: string;
+            data?: { description?: string };
+          };
+          if (m.type !== 'event' || m.kind !== 'incident') return;
+          const p = pending.get(m.id!);
+          if (!p) return;
+          latencies.push(performance.now() - p.t0);
+          p.waiting--;
+        });
+        sockets.push(ws);
+        await new Promise<void>((resolve, reject) => {
+          ws.once('open', () => resolve());
+          ws.once('error', reject);
+        });
+      }
+      await new Promise((r) => setTimeout(r, 500));
+      const perConnection = (rss() - before) / n;
+      {
+        for (const id of incidentIds) {
+          const entry = { t0: 0, waiting: n };
+          pending.set(String(id), entry);
+          await db.query('UPDATE incidents SET updated_at = now() WHERE id = $1', [id]);
+          entry.t0 = performance.now();
+          const deadline = Date.now() + 10_000;
+          while (entry.waiting > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 1));
+          pending.delete(String(id));
+        }
+        results.push({
+          operation: `live: event committed → received, ${n} clients`,
+          n: latencies.length,
+          p50: percentile(latencies, 50),
+          p95: percentile(latencies, 95),
+          unit: 'ms',
+          target: n === 1000 ? '≤ 100 ms p95' : undefined,
+          note: `${incidentIds.length} events × ${n} clients; server memory per connection ${(perConnection / 1024).toFixed(0)} KiB`,
+        });
+      }
+      await Promise.all(
+        sockets.map(
+          (ws) =>
+            new Promise<void>((resolve) => {
+              ws.once('close', () => resolve());
+              ws.close();
+            }),
+        ),
+      );
+    }
+  } finally {
+    await server.stop();
+  }
+  return results;
+}
+
 /** `npm run bench -- --only intake,tiles` runs some of the benchmarks (names as in main). */
 const only = (() => {
   const i = process.argv.indexOf('--only');
@@ -543,6 +650,7 @@ async function main(): Promise<void> {
       tiles: () => benchTiles(db),
       intake: () => benchIntake(db),
       dispatch: () => benchDispatch(db),
+      live: () => benchLive(db, databaseUrl),
     };
     for (const [name, bench] of Object.entries(benches)) {
       if (only && !only.includes(name)) continue;
