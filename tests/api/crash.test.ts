@@ -63,7 +63,7 @@ describe('a server killed between commit and answer', () => {
     const point = (
       await probe.query<{ lon: number; lat: number }>(
         `SELECT ST_X(label_point) lon, ST_Y(label_point) lat FROM areas
-         WHERE level = 'grid' AND code LIKE '441900110%' AND valid_to IS NULL ORDER BY code LIMIT 1`,
+         WHERE level = 'grid' AND synthetic AND valid_to IS NULL AND code LIKE '441900110%' AND valid_to IS NULL ORDER BY code LIMIT 1`,
       )
     ).rows[0]!;
     await probe.close();

@@ -68,7 +68,7 @@ describe.skipIf(!databaseUrl)('dispatch on PostgreSQL', () => {
       const grid = (
         await t.db.query<{ code: string; lon: number; lat: number }>(
           `SELECT code, ST_X(label_point) lon, ST_Y(label_point) lat FROM areas
-           WHERE level = 'grid' AND code LIKE '441900110%' AND valid_to IS NULL ORDER BY code LIMIT 1 OFFSET 11`,
+           WHERE level = 'grid' AND synthetic AND valid_to IS NULL AND code LIKE '441900110%' AND valid_to IS NULL ORDER BY code LIMIT 1 OFFSET 11`,
         )
       ).rows[0]!;
       const cap = `cap_${Date.now().toString(36)}`;

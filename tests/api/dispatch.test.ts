@@ -23,7 +23,7 @@ describe('dispatch', () => {
     dispatcher = await t.as('dispatcher-cp');
     const r = await t.db.query<{ code: string; lon: number; lat: number }>(
       `SELECT code, ST_X(label_point) lon, ST_Y(label_point) lat FROM areas
-       WHERE level = 'grid' AND code LIKE '441900110%' AND valid_to IS NULL ORDER BY code DESC LIMIT 1 OFFSET 3`,
+       WHERE level = 'grid' AND synthetic AND valid_to IS NULL AND code LIKE '441900110%' AND valid_to IS NULL ORDER BY code DESC LIMIT 1 OFFSET 3`,
     );
     grid = r.rows[0]!;
   });
@@ -353,7 +353,7 @@ describe('dispatch', () => {
     const area = (
       await t.db.query<{ code: string; lon: number; lat: number }>(
         `SELECT code, ST_X(label_point) lon, ST_Y(label_point) lat FROM areas
-         WHERE level = 'grid' AND code LIKE '441900110%' AND valid_to IS NULL ORDER BY code LIMIT 1 OFFSET 7`,
+         WHERE level = 'grid' AND synthetic AND valid_to IS NULL AND code LIKE '441900110%' AND valid_to IS NULL ORDER BY code LIMIT 1 OFFSET 7`,
       )
     ).rows[0]!;
     const fixtures = await teams(cap, around(21, 4, 3));

@@ -15,7 +15,7 @@ describe('incident intake and lifecycle', () => {
     dispatcher = await t.as('dispatcher-cp');
     const r = await t.db.query<{ lon: number; lat: number; code: string }>(
       `SELECT ST_X(label_point) lon, ST_Y(label_point) lat, code FROM areas
-       WHERE level = 'grid' AND code LIKE '441900110%' AND valid_to IS NULL ORDER BY code LIMIT 1`,
+       WHERE level = 'grid' AND synthetic AND valid_to IS NULL AND code LIKE '441900110%' AND valid_to IS NULL ORDER BY code LIMIT 1`,
     );
     cp = { lon: r.rows[0]!.lon, lat: r.rows[0]!.lat, grid: r.rows[0]!.code };
   });
@@ -120,7 +120,7 @@ describe('incident intake and lifecycle', () => {
   it('refuses a report outside the reporter’s area, and from a viewer', async () => {
     const humen = (
       await t.db.query<{ lon: number; lat: number }>(
-        `SELECT ST_X(label_point) lon, ST_Y(label_point) lat FROM areas WHERE level = 'grid' AND valid_to IS NULL AND code LIKE '441900121%' LIMIT 1`,
+        `SELECT ST_X(label_point) lon, ST_Y(label_point) lat FROM areas WHERE level = 'grid' AND synthetic AND valid_to IS NULL AND code LIKE '441900121%' LIMIT 1`,
       )
     ).rows[0]!;
     const out = await report(dispatcher, humen);
@@ -157,7 +157,7 @@ describe('incident intake and lifecycle', () => {
     const n = await count();
     const humen = (
       await t.db.query<{ lon: number; lat: number }>(
-        `SELECT ST_X(label_point) lon, ST_Y(label_point) lat FROM areas WHERE level = 'grid' AND valid_to IS NULL AND code LIKE '441900121%' LIMIT 1`,
+        `SELECT ST_X(label_point) lon, ST_Y(label_point) lat FROM areas WHERE level = 'grid' AND synthetic AND valid_to IS NULL AND code LIKE '441900121%' LIMIT 1`,
       )
     ).rows[0]!;
     const repeated = key();
@@ -318,7 +318,7 @@ describe('photos with a report', () => {
     c = await t.as('commander');
     at = (
       await t.db.query<{ lon: number; lat: number }>(
-        `SELECT ST_X(label_point) lon, ST_Y(label_point) lat FROM areas WHERE level = 'grid' ORDER BY code LIMIT 1`,
+        `SELECT ST_X(label_point) lon, ST_Y(label_point) lat FROM areas WHERE level = 'grid' AND synthetic AND valid_to IS NULL ORDER BY code LIMIT 1`,
       )
     ).rows[0]!;
   });
@@ -404,7 +404,7 @@ describe('merging duplicates', () => {
     d = await t.as('dispatcher-cp');
     at = (
       await t.db.query<{ lon: number; lat: number }>(
-        `SELECT ST_X(label_point) lon, ST_Y(label_point) lat FROM areas WHERE level = 'grid' AND valid_to IS NULL AND code LIKE '441900110%' ORDER BY code DESC LIMIT 1`,
+        `SELECT ST_X(label_point) lon, ST_Y(label_point) lat FROM areas WHERE level = 'grid' AND synthetic AND valid_to IS NULL AND code LIKE '441900110%' ORDER BY code DESC LIMIT 1`,
       )
     ).rows[0]!;
   });

@@ -54,7 +54,7 @@ describe('live stream', () => {
       (
         await t.db.query<{ lon: number; lat: number }>(
           `SELECT ST_X(label_point) lon, ST_Y(label_point) lat FROM areas
-           WHERE level = 'grid' AND code LIKE $1 AND valid_to IS NULL ORDER BY code LIMIT 1`,
+           WHERE level = 'grid' AND synthetic AND valid_to IS NULL AND code LIKE $1 AND valid_to IS NULL ORDER BY code LIMIT 1`,
           [`${town}%`],
         )
       ).rows[0]!;
@@ -190,7 +190,7 @@ describe.skipIf(!process.env.DATABASE_URL)('live stream across API processes', (
     await client.until(() => client.messages.some((m) => m.type === 'hello'), 'hello');
     const p = (
       await t.db.query<{ lon: number; lat: number }>(
-        `SELECT ST_X(label_point) lon, ST_Y(label_point) lat FROM areas WHERE level = 'grid' AND valid_to IS NULL ORDER BY code LIMIT 1`,
+        `SELECT ST_X(label_point) lon, ST_Y(label_point) lat FROM areas WHERE level = 'grid' AND synthetic AND valid_to IS NULL ORDER BY code LIMIT 1`,
       )
     ).rows[0]!;
     const commander = await t.as('commander');

@@ -8,7 +8,7 @@ describe('Open311 GeoReport v2, citizen reports and venue codes', () => {
   beforeAll(async () => {
     t = await openTestApp();
     const r = await t.db.query<{ lon: number; lat: number }>(
-      `SELECT ST_X(label_point) lon, ST_Y(label_point) lat FROM areas WHERE level = 'grid' AND valid_to IS NULL AND code LIKE '441900119%' ORDER BY code LIMIT 1`,
+      `SELECT ST_X(label_point) lon, ST_Y(label_point) lat FROM areas WHERE level = 'grid' AND synthetic AND valid_to IS NULL AND code LIKE '441900119%' ORDER BY code LIMIT 1`,
     );
     point = r.rows[0]!;
     const admin = await t.as('admin');

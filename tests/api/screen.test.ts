@@ -14,7 +14,7 @@ describe('command-centre screen', () => {
     point = (
       await t.db.query<{ lon: number; lat: number }>(
         `SELECT ST_X(label_point) lon, ST_Y(label_point) lat FROM areas
-         WHERE level = 'grid' AND valid_to IS NULL AND code LIKE '441900121%' ORDER BY code LIMIT 1`,
+         WHERE level = 'grid' AND synthetic AND valid_to IS NULL AND code LIKE '441900121%' ORDER BY code LIMIT 1`,
       )
     ).rows[0]!;
   });
