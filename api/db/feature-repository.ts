@@ -171,6 +171,70 @@ export interface FeatureFilter {
   to?: string;
 }
 
+/** The conditions of a filtered layer query, with their parameters appended to `params`. */
+function whereClause(def: LayerDef, scope: Scope, filter: FeatureFilter, params: unknown[]): string[] {
+  const where: string[] = ['t.geom IS NOT NULL', scopeSql(scope, def.areaExpr, params)];
+  if (filter.bbox) {
+    params.push(...filter.bbox);
+    const n = params.length;
+    where.push(`t.geom && ST_MakeEnvelope($${n - 3}, $${n - 2}, $${n - 1}, $${n}, 4326)`);
+  }
+  for (const name of ['kind', 'level', 'status', 'town', 'from', 'to'] as const) {
+    const value = filter[name];
+    const cond = def.filters[name];
+    if (value === undefined || !cond) continue;
+    params.push(value);
+    where.push(cond.replaceAll('$?', `$${params.length}`));
+  }
+  return where;
+}
+
+/**
+ * One page of a layer's features in id order (a stable order, for paging clients such as
+ * OGC API Features), with the number of all matching features. Same filters and scope
+ * as listFeatures.
+ */
+export async function pageFeatures(
+  db: Queryable,
+  scope: Scope,
+  layer: LayerId,
+  filter: FeatureFilter,
+  limit: number,
+  offset: number,
+): Promise<{ features: FeatureRow[]; numberMatched: number }> {
+  const def = LAYERS[layer];
+  const params: unknown[] = [];
+  const where = whereClause(def, scope, filter, params).join(' AND ');
+  const count = await db.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM ${def.table} t WHERE ${where}`,
+    params,
+  );
+  params.push(limit, offset);
+  const r = await db.query<FeatureRow>(
+    `${selectClause(def)} WHERE ${where} ORDER BY t.id LIMIT $${params.length - 1} OFFSET $${params.length}`,
+    params,
+  );
+  return { features: r.rows, numberMatched: count.rows[0]!.n };
+}
+
+/** The extent of a layer inside the scope: [minLon, minLat, maxLon, maxLat], null when empty. */
+export async function layerExtent(
+  db: Queryable,
+  scope: Scope,
+  layer: LayerId,
+): Promise<[number, number, number, number] | null> {
+  const def = LAYERS[layer];
+  const params: unknown[] = [];
+  const where = whereClause(def, scope, {}, params).join(' AND ');
+  const r = await db.query<{ x0: number | null; y0: number; x1: number; y1: number }>(
+    `SELECT ST_XMin(e) AS x0, ST_YMin(e) AS y0, ST_XMax(e) AS x1, ST_YMax(e) AS y1
+     FROM (SELECT ST_Extent(t.geom) AS e FROM ${def.table} t WHERE ${where}) s`,
+    params,
+  );
+  const e = r.rows[0];
+  return e && e.x0 !== null ? [e.x0, e.y0, e.x1, e.y1] : null;
+}
+
 function selectClause(def: LayerDef): string {
   const props = Object.entries(def.properties)
     .map(([k, expr]) => `'${k}', ${expr}`)
@@ -194,19 +258,7 @@ export async function listFeatures(
 ): Promise<{ features: FeatureRow[]; truncated: boolean }> {
   const def = LAYERS[layer];
   const params: unknown[] = [];
-  const where: string[] = ['t.geom IS NOT NULL', scopeSql(scope, def.areaExpr, params)];
-  if (filter.bbox) {
-    params.push(...filter.bbox);
-    const n = params.length;
-    where.push(`t.geom && ST_MakeEnvelope($${n - 3}, $${n - 2}, $${n - 1}, $${n}, 4326)`);
-  }
-  for (const name of ['kind', 'level', 'status', 'town', 'from', 'to'] as const) {
-    const value = filter[name];
-    const cond = def.filters[name];
-    if (value === undefined || !cond) continue;
-    params.push(value);
-    where.push(cond.replaceAll('$?', `$${params.length}`));
-  }
+  const where = whereClause(def, scope, filter, params);
   params.push(limit + 1);
   const r = await db.query<FeatureRow>(
     `${selectClause(def)} WHERE ${where.join(' AND ')} LIMIT $${params.length}`,

@@ -56,7 +56,7 @@ export function scopeFromRow(row: PrincipalRow, kind: 'user' | 'api_key'): Scope
 }
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
-const GUARDED = /^\/(api|open311)(\/|$)/;
+const GUARDED = /^\/(api|open311|ogc)(\/|$)/;
 
 function deny(reply: FastifyReply, status: 401 | 403, message: string) {
   // GeoReport v2 clients expect its own error list

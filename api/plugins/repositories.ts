@@ -64,6 +64,8 @@ export function scopedRepositories(db: Database, scope: Scope) {
     areaPaths: bindDb(db, areas, ['getAreaPath']),
     features: bindScoped(db, scope, features, [
       'listFeatures',
+      'pageFeatures',
+      'layerExtent',
       'getFeature',
       'countLayers',
       'linkedIncidents',
