@@ -24,6 +24,7 @@ import { teamRoutes } from './routes/teams/index.ts';
 import { liveRoutes } from './routes/live/index.ts';
 import { screenRoutes } from './routes/screen/index.ts';
 import { ogcRoutes } from './routes/ogc/index.ts';
+import { exportRoutes } from './routes/exports/index.ts';
 import { layerRoutes } from './routes/layers/index.ts';
 import { mapRoutes } from './routes/map/index.ts';
 import { open311Routes } from './routes/open311/index.ts';
@@ -87,6 +88,7 @@ export async function build(opts: BuildOptions = {}): Promise<FastifyInstance> {
   await app.register(liveRoutes);
   await app.register(screenRoutes);
   await app.register(ogcRoutes);
+  await app.register(exportRoutes);
   await app.register(open311Routes);
   await app.register(reportRoutes);
   await app.register(basemapRoutes);
