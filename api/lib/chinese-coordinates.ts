@@ -8,7 +8,8 @@
 export type LonLat = [number, number];
 
 const A = 6378245.0;
-const EE = 0.00669342162296594323;
+// 0.00669342162296594323 as published, to the precision a double holds
+const EE = 0.006693421622965943;
 const X_PI = (Math.PI * 3000.0) / 180.0;
 
 /** True outside the rough box in which GCJ-02 applies an offset. */
