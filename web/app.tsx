@@ -30,6 +30,8 @@ import { useI18n, type MessageKey } from './i18n.ts';
 import { GridsPage } from './grids/grids-page.tsx';
 import { IncidentsPage } from './incidents/incidents-page.tsx';
 import { ReportPage } from './incidents/report-page.tsx';
+import { LiveIndicator } from './live/live-indicator.tsx';
+import { useLiveRefresh } from './live/use-live.ts';
 import type { BasemapVariant } from './map/basemap-style.ts';
 import { DeckOverlay } from './map/deck-overlay.tsx';
 import {
@@ -51,6 +53,7 @@ import { useAreas } from './map/use-areas.ts';
 import { useTeamFreshness } from './map/use-team-freshness.ts';
 import { RAW_ZOOM, usePointTiles, type LayerFilter, type TilePoint } from './map/use-point-tiles.ts';
 import { usePath } from './router.ts';
+import { ScreenPage } from './screen/screen-page.tsx';
 import { TeamsPage } from './teams/teams-page.tsx';
 import { publishTestState } from './test-hooks.ts';
 
@@ -142,7 +145,7 @@ function analysisKey(a: Analysis | null): string {
 /**
  * The application: the public citizen report page at /report; elsewhere the sign-in page until a
  * session exists, then the map (at /), the incident queue (at /incidents, /incidents/:id), the batch
- * dispatch plan (at /dispatch), the team list (at /teams), the grid editor (at /grids) or the administration page (at /admin). Signing in as someone else builds a fresh map.
+ * dispatch plan (at /dispatch), the team list (at /teams), the command-centre big screen (at /screen), the grid editor (at /grids) or the administration page (at /admin). Signing in as someone else builds a fresh map.
  */
 export function App() {
   const { t } = useI18n();
@@ -162,6 +165,7 @@ export function App() {
   if (path === '/grids') return <GridsPage />;
   if (path === '/dispatch') return <DispatchPage />;
   if (path === '/teams') return <TeamsPage />;
+  if (path === '/screen') return <ScreenPage />;
   const incident = /^\/incidents(?:\/([0-9]{1,10}))?$/.exec(path);
   if (incident) return <IncidentsPage selectedId={incident[1] ? Number(incident[1]) : null} />;
   return <MapPage key={`${me.kind}:${me.id}`} me={me} />;
@@ -225,7 +229,11 @@ function MapPage({ me }: { me: Me }) {
     [choroplethOn, thematic.choroplethLevel],
   );
   const { areas, errors: areaErrors } = useAreas(zoom, wantedAreas, eagerAreas);
-  const tiles = usePointTiles(map, visible, filters);
+  // Live: incident, dispatch and team changes reload those layers' tiles (throttled).
+  const [liveVersion, setLiveVersion] = useState(0);
+  const bumpLive = useCallback(() => setLiveVersion((v) => v + 1), []);
+  useLiveRefresh(['incident', 'dispatch', 'team'], bumpLive, 2000);
+  const tiles = usePointTiles(map, visible, filters, liveVersion);
   const teamFreshness = useTeamFreshness();
 
   const [stats, setStats] = useState<{ level: 'town' | 'village'; byCode: Map<string, AreaStat> } | null>(
@@ -541,6 +549,7 @@ function MapPage({ me }: { me: Me }) {
   const headerTools = (
     <>
       <SearchBox onPick={onSearchPick} />
+      <LiveIndicator />
       <button
         type="button"
         className={`header-button${aroundArmed ? ' active' : ''}`}

@@ -1,3 +1,4 @@
+import type { LiveStatus } from './api/client.ts';
 import type { Language } from './i18n.ts';
 
 /**
@@ -13,6 +14,27 @@ export interface RiskmapTestState {
   language: Language;
   /** The signed-in user, or null on the sign-in page. */
   user: { username: string; role: string | null } | null;
+  /** The live stream: state, last sequence number, and a way to drop the socket as a network failure would. */
+  live?: LiveStatus & { drop: () => void };
+  /** The command-centre screen (/screen), while it is open. */
+  screen?: {
+    /** Figures loaded and the map drawn. */
+    ready: boolean;
+    /** The stream position of the figures shown. */
+    summarySeq: number | null;
+    /** How many times the figures were loaded. */
+    summaryLoads: number;
+    /** Incidents and teams drawn on the map. */
+    incidents: number;
+    teams: number;
+    /** Alarms shown or waiting (incident ids). */
+    alarms: number[];
+    /** The current rotating view ('city' or a town code). */
+    view: string;
+    mode: 'live' | 'playback';
+    /** Playback: the current instant (ISO) and what is drawn. */
+    playback?: { at: string | null; incidents: number; teams: number; playing: boolean; speed: number };
+  };
   /** The grid editor (/grids), while it is open. */
   grids?: {
     /** The map is loaded and the grids of `parent` are drawn. */

@@ -38,6 +38,10 @@ import type {
 } from '../../api/schemas/incidents.ts';
 import type { IncidentAction, IncidentStatus } from '../../api/lib/incident-lifecycle.ts';
 import type {
+  Playback as PlaybackSchema,
+  ScreenSummary as ScreenSummarySchema,
+} from '../../api/schemas/screen.ts';
+import type {
   GridHistory,
   GridListing,
   GridProblem,
@@ -794,4 +798,34 @@ export function getCoverage(
   signal?: AbortSignal,
 ): Promise<Coverage> {
   return getJson<Coverage>('/api/coverage', { ...query }, signal);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The command-centre screen and the live stream.
+
+export {
+  LiveConnection,
+  acquireLive,
+  liveUrl,
+  sharedLive,
+  type LiveEvent,
+  type LiveKind,
+  type LiveMessage,
+  type LiveState,
+  type LiveStatus,
+} from './live.ts';
+
+/** The big screen's figures for my area, with the stream position they reflect. */
+export type ScreenSummary = Static<typeof ScreenSummarySchema>;
+/** Incidents and team tracks of a time window, to replay. */
+export type Playback = Static<typeof PlaybackSchema>;
+
+/** GET /api/screen/summary: today's incidents, on-time rate, overdue, teams, risk sources, towns. */
+export function getScreenSummary(signal?: AbortSignal): Promise<ScreenSummary> {
+  return getJson<ScreenSummary>('/api/screen/summary', {}, signal);
+}
+
+/** GET /api/playback: incidents and team tracks between two instants (at most 7 days). */
+export function getPlayback(from: string, to: string, signal?: AbortSignal): Promise<Playback> {
+  return getJson<Playback>('/api/playback', { from, to }, signal);
 }

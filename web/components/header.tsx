@@ -46,6 +46,7 @@ export function Header({ page = 'map', tools }: { page?: HeaderPage; tools?: Rea
             {page !== 'teams' && can('read') && (
               <NavLink path="/teams" testId="teams-link" text={t('teams.link')} />
             )}
+            {can('read') && <NavLink path="/screen" testId="screen-link" text={t('screen.link')} />}
             {page !== 'grids' && can('edit_grids') && (
               <NavLink path="/grids" testId="grids-link" text={t('grids.link')} />
             )}

@@ -1,4 +1,6 @@
 import { useCallback, useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
+import { LiveIndicator } from '../live/live-indicator.tsx';
+import { useLiveRefresh } from '../live/use-live.ts';
 import {
   INCIDENT_STATUS_LIST,
   createDispatch,
@@ -92,6 +94,8 @@ export function IncidentsPage({ selectedId }: { selectedId: number | null }) {
   }, [filters, reload]);
 
   const refresh = useCallback(() => setReload((n) => n + 1), []);
+  // Live: incident and dispatch changes reload the queue (at most every 2 s).
+  useLiveRefresh(['incident', 'dispatch'], refresh, 2000);
   const close = useCallback(() => navigate('/incidents'), []);
 
   // ---- text filter over the loaded queue, and the keyboard shortcuts
@@ -278,6 +282,7 @@ export function IncidentsPage({ selectedId }: { selectedId: number | null }) {
               </span>
             )}
             <span className="spacer" />
+            <LiveIndicator />
             <button
               type="button"
               className="button"

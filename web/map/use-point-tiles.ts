@@ -157,18 +157,24 @@ function tilePointsFromBytes(layer: LayerId, t: TileKey, bytes: Uint8Array): Til
   return out;
 }
 
-function loadTile(layer: LayerId, template: string, t: TileKey): Promise<TilePoint[]> {
+/** The layers whose tiles live events make stale (reloaded when the live version changes). */
+const LIVE_LAYERS: ReadonlySet<LayerId> = new Set(['incidents', 'teams']);
+
+function loadTile(layer: LayerId, template: string, t: TileKey, liveVersion = 0): Promise<TilePoint[]> {
   const url = template.replace('{z}', String(t.z)).replace('{x}', String(t.x)).replace('{y}', String(t.y));
+  // The API takes no extra query parameters: the live version busts this cache only (the
+  // browser revalidates the tile itself with its ETag).
+  const key = LIVE_LAYERS.has(layer) ? `${url}#${liveVersion}` : url;
   const now = Date.now();
-  const hit = cache.get(url);
+  const hit = cache.get(key);
   if (hit && now - hit.at < REFRESH_MS) return hit.promise;
   const promise = getTile(url).then((bytes) => tilePointsFromBytes(layer, t, bytes));
   // Keep the stale copy's answer if the reload fails; otherwise forget the failure.
   promise.catch(() => {
-    if (cache.get(url)?.promise === promise) cache.delete(url);
+    if (cache.get(key)?.promise === promise) cache.delete(key);
   });
-  cache.delete(url);
-  cache.set(url, { promise, at: now });
+  cache.delete(key);
+  cache.set(key, { promise, at: now });
   while (cache.size > CACHE_SIZE) {
     const oldest = cache.keys().next().value;
     if (oldest === undefined) break;
@@ -195,13 +201,15 @@ function countInView(points: readonly TilePoint[], [w, s, e, n]: readonly number
 /**
  * Point features of the switched-on layers from the API's vector tiles, for the tiles covering
  * the viewport at the current zoom: clusters below each layer's raw zoom, points from it on.
- * Reloaded (debounced) when the map stops moving, a switch or a filter changes, and every minute.
+ * Reloaded (debounced) when the map stops moving, a switch or a filter changes, and every minute;
+ * the incident and team tiles also when `liveVersion` changes (live events).
  * While new tiles load, the previous points stay drawn.
  */
 export function usePointTiles(
   map: MapLibreMap | null,
   visible: Readonly<Record<LayerId, boolean>>,
   filters: LayerFilters,
+  liveVersion = 0,
 ): PointTiles {
   const [data, setData] = useState<Partial<Record<LayerId, TileLayerData>>>({});
   const [view, setView] = useState<{ bounds: [number, number, number, number]; zoom: number } | null>(null);
@@ -244,7 +252,8 @@ export function usePointTiles(
       const z = tileZoomFor(layer, view.zoom);
       const templates = templatesFor(layer, parsedFilters[layer]);
       const tiles = tilesFor(z, view.bounds);
-      const key = `${tick}|${templates.join(' ')}|${tiles.map((t) => `${t.z}/${t.x}/${t.y}`).join(',')}`;
+      const version = LIVE_LAYERS.has(layer) ? liveVersion : 0;
+      const key = `${tick}|${version}|${templates.join(' ')}|${tiles.map((t) => `${t.z}/${t.x}/${t.y}`).join(',')}`;
       if (loadedKey.current[layer] === key) continue;
       loadedKey.current[layer] = key;
       const gen = (generation.current[layer] ?? 0) + 1;
@@ -258,7 +267,7 @@ export function usePointTiles(
             : { points: [], tileZoom: z, clustered: z < RAW_ZOOM[layer], loading: true, error: null },
         };
       });
-      const loads = templates.flatMap((template) => tiles.map((t) => loadTile(layer, template, t)));
+      const loads = templates.flatMap((template) => tiles.map((t) => loadTile(layer, template, t, version)));
       void Promise.allSettled(loads).then((results) => {
         if (generation.current[layer] !== gen) return;
         const points: TilePoint[] = [];
@@ -281,7 +290,7 @@ export function usePointTiles(
         }));
       });
     }
-  }, [view, visibleKey, filtersKey, tick]);
+  }, [view, visibleKey, filtersKey, tick, liveVersion]);
 
   const inView = useMemo(() => {
     const out: Partial<Record<LayerId, number>> = {};
