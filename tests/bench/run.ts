@@ -383,7 +383,7 @@ async function benchIntake(db: Database): Promise<Result[]> {
 
 /**
  * Dispatch at city scale: loading the road graph; ranking the candidates of one incident
- * by road time; sending teams under contention (8 dispatchers at once, 40 teams wanted
+ * by road time (after 30 warm-up calls); sending teams under contention (8 dispatchers at once, 40 teams wanted
  * by 400 incidents); a batch plan of 200 incidents over every team; a team's 10-minute
  * isochrone. Its incidents are new reports (categories needing urban_management,
  * grid_patrol or public_security teams) accepted for the purpose; positions of any age
@@ -412,6 +412,8 @@ async function benchDispatch(db: Database): Promise<Result[]> {
     accepted.push(r.incident.id);
   }
   const examined: number[] = [];
+  // warm-up: each database connection plans its prepared statements once
+  for (let i = 300; i < 330; i++) await candidates(db, SYSTEM_SCOPE, accepted[i]!, { limit: 5, fixMaxAgeS });
   const times = await timeRuns(300, async (i) => {
     const r = await candidates(db, SYSTEM_SCOPE, accepted[i]!, { limit: 5, fixMaxAgeS });
     examined.push(r!.examined);
