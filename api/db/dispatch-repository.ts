@@ -4,7 +4,13 @@ import { minCostAssignment } from '../lib/assignment.ts';
 import { ACCESS_SPEED_MS, metres, type RoadGraph, type RoadSearch } from '../lib/road-graph.ts';
 import type { Database, Queryable } from './database.ts';
 import { DispatchError } from './dispatch-sync.ts';
-import { applyTransition, getCalendar, getIncident, type IncidentRow } from './incident-repository.ts';
+import {
+  applyTransition,
+  getCalendar,
+  getIncident,
+  incidentPlace,
+  type IncidentPlace,
+} from './incident-repository.ts';
 import { roadGraph } from './road-repository.ts';
 
 /** Lower bound of metres per degree of planar (lon/lat) distance below |lat| + 1°, so KNN order bounds true distance. */
@@ -185,8 +191,8 @@ export async function candidates(
   scope: Scope,
   incidentId: number,
   o: CandidateOptions,
-): Promise<{ incident: IncidentRow; candidates: Candidate[]; examined: number } | null> {
-  const incident = await getIncident(db, scope, incidentId);
+): Promise<{ incident: IncidentPlace; candidates: Candidate[]; examined: number } | null> {
+  const incident = await incidentPlace(db, scope, incidentId);
   if (!incident) return null;
   const now = o.now ?? new Date();
   const capability = incident.team_capability;

@@ -470,6 +470,31 @@ export function duplicatesOf(db: Queryable, scope: Scope, inc: DuplicateAsk['inc
   return read({ scope, inc });
 }
 
+/** Where an incident is and who it needs: the little dispatch reads, in one prepared query. */
+export interface IncidentPlace {
+  id: number;
+  team_capability: string | null;
+  grid_code: string | null;
+  lon: number;
+  lat: number;
+}
+
+/** An incident's place and needed capability; null when there is none; OutOfScopeError when elsewhere. */
+export async function incidentPlace(db: Queryable, scope: Scope, id: number): Promise<IncidentPlace | null> {
+  const r = await db.query<IncidentPlace & { area: string | null }>(
+    `SELECT id, team_capability, grid_code, coalesce(grid_code, village_code, town_code) AS area,
+            ST_X(geom) AS lon, ST_Y(geom) AS lat
+     FROM incidents WHERE id = $1`,
+    [id],
+    { prepare: 'riskmap_incident_place' },
+  );
+  const row = r.rows[0];
+  if (!row) return null;
+  if (!scopeCovers(scope, row.area)) throw new OutOfScopeError(`incident ${id}`);
+  const { area: _, ...place } = row;
+  return place;
+}
+
 /** One incident inside the scope; null when there is none; OutOfScopeError when it is elsewhere. */
 export async function getIncident(db: Queryable, scope: Scope, id: number): Promise<IncidentRow | null> {
   const r = await db.query<IncidentRow>(`SELECT ${INCIDENT_COLUMNS} ${FROM_INCIDENTS} WHERE i.id = $1`, [id]);
