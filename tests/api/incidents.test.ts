@@ -3,7 +3,16 @@ import { DEFAULT_PERIODS, deadline } from '../../api/lib/working-time.ts';
 import { openTestApp, type Client, type TestApp } from './template.ts';
 
 let seq = 0;
-const key = () => `test-${process.pid}-${Date.now()}-${++seq}`;
+/** Every report of this file carries a client key with this prefix: counts are of those only,
+ * so other test files writing to a shared PostgreSQL database at the same time do not count. */
+const RUN = `test-${process.pid}-${Date.now()}`;
+const key = () => `${RUN}-${++seq}`;
+const mine = async (db: TestApp['db']) =>
+  (
+    await db.query<{ n: number }>('SELECT count(*)::int n FROM incidents WHERE client_key LIKE $1', [
+      `${RUN}-%`,
+    ])
+  ).rows[0]!.n;
 
 describe('incident intake and lifecycle', () => {
   let t: TestApp;
@@ -35,8 +44,7 @@ describe('incident intake and lifecycle', () => {
         ...body,
       },
     });
-  const count = async () =>
-    (await t.db.query<{ n: number }>('SELECT count(*)::int n FROM incidents')).rows[0]!.n;
+  const count = () => mine(t.db);
 
   it('lists incident categories without a session', async () => {
     const res = await t.app.inject('/api/categories?kind=incident');
@@ -374,11 +382,11 @@ describe('photos with a report', () => {
     ],
     [[{ contentType: 'image/png', data: '***' }], /not base64/],
   ])('refuses a bad photo and stores nothing', async (photos, why) => {
-    const n = (await t.db.query<{ n: number }>('SELECT count(*)::int n FROM incidents')).rows[0]!.n;
+    const n = await mine(t.db);
     const res = await send(photos);
     expect(res.statusCode).toBe(422);
     expect(res.json().message).toMatch(why);
-    expect((await t.db.query<{ n: number }>('SELECT count(*)::int n FROM incidents')).rows[0]!.n).toBe(n);
+    expect(await mine(t.db)).toBe(n);
   });
 
   it('refuses a wrong content type and a photo type it does not take', async () => {
