@@ -25,6 +25,7 @@ import { liveRoutes } from './routes/live/index.ts';
 import { screenRoutes } from './routes/screen/index.ts';
 import { ogcRoutes } from './routes/ogc/index.ts';
 import { exportRoutes } from './routes/exports/index.ts';
+import { importRoutes } from './routes/imports/index.ts';
 import { layerRoutes } from './routes/layers/index.ts';
 import { mapRoutes } from './routes/map/index.ts';
 import { open311Routes } from './routes/open311/index.ts';
@@ -89,6 +90,7 @@ export async function build(opts: BuildOptions = {}): Promise<FastifyInstance> {
   await app.register(screenRoutes);
   await app.register(ogcRoutes);
   await app.register(exportRoutes);
+  await app.register(importRoutes);
   await app.register(open311Routes);
   await app.register(reportRoutes);
   await app.register(basemapRoutes);

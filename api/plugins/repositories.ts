@@ -13,6 +13,7 @@ import * as features from '../db/feature-repository.ts';
 import * as grids from '../db/grid-repository.ts';
 import * as health from '../db/health-repository.ts';
 import * as incidents from '../db/incident-repository.ts';
+import * as reports from '../db/report-repository.ts';
 import * as screen from '../db/screen-repository.ts';
 import * as searchRepo from '../db/search-repository.ts';
 import * as sessions from '../db/session-repository.ts';
@@ -97,6 +98,7 @@ export function scopedRepositories(db: Database, scope: Scope) {
     ]),
     coverage: bindScoped(db, scope, coverageRepo, ['teamIsochrones', 'coverage']),
     screen: bindScoped(db, scope, screen, ['screenSummary', 'playback']),
+    reports: bindScoped(db, scope, reports, ['incidentReport']),
     grids: bindScoped(db, scope, grids, [
       'listGrids',
       'getGrid',

@@ -1,7 +1,12 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyReply } from 'fastify';
 import { Type } from 'typebox';
 import { LAYERS } from '../../db/feature-repository.ts';
 import { convertGeometry, fromWgs84, type ChineseCrs } from '../../lib/chinese-coordinates.ts';
+import { scopeCovers } from '../../auth/scope.ts';
+import type { ReportGroup } from '../../db/report-repository.ts';
+import { shapefileZip, type DbfField, type ShapeRecord } from '../../lib/shapefile.ts';
+import { toEwkt, type Geometry } from '../../lib/wkt.ts';
 import { writeXlsx, type Cell } from '../../lib/xlsx.ts';
 import { ERRORS_4XX } from '../../schemas/common.ts';
 import { LAYER_IDS } from '../../schemas/layers.ts';
@@ -15,12 +20,210 @@ const csvCell = (v: Cell) => {
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 };
 
+/** Rows as CSV (with a BOM, so Excel opens the UTF-8 Chinese text correctly) or as XLSX. */
+function sendTable(
+  reply: FastifyReply,
+  file: string,
+  format: 'csv' | 'xlsx',
+  sheet: { zh: string; rows: Cell[][] },
+): FastifyReply {
+  if (format === 'csv') {
+    reply.header('content-disposition', `attachment; filename="${file}.csv"`);
+    return reply
+      .type('text/csv; charset=utf-8')
+      .send('\uFEFF' + sheet.rows.map((r) => r.map(csvCell).join(',')).join('\r\n') + '\r\n');
+  }
+  reply.header('content-disposition', `attachment; filename="${file}.xlsx"`);
+  return reply
+    .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+    .send(writeXlsx([{ name: sheet.zh, rows: sheet.rows }]));
+}
+
 /**
  * Exports of a layer (or a filtered incident list) as GeoJSON, CSV or XLSX, in WGS84 or,
  * for use over AMap or Baidu basemaps, in GCJ-02 or BD-09 (converted on the way out;
  * the stored data stays WGS84).
  */
 export const exportRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.get(
+    '/api/export/areas',
+    {
+      config: { access: 'read' },
+      schema: {
+        summary: 'towns, villages or grids in my area as GeoJSON, CSV, XLSX or a zipped Shapefile',
+        tags: ['export'],
+        querystring: Type.Object(
+          {
+            level: Type.Enum(['town', 'village', 'grid']),
+            parent: Type.Optional(Type.String({ pattern: '^[0-9]{6,12}$' })),
+            format: Type.Enum(['geojson', 'csv', 'xlsx', 'shapefile'], { default: 'geojson' }),
+            crs: Type.Optional(Type.Enum(['wgs84', 'gcj02', 'bd09'], { default: 'wgs84' })),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: Type.Unknown(), ...ERRORS_4XX },
+      },
+    },
+    async (req, reply) => {
+      const { level, parent, format } = req.query;
+      const crs = (req.query.crs ?? 'wgs84') as ChineseCrs;
+      const scope = app.requireScope(req);
+      // the listing also gives the scope's ancestors (for names); an export holds only what is inside it
+      const areas = (await app.reposFor(req).areas.listAreas({ level, parent, geometry: true })).filter((a) =>
+        scopeCovers(scope, a.code),
+      );
+      const rows = areas.map((a) => ({
+        code: a.code,
+        name: a.name,
+        level: a.level,
+        parentCode: a.parent_code,
+        population: a.population,
+        households: a.households,
+        version: a.version,
+        validFrom: a.valid_from.toISOString(),
+        geometry: a.geometry ? convertGeometry(a.geometry, (p) => fromWgs84(p, crs)) : null,
+      }));
+      const file = `areas-${level}${parent ? `-${parent}` : ''}-${new Date().toISOString().slice(0, 10)}-${crs}`;
+      if (format === 'shapefile') {
+        const fields: DbfField[] = [
+          { name: 'CODE', type: 'C', length: 15 },
+          { name: 'NAME', type: 'C', length: 120 },
+          { name: 'LEVEL', type: 'C', length: 8 },
+          { name: 'PARENT', type: 'C', length: 15 },
+          { name: 'POPULATION', type: 'N', length: 10 },
+          { name: 'HOUSEHOLDS', type: 'N', length: 10 },
+          { name: 'VERSION', type: 'N', length: 6 },
+          { name: 'VALIDFROM', type: 'C', length: 24 },
+        ];
+        const records: ShapeRecord[] = rows.map((r) => ({
+          polygons:
+            r.geometry?.type === 'MultiPolygon'
+              ? (r.geometry.coordinates as number[][][][])
+              : r.geometry?.type === 'Polygon'
+                ? [r.geometry.coordinates as number[][][]]
+                : [],
+          attributes: {
+            CODE: r.code,
+            NAME: r.name,
+            LEVEL: r.level,
+            PARENT: r.parentCode,
+            POPULATION: r.population,
+            HOUSEHOLDS: r.households,
+            VERSION: r.version,
+            VALIDFROM: r.validFrom,
+          },
+        }));
+        return reply
+          .type('application/zip')
+          .header('content-disposition', `attachment; filename="${file}.zip"`)
+          .send(shapefileZip(file, fields, records));
+      }
+      if (format === 'geojson') {
+        reply.header('content-disposition', `attachment; filename="${file}.geojson"`);
+        return reply.type('application/geo+json').send(
+          JSON.stringify({
+            type: 'FeatureCollection',
+            name: `areas-${level}`,
+            ...(crs === 'wgs84' ? {} : { crs_note: `coordinates in ${crs.toUpperCase()}, not WGS84` }),
+            features: rows.map(({ geometry, ...properties }) => ({
+              type: 'Feature',
+              id: properties.code,
+              geometry,
+              properties,
+            })),
+          }),
+        );
+      }
+      const table: Cell[][] = [
+        ['code', 'name', 'level', 'parentCode', 'population', 'households', 'version', 'validFrom', 'wkt'],
+        ...rows.map((r) => [
+          r.code,
+          r.name,
+          r.level,
+          r.parentCode,
+          r.population,
+          r.households,
+          r.version,
+          r.validFrom,
+          r.geometry ? toEwkt(r.geometry as Geometry).replace(/^SRID=4326;/, '') : null,
+        ]),
+      ];
+      return sendTable(reply, file, format, { zh: '行政区与网格', rows: table });
+    },
+  );
+
+  app.get(
+    '/api/export/incident-report',
+    {
+      config: { access: 'read' },
+      schema: {
+        summary:
+          'incident report as XLSX: counts by town and by category, on-time rate, with the filters used',
+        tags: ['export'],
+        querystring: Type.Object(
+          {
+            from: Type.Optional(Type.String({ format: 'date-time' })),
+            to: Type.Optional(Type.String({ format: 'date-time' })),
+            town: Type.Optional(Type.String({ pattern: '^[0-9]{9}$' })),
+            kind: Type.Optional(Type.String({ pattern: '^[A-Z0-9]{2,8}$' })),
+            status: Type.Optional(Type.String({ pattern: '^[a-z_]{1,30}$' })),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: Type.Unknown(), ...ERRORS_4XX },
+      },
+    },
+    async (req, reply) => {
+      const q = req.query;
+      if (q.from && q.to && q.from >= q.to) throw app.httpErrors.badRequest('from must be before to');
+      const report = await app.reposFor(req).reports.incidentReport(q);
+      const rate = (g: ReportGroup) => (g.resolved ? Math.round((g.onTime / g.resolved) * 1000) / 10 : null);
+      const head: Cell[] = [
+        '代码 code',
+        '名称 name',
+        '总数 total',
+        '未办结 open',
+        '已办结 resolved',
+        '按时办结 on time',
+        '按时率% on-time rate',
+        '超期未办结 overdue',
+      ];
+      const line = (g: ReportGroup): Cell[] => [
+        g.code,
+        g.name,
+        g.total,
+        g.open,
+        g.resolved,
+        g.onTime,
+        rate(g),
+        g.overdue,
+      ];
+      const scope = app.requireScope(req);
+      const summary: Cell[][] = [
+        ['事件统计报表 Incident report'],
+        ['生成时间 generated', new Date().toISOString()],
+        ['范围 area', scope.areaCode || '441900'],
+        ['上报起 from', q.from ?? '（不限）'],
+        ['上报止 to', q.to ?? '（不限）'],
+        ['镇街 town', q.town ?? '（不限）'],
+        ['类别 category', q.kind ?? '（不限）'],
+        ['状态 status', q.status ?? '（不限）'],
+        [],
+        head,
+        line(report.total),
+      ];
+      const stamp = new Date().toISOString().slice(0, 10);
+      reply.header('content-disposition', `attachment; filename="incident-report-${stamp}.xlsx"`);
+      return reply.type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet').send(
+        writeXlsx([
+          { name: '汇总', rows: summary },
+          { name: '按镇街', rows: [head, ...report.byTown.map(line)] },
+          { name: '按类别', rows: [head, ...report.byCategory.map(line)] },
+        ]),
+      );
+    },
+  );
+
   app.get(
     '/api/export/:layer',
     {
@@ -99,17 +302,7 @@ export const exportRoutes: FastifyPluginAsyncTypebox = async (app) => {
           ...(point ? [] : [JSON.stringify(f.geometry)]),
         ]);
       }
-      if (format === 'csv') {
-        reply.header('content-disposition', `attachment; filename="${file}.csv"`);
-        // with a BOM, so Excel opens the UTF-8 (Chinese) text correctly
-        return reply
-          .type('text/csv; charset=utf-8')
-          .send('\uFEFF' + rows.map((r) => r.map(csvCell).join(',')).join('\r\n') + '\r\n');
-      }
-      reply.header('content-disposition', `attachment; filename="${file}.xlsx"`);
-      return reply
-        .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
-        .send(writeXlsx([{ name: def.nameZh, rows }]));
+      return sendTable(reply, file, format, { zh: def.nameZh, rows });
     },
   );
 };

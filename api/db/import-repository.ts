@@ -1,0 +1,1020 @@
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { once } from 'node:events';
+import { isCityWide, scopeCovers, scopePrefixes, scopeSql, type Scope } from '../auth/scope.ts';
+import { toWgs84, type ChineseCrs, type LonLat } from '../lib/chinese-coordinates.ts';
+import {
+  categoryMatcher,
+  IMPORT_LAYER_DEFS,
+  isRefusal,
+  parseComponentStatus,
+  parseCount,
+  parseMetres,
+  parseRiskLevel,
+  parseTeamKind,
+  parseYesNo,
+  refuse,
+  splitList,
+  type CategoryRef,
+  type Refusal,
+} from '../lib/import-fields.ts';
+import { readRecords, type SourceRecord } from '../lib/import-readers/index.ts';
+import { parseWkt, toEwkt, WktError, type Geometry } from '../lib/wkt.ts';
+import type {
+  ImportFormat,
+  ImportJob,
+  ImportLayer,
+  ImportProgress,
+  ImportRejection,
+  ImportRunBody,
+} from '../schemas/imports.ts';
+import { recordAudit } from './audit-repository.ts';
+import type { Database, Queryable } from './database.ts';
+import { RefusalError } from './refusal.ts';
+
+/** An import that cannot be started, undone or read as asked (409 or 422). */
+export class ImportError extends RefusalError {}
+
+/** What the upload found in the file, kept with the import for the preview. */
+export interface ImportPreview {
+  columns: string[];
+  sample: Array<Record<string, string | number | boolean | null>>;
+  sampleGeometries: unknown[];
+  hasGeometry: boolean;
+  suggestedMapping: Record<string, string>;
+  suggestedCoordinates: { lon: string; lat: string } | { wkt: string } | null;
+  detectedCrs: ChineseCrs | null;
+}
+
+interface ImportRow {
+  id: string;
+  layer: ImportLayer;
+  format: ImportFormat;
+  filename: string;
+  size_bytes: string;
+  stored_name: string;
+  status: ImportJob['status'];
+  created_at: Date;
+  created_by: string;
+  scope_area: string;
+  finished_at: Date | null;
+  preview: ImportPreview;
+  options: ImportRunBody | null;
+  progress: ImportProgress;
+  inserted: number;
+  rejected_count: number;
+  error: string | null;
+}
+
+const EMPTY_PROGRESS: ImportProgress = {
+  phase: null,
+  bytesRead: 0,
+  totalBytes: 0,
+  rowsRead: 0,
+  accepted: 0,
+  rejected: 0,
+};
+
+/** The advisory lock key (with the import id) an import's writing transaction holds. */
+const IMPORT_LOCK = 7270012;
+
+async function firstRejections(db: Queryable, id: number): Promise<ImportRejection[]> {
+  const { rows } = await db.query<ImportRejection>(
+    `SELECT row, reason, field, message FROM import_rejections WHERE import_id = $1 ORDER BY row LIMIT 100`,
+    [id],
+  );
+  return rows;
+}
+
+function toJob(r: ImportRow, rejections: ImportRejection[]): ImportJob {
+  return {
+    id: Number(r.id),
+    layer: r.layer,
+    format: r.format,
+    filename: r.filename,
+    sizeBytes: Number(r.size_bytes),
+    status: r.status,
+    createdAt: r.created_at.toISOString(),
+    createdBy: r.created_by,
+    finishedAt: r.finished_at ? r.finished_at.toISOString() : null,
+    columns: r.preview.columns,
+    sample: r.preview.sample,
+    sampleGeometries: r.preview.sampleGeometries,
+    hasGeometry: r.preview.hasGeometry,
+    fields: IMPORT_LAYER_DEFS[r.layer].fields.map(({ aliases: _a, ...rest }) => rest),
+    suggestedMapping: r.preview.suggestedMapping,
+    suggestedCoordinates: r.preview.suggestedCoordinates,
+    detectedCrs: r.preview.detectedCrs,
+    options: r.options,
+    progress: r.progress,
+    inserted: r.inserted,
+    rejectedCount: r.rejected_count,
+    rejections,
+    error: r.error,
+  };
+}
+
+/** Records an uploaded file as a new import of `layer` (status `uploaded`). */
+export async function createImport(
+  db: Queryable,
+  scope: Scope,
+  input: {
+    layer: ImportLayer;
+    format: ImportFormat;
+    filename: string;
+    storedName: string;
+    sizeBytes: number;
+    preview: ImportPreview;
+  },
+): Promise<ImportJob> {
+  const { rows } = await db.query<ImportRow>(
+    `INSERT INTO imports (layer, format, filename, stored_name, size_bytes, created_by, scope_area, preview, progress)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING *`,
+    [
+      input.layer,
+      input.format,
+      input.filename,
+      input.storedName,
+      input.sizeBytes,
+      scope.name,
+      isCityWide(scope) ? '' : scope.areaCode,
+      JSON.stringify(input.preview),
+      JSON.stringify({ ...EMPTY_PROGRESS, totalBytes: input.sizeBytes }),
+    ],
+  );
+  return toJob(rows[0]!, []);
+}
+
+/** The import row (with its stored file name) if the caller may see it; null when not found or outside the scope. */
+export async function getImportRow(db: Queryable, scope: Scope, id: number): Promise<ImportRow | null> {
+  const params: unknown[] = [id];
+  const { rows } = await db.query<ImportRow>(
+    `SELECT * FROM imports WHERE id = $1 AND (${scopeSql(scope, "nullif(scope_area, '')", params)})`,
+    params,
+  );
+  // a city-wide import (scope_area '') is visible to city-wide users only
+  const row = rows[0];
+  if (!row || (row.scope_area === '' && !isCityWide(scope))) return null;
+  return row;
+}
+
+/** One import as the API shows it; null when not found or not the caller's. */
+export async function getImport(db: Queryable, scope: Scope, id: number): Promise<ImportJob | null> {
+  const row = await getImportRow(db, scope, id);
+  return row ? toJob(row, await firstRejections(db, id)) : null;
+}
+
+/** The newest imports the caller may see, newest first. */
+export async function listImports(db: Queryable, scope: Scope, limit = 50): Promise<ImportJob[]> {
+  const params: unknown[] = [limit];
+  const cond = isCityWide(scope) ? 'TRUE' : `scope_area <> '' AND ${scopeSql(scope, 'scope_area', params)}`;
+  const { rows } = await db.query<ImportRow>(
+    `SELECT * FROM imports WHERE ${cond} ORDER BY created_at DESC, id DESC LIMIT $1`,
+    params,
+  );
+  return rows.map((r) => toJob(r, []));
+}
+
+/** Every rejection of an import, by row. */
+export async function allRejections(db: Queryable, id: number): Promise<ImportRejection[]> {
+  const { rows } = await db.query<ImportRejection>(
+    `SELECT row, reason, field, message FROM import_rejections WHERE import_id = $1 ORDER BY row`,
+    [id],
+  );
+  return rows;
+}
+
+/**
+ * Marks `running` imports whose process is gone as failed (nothing of them was written: the
+ * writing is one transaction). An import counts as gone when its reading phase has not
+ * reported progress for 60 s and no transaction holds its lock. Returns how many.
+ */
+export async function failInterruptedImports(db: Database): Promise<number> {
+  return db.transaction(async (tx) => {
+    const { rowCount } = await tx.query(
+      `UPDATE imports SET status = 'failed', finished_at = now(),
+              error = 'the server stopped while this import ran; nothing was written'
+       WHERE status = 'running' AND (progress->>'at' IS NULL OR (progress->>'at')::timestamptz < now() - interval '60 seconds')
+         AND pg_try_advisory_xact_lock(${IMPORT_LOCK}, id::integer)`,
+    );
+    return rowCount;
+  });
+}
+
+// ---------------------------------------------------------------------------------------
+// Running an import
+
+/** The staging columns every layer's rows are written to before the checks in SQL. */
+const STAGE_COLUMNS = [
+  'row',
+  'geom',
+  'name',
+  'kind',
+  'code',
+  'address',
+  'status',
+  'level',
+  'radius',
+  'capabilities',
+  'home',
+  'on_duty',
+  'population',
+  'households',
+] as const;
+type StageColumn = (typeof STAGE_COLUMNS)[number];
+type StageValues = Partial<Record<StageColumn, string | number | boolean | null>>;
+
+const csvField = (v: string | number | boolean | null | undefined): string => {
+  if (v === null || v === undefined) return '';
+  const s = String(v);
+  return /[",\r\n]/.test(s) || s === '' ? `"${s.replace(/"/g, '""')}"` : s;
+};
+
+/** A CSV file written in large chunks, waiting when the disk is behind. */
+class CsvWriter {
+  private out: WriteStream;
+  private buf: string[] = [];
+  private size = 0;
+  count = 0;
+  constructor(
+    readonly file: string,
+    header: readonly string[],
+  ) {
+    this.out = createWriteStream(file);
+    this.buf.push(header.join(',') + '\n');
+  }
+  async line(values: ReadonlyArray<string | number | boolean | null | undefined>): Promise<void> {
+    const l = values.map(csvField).join(',') + '\n';
+    this.buf.push(l);
+    this.size += l.length;
+    this.count++;
+    if (this.size > 1 << 20) await this.flush();
+  }
+  private async flush(): Promise<void> {
+    const chunk = this.buf.join('');
+    this.buf = [];
+    this.size = 0;
+    if (!this.out.write(chunk)) await once(this.out, 'drain');
+  }
+  async close(): Promise<void> {
+    await this.flush();
+    this.out.end();
+    await once(this.out, 'finish');
+  }
+}
+
+/** The layer's checks on one mapped row: stage values, or why the row is refused. */
+type RowCheck = (get: (field: string) => string | null) => StageValues | Refusal;
+
+async function rowChecker(db: Queryable, layer: ImportLayer): Promise<RowCheck> {
+  const categories = async (kind: string) => {
+    const { rows } = await db.query<CategoryRef>(
+      `SELECT c.code, c.name_zh AS "nameZh", c.name_en AS "nameEn",
+              NOT EXISTS (SELECT 1 FROM categories k WHERE k.kind = c.kind AND k.parent_code = c.code) AS leaf
+       FROM categories c WHERE c.kind = $1`,
+      [kind],
+    );
+    return categoryMatcher(rows);
+  };
+  const need = (get: (f: string) => string | null, field: string): string | Refusal => {
+    const v = get(field);
+    return v === null ? refuse('missing_field', field, `${field} is empty`) : v;
+  };
+  const name = (get: (f: string) => string | null): string | Refusal => {
+    const v = need(get, 'name');
+    if (typeof v === 'string' && v.length > 200)
+      return refuse('bad_value', 'name', 'name is longer than 200 characters');
+    return v;
+  };
+  switch (layer) {
+    case 'sites': {
+      const match = await categories('site');
+      return (get) => {
+        const n = name(get);
+        if (isRefusal(n)) return n;
+        const k = need(get, 'kind');
+        if (isRefusal(k)) return k;
+        const c = match(k);
+        if (!c) return refuse('unknown_category', 'kind', `unknown site kind "${k}"`);
+        return { name: n, kind: c.code, address: get('address') };
+      };
+    }
+    case 'components': {
+      const match = await categories('component');
+      return (get) => {
+        const code = need(get, 'code');
+        if (isRefusal(code)) return code;
+        if (!/^[0-9]{16}$/.test(code)) {
+          return refuse('bad_value', 'code', `component code "${code}" is not 16 digits (GB/T 30428.2)`);
+        }
+        const fromCode = code.slice(6, 10);
+        const given = get('kind');
+        const c = match(given ?? fromCode);
+        if (!c || !c.leaf) {
+          return refuse('unknown_category', 'kind', `unknown component kind "${given ?? fromCode}"`);
+        }
+        if (c.code !== fromCode) {
+          return refuse(
+            'bad_value',
+            'kind',
+            `kind ${c.code} does not match the code's digits 7–10 (${fromCode})`,
+          );
+        }
+        const s = get('status');
+        const status = s === null ? 'normal' : parseComponentStatus(s);
+        if (!status) return refuse('bad_value', 'status', `unknown status "${s}"`);
+        return { code, kind: c.code, status };
+      };
+    }
+    case 'risk_sources': {
+      const match = await categories('risk_source');
+      return (get) => {
+        const n = name(get);
+        if (isRefusal(n)) return n;
+        const k = need(get, 'kind');
+        if (isRefusal(k)) return k;
+        const c = match(k);
+        if (!c) return refuse('unknown_category', 'kind', `unknown risk source kind "${k}"`);
+        const l = need(get, 'level');
+        if (isRefusal(l)) return l;
+        const level = parseRiskLevel(l);
+        if (!level) return refuse('bad_value', 'level', `risk level "${l}" is not 1–4 or 重大/较大/一般/低`);
+        const r = need(get, 'impactRadiusM');
+        if (isRefusal(r)) return r;
+        const radius = parseMetres(r);
+        if (radius === null || radius <= 0 || radius > 50_000) {
+          return refuse(
+            'bad_value',
+            'impactRadiusM',
+            `impact radius "${r}" is not a number of metres in (0, 50000]`,
+          );
+        }
+        return { name: n, kind: c.code, level, radius };
+      };
+    }
+    case 'cameras':
+      return (get) => {
+        const code = need(get, 'code');
+        if (isRefusal(code)) return code;
+        if (code.length > 64) return refuse('bad_value', 'code', 'camera code is longer than 64 characters');
+        const n = name(get);
+        if (isRefusal(n)) return n;
+        return { code, name: n };
+      };
+    case 'teams': {
+      const { rows } = await db.query<{ c: string }>(
+        `SELECT DISTINCT team_capability AS c FROM categories WHERE team_capability IS NOT NULL`,
+      );
+      const known = new Set(rows.map((r) => r.c));
+      return (get) => {
+        const n = name(get);
+        if (isRefusal(n)) return n;
+        const k = need(get, 'kind');
+        if (isRefusal(k)) return k;
+        const kind = parseTeamKind(k);
+        if (!kind) return refuse('bad_value', 'kind', `unknown team kind "${k}"`);
+        const caps = splitList(get('capabilities') ?? '');
+        const unknown = caps.filter((c) => !known.has(c));
+        if (unknown.length) {
+          return refuse('bad_value', 'capabilities', `unknown capabilities: ${unknown.join(', ')}`);
+        }
+        const home = get('homeAreaCode');
+        if (home !== null && !/^441900([0-9]{3}){1,3}$/.test(home)) {
+          return refuse(
+            'bad_value',
+            'homeAreaCode',
+            `"${home}" is not a Dongguan town, village or grid code`,
+          );
+        }
+        const d = get('onDuty');
+        const onDuty = d === null ? true : parseYesNo(d);
+        if (onDuty === null) return refuse('bad_value', 'onDuty', `"${d}" is not yes or no`);
+        return {
+          name: n,
+          kind,
+          capabilities: `{${caps.map((c) => `"${c}"`).join(',')}}`,
+          home,
+          on_duty: onDuty,
+        };
+      };
+    }
+    case 'areas':
+      return (get) => {
+        const code = need(get, 'code');
+        if (isRefusal(code)) return code;
+        if (!/^441900([0-9]{3}){1,3}$/.test(code)) {
+          return refuse('bad_value', 'code', `"${code}" is not a 9-, 12- or 15-digit Dongguan area code`);
+        }
+        const n = name(get);
+        if (isRefusal(n)) return n;
+        const counts: StageValues = {};
+        for (const [field, col] of [
+          ['population', 'population'],
+          ['households', 'households'],
+        ] as const) {
+          const v = get(field);
+          if (v === null) continue;
+          const c = parseCount(v);
+          if (c === null) return refuse('bad_value', field, `${field} "${v}" is not a whole number`);
+          counts[col] = c;
+        }
+        return { code, name: n, ...counts };
+      };
+  }
+}
+
+const inRange = ([lon, lat]: LonLat) =>
+  Number.isFinite(lon) && Number.isFinite(lat) && lon >= -180 && lon <= 180 && lat >= -90 && lat <= 90;
+
+/** Converts every position to WGS84, or says why the geometry cannot be used. */
+function convertGeometry(g: Geometry, crs: ChineseCrs): Geometry | Refusal {
+  const found: { bad: LonLat | null } = { bad: null };
+  const conv = (c: unknown): unknown => {
+    if (typeof (c as unknown[])[0] === 'number') {
+      const p = c as LonLat;
+      if (!inRange(p)) found.bad ??= p;
+      return crs === 'wgs84' || !inRange(p) ? p : toWgs84(p, crs);
+    }
+    return (c as unknown[]).map(conv);
+  };
+  const coordinates = conv(g.coordinates);
+  if (found.bad) {
+    const [lon, lat] = found.bad;
+    const swapped = Math.abs(lon) <= 90 && Math.abs(lat) > 90 && Math.abs(lat) <= 180;
+    return refuse(
+      'bad_coordinates',
+      null,
+      `position (${lon}, ${lat}) is out of range${swapped ? ': longitude and latitude look swapped' : ''}`,
+    );
+  }
+  return { type: g.type, coordinates };
+}
+
+/** The geometry a layer takes, from what the file gave; a refusal for the wrong kind. */
+function fitGeometry(layer: ImportLayer, g: Geometry): Geometry | Refusal {
+  const kind = IMPORT_LAYER_DEFS[layer].geometry;
+  if (g.type === 'MultiPoint' && (g.coordinates as unknown[]).length === 1) {
+    g = { type: 'Point', coordinates: (g.coordinates as unknown[])[0] };
+  }
+  const point = g.type === 'Point';
+  const polygon = g.type === 'Polygon' || g.type === 'MultiPolygon';
+  if ((kind === 'point' && !point) || (kind === 'polygon' && !polygon) || (!point && !polygon)) {
+    const want = { point: 'a point', polygon: 'a polygon', point_or_polygon: 'a point or a polygon' }[kind];
+    return refuse('bad_geometry', null, `a ${g.type} where ${layer} takes ${want}`);
+  }
+  return g;
+}
+
+const cell = (v: unknown): string | null => {
+  if (v === null || v === undefined) return null;
+  const s = String(v).trim();
+  return s === '' ? null : s;
+};
+
+/** What a run reports as it goes; the runner shows it to whoever asks. */
+export interface RunContext {
+  signal: AbortSignal;
+  progress: ImportProgress;
+  /** Where the staging files go (removed afterwards). */
+  workFile: string;
+  /** The uploaded file. */
+  file: string;
+}
+
+/** The outcome of a run, as stored. */
+export interface RunOutcome {
+  status: 'applied' | 'rejected' | 'failed' | 'cancelled';
+  inserted: number;
+  rejected: number;
+  error: string | null;
+}
+
+/**
+ * Checks a run's options against the import before it starts: every required field mapped
+ * to a column of the file, and the position columns of a CSV. Throws ImportError (422).
+ */
+export function checkRunOptions(job: ImportJob, body: ImportRunBody): void {
+  const columns = new Set(job.columns);
+  for (const [field, column] of Object.entries(body.mapping)) {
+    if (!job.fields.some((f) => f.name === field)) {
+      throw new ImportError(
+        422,
+        `${job.layer} has no field "${field}"; its fields are ${job.fields.map((f) => f.name).join(', ')}`,
+      );
+    }
+    if (!columns.has(column))
+      throw new ImportError(422, `the file has no column "${column}" (mapped to ${field})`);
+  }
+  const missing = job.fields.filter((f) => f.required && !body.mapping[f.name]).map((f) => f.name);
+  if (missing.length) throw new ImportError(422, `required fields not mapped: ${missing.join(', ')}`);
+  if (!job.hasGeometry && job.layer !== 'teams' && !body.coordinates) {
+    throw new ImportError(
+      422,
+      'a CSV needs coordinates: the longitude and latitude columns, or a WKT column',
+    );
+  }
+  for (const c of Object.values(body.coordinates ?? {})) {
+    if (!columns.has(c)) throw new ImportError(422, `the file has no column "${c}" (coordinates)`);
+  }
+}
+
+/**
+ * Runs an import: reads the file record by record (streaming), checks each row, stages the
+ * accepted ones and, in one transaction, checks them against the database (area, scope,
+ * stored codes) and writes them. Nothing is written unless everything is (a failure, a
+ * cancel or a dying process leave the layer as it was); with `onRejected: 'abort'` a single
+ * refused row means nothing is written.
+ */
+export async function runImport(
+  db: Database,
+  scope: Scope,
+  id: number,
+  body: ImportRunBody,
+  ctx: RunContext,
+): Promise<RunOutcome> {
+  const row = await getImportRow(db, scope, id);
+  if (!row) throw new ImportError(404, `import ${id} not found`);
+  const layer = row.layer;
+  const p = ctx.progress;
+  const stage = new CsvWriter(`${ctx.workFile}.rows.csv`, STAGE_COLUMNS);
+  const rejects = new CsvWriter(`${ctx.workFile}.rejections.csv`, [
+    'import_id',
+    'row',
+    'reason',
+    'field',
+    'message',
+  ]);
+  const reject = async (r: number, why: Refusal) => {
+    p.rejected++;
+    await rejects.line([id, r, why.reason, why.field, why.message]);
+  };
+  try {
+    const check = await rowChecker(db, layer);
+    const crs = body.crs as ChineseCrs;
+    const codes = new Set<string>();
+    const coords = body.coordinates;
+    let lastBeat = 0;
+    p.phase = 'reading';
+    for await (const rec of readRecords(ctx.file, row.format, {
+      signal: ctx.signal,
+      onProgress: (n) => (p.bytesRead = n),
+    }) as AsyncGenerator<SourceRecord>) {
+      p.rowsRead++;
+      if (Date.now() - lastBeat > 1000) {
+        lastBeat = Date.now();
+        await db.query(`UPDATE imports SET progress = $2 WHERE id = $1`, [
+          id,
+          JSON.stringify({ ...p, at: new Date().toISOString() }),
+        ]);
+      }
+      if (rec.error) {
+        await reject(rec.row, refuse(rec.geometry ? 'bad_value' : 'bad_geometry', null, rec.error));
+        continue;
+      }
+      const get = (field: string) => {
+        const col = body.mapping[field];
+        return col === undefined ? null : cell(rec.properties[col]);
+      };
+      const values = check(get);
+      if (isRefusal(values)) {
+        await reject(rec.row, values);
+        continue;
+      }
+      // the position: the file's own geometry, or the CSV's columns
+      let geom: Geometry | Refusal | null = rec.geometry as Geometry | null;
+      if (coords && 'lon' in coords) {
+        const lon = cell(rec.properties[coords.lon]);
+        const lat = cell(rec.properties[coords.lat]);
+        if (lon === null || lat === null) geom = null;
+        else if (!/^\s*-?[0-9]+(\.[0-9]+)?\s*$/.test(lon) || !/^\s*-?[0-9]+(\.[0-9]+)?\s*$/.test(lat)) {
+          geom = refuse('bad_coordinates', null, `"${lon}", "${lat}" are not decimal degrees`);
+        } else geom = { type: 'Point', coordinates: [Number(lon), Number(lat)] };
+      } else if (coords && 'wkt' in coords) {
+        const w = cell(rec.properties[coords.wkt]);
+        try {
+          geom = w === null ? null : parseWkt(w);
+        } catch (e) {
+          if (!(e instanceof WktError)) throw e;
+          geom = refuse('bad_geometry', coords.wkt, e.message);
+        }
+      }
+      if (geom === null && !(layer === 'teams' && values.home)) {
+        await reject(rec.row, refuse('bad_coordinates', null, 'the row has no position'));
+        continue;
+      }
+      if (geom && !isRefusal(geom)) geom = fitGeometry(layer, geom);
+      if (geom && !isRefusal(geom)) geom = convertGeometry(geom, crs);
+      if (geom && isRefusal(geom)) {
+        await reject(rec.row, geom);
+        continue;
+      }
+      const code = values.code;
+      if (typeof code === 'string') {
+        if (codes.has(code)) {
+          await reject(rec.row, refuse('duplicate_code', 'code', `code ${code} appears earlier in the file`));
+          continue;
+        }
+        codes.add(code);
+      }
+      if (layer === 'areas' && !scopeCovers(scope, String(code))) {
+        await reject(rec.row, refuse('outside_scope', 'code', `area ${code} lies outside your area`));
+        continue;
+      }
+      p.accepted++;
+      await stage.line(
+        STAGE_COLUMNS.map((c) =>
+          c === 'row' ? rec.row : c === 'geom' ? (geom ? toEwkt(geom as Geometry) : null) : values[c],
+        ),
+      );
+    }
+    await stage.close();
+    await rejects.close();
+    ctx.signal.throwIfAborted();
+    return await writeImport(db, scope, row, body, ctx, stage.file, rejects.file);
+  } catch (e) {
+    await stage.close().catch(() => {});
+    await rejects.close().catch(() => {});
+    if (ctx.signal.aborted) {
+      const why = ctx.signal.reason instanceof Error ? ctx.signal.reason.message : 'cancelled';
+      return finish(db, id, 'cancelled', 0, p.rejected, `${why}; nothing was written`);
+    }
+    if (e instanceof RejectedRun) return e.outcome;
+    const message = e instanceof Error ? e.message : String(e);
+    // a broken file says what is wrong; a database failure is logged by the caller
+    return finish(db, id, 'failed', 0, p.rejected, message);
+  } finally {
+    await rm(stage.file, { force: true });
+    await rm(rejects.file, { force: true });
+  }
+}
+
+class RejectedRun extends Error {
+  constructor(readonly outcome: RunOutcome) {
+    super('rejected');
+  }
+}
+
+async function finish(
+  db: Queryable,
+  id: number,
+  status: RunOutcome['status'],
+  inserted: number,
+  rejected: number,
+  error: string | null,
+): Promise<RunOutcome> {
+  await db.query(
+    `UPDATE imports SET status = $2, inserted = $3, rejected_count = $4, error = $5, finished_at = now(),
+            progress = progress - 'at' || jsonb_build_object('phase', NULL)
+     WHERE id = $1`,
+    [id, status, inserted, rejected, error],
+  );
+  return { status, inserted, rejected, error };
+}
+
+/** Town, village and grid of each staged row, and the first reason the database gives to refuse it. */
+const PLACE_SQL = (layer: ImportLayer, scopeCond: string) => {
+  const duplicate =
+    layer === 'components'
+      ? 'EXISTS (SELECT 1 FROM components c WHERE c.code = s.code)'
+      : layer === 'cameras'
+        ? 'EXISTS (SELECT 1 FROM cameras c WHERE c.code = s.code)'
+        : 'FALSE';
+  const homeMissing =
+    layer === 'teams'
+      ? `s.home IS NOT NULL AND NOT EXISTS (SELECT 1 FROM areas a WHERE a.code = s.home AND a.valid_to IS NULL)`
+      : 'FALSE';
+  return `
+  CREATE TEMP TABLE import_placed ON COMMIT DROP AS
+  SELECT s.*, x.grid, coalesce(left(x.grid, 12), x.village) AS village,
+         coalesce(left(coalesce(left(x.grid, 12), x.village), 9), x.town) AS town,
+         CASE
+           WHEN s.geom IS NOT NULL AND GeometryType(s.geom) <> 'POINT' AND NOT ST_IsValid(s.geom) THEN 'bad_geometry'
+           WHEN s.geom IS NOT NULL AND x.town IS NULL THEN 'outside_city'
+           WHEN ${homeMissing} THEN 'bad_value'
+           WHEN NOT (${scopeCond.replaceAll('$AREA', 'coalesce(s.home, x.grid, x.village, x.town)')}) THEN 'outside_scope'
+           WHEN ${duplicate} THEN 'duplicate_code'
+         END AS reason
+  FROM import_stage s
+  -- the point a row is placed by: the point itself, or a point inside the polygon
+  CROSS JOIN LATERAL (SELECT CASE WHEN GeometryType(s.geom) = 'POINT' THEN s.geom ELSE ST_PointOnSurface(s.geom) END AS pt) q
+  -- the GiST index on areas.geom (EPSG:4326, like the staged geometry) finds the candidates
+  LEFT JOIN LATERAL (
+    SELECT min(a.code) FILTER (WHERE a.level = 'grid') AS grid,
+           min(a.code) FILTER (WHERE a.level = 'village') AS village,
+           min(a.code) FILTER (WHERE a.level = 'town') AS town
+    FROM areas a
+    WHERE s.geom IS NOT NULL AND a.valid_to IS NULL AND a.level IN ('town', 'village', 'grid')
+      AND a.geom && q.pt AND ST_Intersects(a.geom, q.pt)
+  ) x ON TRUE`;
+};
+
+const REASON_MESSAGES = `CASE reason
+    WHEN 'bad_geometry' THEN 'invalid geometry: ' || ST_IsValidReason(geom)
+    WHEN 'outside_city' THEN 'the position lies outside the city'
+    WHEN 'bad_value' THEN 'home area ' || home || ' does not exist'
+    WHEN 'outside_scope' THEN 'the position lies outside your area'
+    WHEN 'duplicate_code' THEN 'code ' || code || ' is already stored'
+  END`;
+
+const REASON_FIELDS = `CASE reason WHEN 'bad_value' THEN 'homeAreaCode' WHEN 'duplicate_code' THEN 'code' END`;
+
+/** The INSERT of each point/feature layer from the checked staging rows; `$1` is the import id. */
+const INSERTS: Record<Exclude<ImportLayer, 'areas'>, string> = {
+  sites: `INSERT INTO sites (id, name, kind, address, town_code, village_code, grid_code, geom, import_id)
+          SELECT b.base + row_number() OVER (ORDER BY row), name, kind, address, town, village, grid, geom, $1
+          FROM import_placed, (SELECT coalesce(max(id), 0) AS base FROM sites) b WHERE reason IS NULL`,
+  components: `INSERT INTO components (id, code, kind, status, town_code, village_code, grid_code, geom, import_id)
+          SELECT b.base + row_number() OVER (ORDER BY row), code, kind, status, town, village, grid, geom, $1
+          FROM import_placed, (SELECT coalesce(max(id), 0) AS base FROM components) b WHERE reason IS NULL`,
+  risk_sources: `INSERT INTO risk_sources (id, name, kind, level, impact_radius_m, town_code, village_code, grid_code, geom, import_id)
+          SELECT b.base + row_number() OVER (ORDER BY row), name, kind, level::smallint, radius::float8, town, village, grid,
+                 CASE WHEN GeometryType(geom) = 'POLYGON' THEN ST_Multi(geom) ELSE geom END, $1
+          FROM import_placed, (SELECT coalesce(max(id), 0) AS base FROM risk_sources) b WHERE reason IS NULL`,
+  cameras: `INSERT INTO cameras (id, code, name, town_code, village_code, grid_code, geom, import_id)
+          SELECT b.base + row_number() OVER (ORDER BY row), code, name, town, village, grid, geom, $1
+          FROM import_placed, (SELECT coalesce(max(id), 0) AS base FROM cameras) b WHERE reason IS NULL`,
+  teams: `INSERT INTO teams (id, name, kind, capabilities, on_duty, home_area_code, position_at, geom, import_id)
+          SELECT b.base + row_number() OVER (ORDER BY row), name, kind, capabilities::text[], on_duty::boolean,
+                 coalesce(home, grid, village, town), CASE WHEN geom IS NOT NULL THEN now() END, geom, $1
+          FROM import_placed, (SELECT coalesce(max(id), 0) AS base FROM teams) b WHERE reason IS NULL`,
+};
+
+const STAGE_TABLE = `CREATE TEMP TABLE import_stage (
+  row integer PRIMARY KEY, geom geometry, name text, kind text, code text, address text, status text, level text,
+  radius text, capabilities text, home text, on_duty text, population integer, households integer
+) ON COMMIT DROP`;
+
+async function writeImport(
+  db: Database,
+  scope: Scope,
+  row: ImportRow,
+  body: ImportRunBody,
+  ctx: RunContext,
+  stageFile: string,
+  rejectFile: string,
+): Promise<RunOutcome> {
+  const id = Number(row.id);
+  const p = ctx.progress;
+  const abort = body.onRejected !== 'skip';
+  const layer = row.layer;
+  let dbRejected: Array<{ row: number; reason: string; field: string | null; message: string }> = [];
+  try {
+    return await db.transaction(async (tx) => {
+      await tx.query(`SELECT pg_advisory_xact_lock(${IMPORT_LOCK}, $1::integer)`, [id]);
+      // an import is not news for the live screens, row by row (migrations/0011_live_events.sql)
+      await tx.query(`SET LOCAL riskmap.bulk_load = 'on'`);
+      p.phase = 'checking';
+      await tx.query(STAGE_TABLE);
+      await tx.copyCsv('import_stage', STAGE_COLUMNS, stageFile);
+      ctx.signal.throwIfAborted();
+      const inserted =
+        layer === 'areas'
+          ? await writeAreas(tx, scope, id, abort, (r) => (dbRejected = r), ctx)
+          : await writeFeatures(tx, scope, id, layer, abort, (r) => (dbRejected = r), ctx);
+      p.rejected += dbRejected.length;
+      p.accepted -= dbRejected.length;
+      await tx.copyCsv('import_rejections', ['import_id', 'row', 'reason', 'field', 'message'], rejectFile);
+      if (dbRejected.length) {
+        await tx.query(
+          `INSERT INTO import_rejections (import_id, row, reason, field, message)
+           SELECT $1, r.row, r.reason, r.field, r.message
+           FROM jsonb_to_recordset($2::jsonb) AS r(row integer, reason text, field text, message text)`,
+          [id, JSON.stringify(dbRejected)],
+        );
+      }
+      await recordAudit(tx, scope, {
+        action: 'import.apply',
+        targetType: layer,
+        targetId: String(id),
+        after: { filename: row.filename, inserted, rejected: p.rejected },
+      });
+      return finish(tx, id, 'applied', inserted, p.rejected, null);
+    });
+  } catch (e) {
+    if (!(e instanceof RejectedRun)) throw e;
+    // nothing written; keep the rejections so the user can fix the rows
+    await db.transaction(async (tx) => {
+      await tx.copyCsv('import_rejections', ['import_id', 'row', 'reason', 'field', 'message'], rejectFile);
+      await tx.query(
+        `INSERT INTO import_rejections (import_id, row, reason, field, message)
+         SELECT $1, r.row, r.reason, r.field, r.message
+         FROM jsonb_to_recordset($2::jsonb) AS r(row integer, reason text, field text, message text)`,
+        [id, JSON.stringify(dbRejected)],
+      );
+    });
+    p.rejected += dbRejected.length;
+    p.accepted -= dbRejected.length;
+    return finish(db, id, 'rejected', 0, p.rejected, null);
+  }
+}
+
+async function writeFeatures(
+  tx: Queryable,
+  scope: Scope,
+  id: number,
+  layer: Exclude<ImportLayer, 'areas'>,
+  abort: boolean,
+  setRejected: (r: Array<{ row: number; reason: string; field: string | null; message: string }>) => void,
+  ctx: RunContext,
+): Promise<number> {
+  const params: unknown[] = [];
+  const scopeCond = isCityWide(scope)
+    ? 'TRUE'
+    : `$AREA LIKE ANY (ARRAY[${scopePrefixes(scope)
+        .map((p) => {
+          if (!/^[0-9]+$/.test(p)) throw new Error(`not an area code: ${p}`);
+          return `'${p}%'`;
+        })
+        .join(',')}])`;
+  await tx.query(PLACE_SQL(layer, scopeCond), params);
+  ctx.signal.throwIfAborted();
+  const { rows } = await tx.query<{ row: number; reason: string; field: string | null; message: string }>(
+    `SELECT row, reason, ${REASON_FIELDS} AS field, ${REASON_MESSAGES} AS message
+     FROM import_placed WHERE reason IS NOT NULL ORDER BY row`,
+  );
+  setRejected(rows);
+  if (abort && (rows.length || ctx.progress.rejected))
+    throw new RejectedRun({ status: 'rejected', inserted: 0, rejected: 0, error: null });
+  ctx.progress.phase = 'writing';
+  // ids follow the largest stored one; the lock keeps a concurrent import from taking the same
+  await tx.query(`LOCK TABLE ${layer} IN SHARE ROW EXCLUSIVE MODE`);
+  const { rowCount } = await tx.query(INSERTS[layer], [id]);
+  ctx.signal.throwIfAborted();
+  return rowCount;
+}
+
+/**
+ * Areas from a file: a code already current gets a new version (the old one is closed as
+ * `imported`), a new code a first version under its parent. Checked: the parent exists, the
+ * outline is valid, lies inside the parent and overlaps no sibling (0.5 m² tolerance in
+ * EPSG:4547, the CGCS2000 zone of Dongguan).
+ */
+async function writeAreas(
+  tx: Queryable,
+  _scope: Scope,
+  id: number,
+  abort: boolean,
+  setRejected: (r: Array<{ row: number; reason: string; field: string | null; message: string }>) => void,
+  ctx: RunContext,
+): Promise<number> {
+  await tx.query(`
+    CREATE TEMP TABLE import_placed ON COMMIT DROP AS
+    WITH s AS (
+      SELECT row, code, name, population, households, ST_Multi(geom) AS geom,
+             CASE length(code) WHEN 9 THEN 'town' WHEN 12 THEN 'village' ELSE 'grid' END AS level,
+             CASE length(code) WHEN 9 THEN '441900' ELSE left(code, length(code) - 3) END AS parent
+      FROM import_stage
+    )
+    SELECT s.*, p.geom AS parent_geom, o.version AS old_version,
+           CASE
+             WHEN NOT ST_IsValid(s.geom) THEN 'bad_geometry'
+             WHEN p.code IS NULL AND NOT EXISTS (SELECT 1 FROM import_stage x WHERE x.code = s.parent) THEN 'bad_value'
+           END AS reason,
+           CASE
+             WHEN NOT ST_IsValid(s.geom) THEN 'invalid geometry: ' || ST_IsValidReason(s.geom)
+             WHEN p.code IS NULL AND NOT EXISTS (SELECT 1 FROM import_stage x WHERE x.code = s.parent)
+               THEN 'parent area ' || s.parent || ' does not exist'
+           END AS message
+    FROM s
+    LEFT JOIN areas p ON p.code = s.parent AND p.valid_to IS NULL
+    LEFT JOIN areas o ON o.code = s.code AND o.valid_to IS NULL`);
+  // outside the parent (existing parents; a parent in the same file is checked against its new outline)
+  await tx.query(`
+    UPDATE import_placed c SET reason = 'bad_geometry',
+           message = 'lies ' || round(ST_Area(ST_Transform(ST_Difference(c.geom, pg.geom), 4547))::numeric, 1)
+                     || ' m² outside its parent ' || c.parent
+    FROM (SELECT c2.row, coalesce(np.geom, c2.parent_geom) AS geom
+          FROM import_placed c2 LEFT JOIN import_placed np ON np.code = c2.parent) pg
+    WHERE pg.row = c.row AND c.reason IS NULL AND c.level <> 'town' AND pg.geom IS NOT NULL
+      -- the grid editor's tolerance: what lies within 0.5 m of the parent's edge is inside
+      AND ST_Area(ST_Transform(ST_Difference(c.geom, ST_Buffer(pg.geom::geography, 0.5)::geometry), 4547)) > 0.5`);
+  // overlapping a sibling: another row of the file, or a current area the file does not replace
+  await tx.query(`
+    UPDATE import_placed c SET reason = 'bad_geometry',
+           message = 'overlaps ' || o.code || ' by ' || round(o.m2::numeric, 1) || ' m²'
+    FROM (
+      SELECT DISTINCT ON (c2.row) c2.row, sib.code, ST_Area(ST_Transform(ST_Intersection(c2.geom, sib.geom), 4547)) AS m2
+      FROM import_placed c2
+      JOIN (SELECT code, parent, geom FROM import_placed
+            UNION ALL
+            SELECT a.code, a.parent_code, a.geom FROM areas a
+            WHERE a.valid_to IS NULL AND NOT EXISTS (SELECT 1 FROM import_placed x WHERE x.code = a.code)) sib
+        ON sib.parent = c2.parent AND sib.code <> c2.code AND sib.geom && c2.geom
+      WHERE c2.reason IS NULL AND ST_IsValid(sib.geom)
+        AND ST_Area(ST_Transform(ST_Intersection(c2.geom, sib.geom), 4547)) > 0.5
+      ORDER BY c2.row, sib.code
+    ) o
+    WHERE o.row = c.row`);
+  ctx.signal.throwIfAborted();
+  const { rows } = await tx.query<{ row: number; reason: string; field: string | null; message: string }>(
+    `SELECT row, reason, CASE reason WHEN 'bad_value' THEN 'code' END AS field, message
+     FROM import_placed WHERE reason IS NOT NULL ORDER BY row`,
+  );
+  setRejected(rows);
+  if (abort && (rows.length || ctx.progress.rejected))
+    throw new RejectedRun({ status: 'rejected', inserted: 0, rejected: 0, error: null });
+  ctx.progress.phase = 'writing';
+  await tx.query(`LOCK TABLE areas IN SHARE ROW EXCLUSIVE MODE`);
+  await tx.query(`
+    UPDATE areas a SET valid_to = now(), closed_reason = 'imported'
+    FROM import_placed c WHERE c.reason IS NULL AND a.code = c.code AND a.valid_to IS NULL`);
+  await tx.query(`
+    INSERT INTO area_codes (code, level)
+    SELECT code, level FROM import_placed WHERE reason IS NULL ON CONFLICT (code) DO NOTHING`);
+  const { rowCount } = await tx.query(
+    `INSERT INTO areas (code, level, name, parent_code, population, households, geom, version, valid_from,
+                        change, changed_by, import_id)
+     SELECT c.code, c.level, c.name, c.parent, c.population, c.households, c.geom,
+            coalesce((SELECT max(version) FROM areas v WHERE v.code = c.code), 0) + 1, now(), 'imported', $2, $1
+     FROM import_placed c WHERE c.reason IS NULL ORDER BY c.level = 'grid', c.level = 'village', c.code`,
+    [id, _scope.name],
+  );
+  return rowCount;
+}
+
+/**
+ * Takes an applied import back: deletes what it wrote (for areas: its versions, reopening
+ * the versions they replaced). Refused (409) when something has come to depend on it since
+ * (an incident at an imported site, a dispatched imported team, a later version of an area).
+ */
+export async function undoImport(db: Database, scope: Scope, id: number): Promise<ImportJob> {
+  const row = await getImportRow(db, scope, id);
+  if (!row) throw new ImportError(404, `import ${id} not found`);
+  if (row.status !== 'applied')
+    throw new ImportError(409, `import ${id} is ${row.status}: only an applied import can be undone`);
+  await db.transaction(async (tx) => {
+    await tx.query(`SELECT pg_advisory_xact_lock(${IMPORT_LOCK}, $1::integer)`, [id]);
+    await tx.query(`SET LOCAL riskmap.bulk_load = 'on'`);
+    const again = await tx.query<{ status: string }>(`SELECT status FROM imports WHERE id = $1 FOR UPDATE`, [
+      id,
+    ]);
+    if (again.rows[0]?.status !== 'applied') throw new ImportError(409, `import ${id} was undone meanwhile`);
+    let deleted = 0;
+    if (row.layer === 'areas') {
+      const later = await tx.query<{ code: string }>(
+        `SELECT a.code FROM areas a WHERE a.import_id = $1 AND a.valid_to IS NOT NULL LIMIT 5`,
+        [id],
+      );
+      if (later.rowCount) {
+        throw new ImportError(
+          409,
+          `cannot undo: areas ${later.rows.map((r) => r.code).join(', ')} have changed since the import`,
+        );
+      }
+      const routed = await tx.query<{ n: string }>(
+        `SELECT count(*) AS n FROM incidents i JOIN areas a ON a.import_id = $1 AND a.version = 1 AND i.grid_code = a.code`,
+        [id],
+      );
+      if (Number(routed.rows[0]!.n) > 0) {
+        throw new ImportError(
+          409,
+          `cannot undo: ${routed.rows[0]!.n} incidents have been routed into areas this import created`,
+        );
+      }
+      // the time as text: a JS Date would cut PostgreSQL's microseconds off
+      const gone = await tx.query<{ code: string; valid_from: string; version: number }>(
+        `DELETE FROM areas WHERE import_id = $1 RETURNING code, valid_from::text AS valid_from, version`,
+        [id],
+      );
+      deleted = gone.rowCount;
+      await tx.query(
+        `UPDATE areas a SET valid_to = NULL, closed_reason = NULL
+         FROM jsonb_to_recordset($1::jsonb) AS g(code text, valid_from timestamptz)
+         WHERE a.code = g.code AND a.valid_to = g.valid_from`,
+        [JSON.stringify(gone.rows)],
+      );
+      await tx.query(
+        `DELETE FROM area_codes c WHERE c.code = ANY ($1::text[]) AND NOT EXISTS (SELECT 1 FROM areas a WHERE a.code = c.code)`,
+        [gone.rows.filter((g) => g.version === 1).map((g) => g.code)],
+      );
+    } else {
+      const table = row.layer;
+      try {
+        if (table === 'teams') {
+          await tx.query(
+            `DELETE FROM team_positions WHERE team_id IN (SELECT id FROM teams WHERE import_id = $1)`,
+            [id],
+          );
+        }
+        const r = await tx.query(`DELETE FROM ${table} WHERE import_id = $1`, [id]);
+        deleted = r.rowCount;
+      } catch (e) {
+        if ((e as { code?: string }).code === '23503') {
+          throw new ImportError(
+            409,
+            `cannot undo: records of this import are in use since (${(e as Error).message})`,
+          );
+        }
+        throw e;
+      }
+    }
+    await tx.query(`UPDATE imports SET status = 'undone', finished_at = now() WHERE id = $1`, [id]);
+    await recordAudit(tx, scope, {
+      action: 'import.undo',
+      targetType: row.layer,
+      targetId: String(id),
+      after: { deleted },
+    });
+  });
+  return (await getImport(db, scope, id))!;
+}

@@ -1,0 +1,506 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { gcj02ToBd09, gcj02ToWgs84, wgs84ToGcj02 } from '../../api/lib/chinese-coordinates.ts';
+import { openTestApp, type Client, type TestApp } from './template.ts';
+
+type Job = {
+  id: number;
+  status: string;
+  inserted: number;
+  rejectedCount: number;
+  rejections: Array<{ row: number; reason: string; field: string | null; message: string }>;
+  suggestedMapping: Record<string, string>;
+  suggestedCoordinates: unknown;
+  columns: string[];
+  progress: { rowsRead: number; accepted: number; rejected: number; bytesRead: number; totalBytes: number };
+  error: string | null;
+};
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** Makes codes unique per run: test files may share one PostgreSQL database. */
+const RUN = Date.now().toString(36).toUpperCase();
+const SERIAL = String(Date.now() % 1_000_000).padStart(6, '0');
+
+describe('imports', () => {
+  let t: TestApp;
+  let cp: Client;
+  let admin: Client;
+  /** Positions of sample sites in 常平 (441900110), to place test rows surely inside the town. */
+  let inside: Array<[number, number]>;
+  beforeAll(async () => {
+    t = await openTestApp();
+    cp = await t.as('changping');
+    admin = await t.as('admin');
+    inside = (
+      await t.db.query<{ x: number; y: number }>(
+        `SELECT ST_X(geom) x, ST_Y(geom) y FROM sites WHERE grid_code LIKE '441900110%' ORDER BY id LIMIT 6`,
+      )
+    ).rows.map((r) => [r.x + 1e-5, r.y + 1e-5]);
+  });
+  afterAll(() => t.close());
+
+  const upload = async (c: Client, layer: string, filename: string, body: string | Buffer) => {
+    const res = await c.inject({
+      method: 'POST',
+      url: `/api/imports?layer=${layer}&filename=${encodeURIComponent(filename)}`,
+      headers: { 'content-type': 'application/octet-stream' },
+      payload: body,
+    });
+    return res;
+  };
+  const uploaded = async (
+    c: Client,
+    layer: string,
+    filename: string,
+    body: string | Buffer,
+  ): Promise<Job> => {
+    const res = await upload(c, layer, filename, body);
+    expect(res.statusCode, res.body).toBe(201);
+    return res.json();
+  };
+  const run = async (c: Client, id: number, body: Record<string, unknown>): Promise<Job> => {
+    const res = await c.inject({ method: 'POST', url: `/api/imports/${id}/run`, payload: body });
+    expect(res.statusCode, res.body).toBe(202);
+    for (;;) {
+      const job = (await c.inject(`/api/imports/${id}`)).json() as Job;
+      if (job.status !== 'running') return job;
+      await sleep(25);
+    }
+  };
+  const siteCount = async (importId?: number) =>
+    (
+      await t.db.query<{ n: number }>(
+        importId
+          ? 'SELECT count(*)::int n FROM sites WHERE import_id = $1'
+          : 'SELECT count(*)::int n FROM sites',
+        importId ? [importId] : [],
+      )
+    ).rows[0]!.n;
+
+  const sitesCsv = (rows: Array<[string, string, number | string, number | string]>) =>
+    '\uFEFF名称,类型,经度,纬度,地址\r\n' +
+    rows.map(([n, k, x, y]) => `${n},${k},${x},${y},"东莞市常平镇, 测试路"`).join('\r\n') +
+    '\r\n';
+
+  it('imports a CSV of sites: mapping guessed, areas found, every row stored once; undo takes it back', async () => {
+    const job = await uploaded(
+      cp,
+      'sites',
+      '场所.csv',
+      sitesCsv([
+        ['测试学校甲', 'S01', inside[0]![0], inside[0]![1]],
+        ['测试医院乙', '医院', inside[1]![0], inside[1]![1]],
+        ['测试市场丙', 'market', inside[2]![0], inside[2]![1]],
+      ]),
+    );
+    expect(job.status).toBe('uploaded');
+    expect(job.columns).toEqual(['名称', '类型', '经度', '纬度', '地址']);
+    expect(job.suggestedMapping).toEqual({ name: '名称', kind: '类型', address: '地址' });
+    expect(job.suggestedCoordinates).toEqual({ lon: '经度', lat: '纬度' });
+    const before = await siteCount();
+    const done = await run(cp, job.id, {
+      mapping: job.suggestedMapping,
+      crs: 'wgs84',
+      coordinates: job.suggestedCoordinates,
+    });
+    expect(done.status, done.error ?? '').toBe('applied');
+    expect(done.inserted).toBe(3);
+    expect(done.progress.rowsRead).toBe(3);
+    const rows = (
+      await t.db.query<{ name: string; kind: string; address: string; town_code: string; grid_code: string }>(
+        `SELECT name, kind, address, town_code, grid_code FROM sites WHERE import_id = $1 ORDER BY id`,
+        [job.id],
+      )
+    ).rows;
+    expect(rows.map((r) => [r.name, r.kind])).toEqual([
+      ['测试学校甲', 'S01'],
+      ['测试医院乙', 'S02'],
+      ['测试市场丙', 'S03'],
+    ]);
+    expect(rows.every((r) => r.town_code === '441900110' && r.grid_code.startsWith('441900110'))).toBe(true);
+    expect(rows[0]!.address).toBe('东莞市常平镇, 测试路');
+    expect(await siteCount()).toBe(before + 3);
+
+    const undone = await cp.inject({ method: 'POST', url: `/api/imports/${job.id}/undo` });
+    expect(undone.statusCode, undone.body).toBe(200);
+    expect(undone.json().status).toBe('undone');
+    expect(await siteCount()).toBe(before);
+    const again = await cp.inject({ method: 'POST', url: `/api/imports/${job.id}/undo` });
+    expect(again.statusCode).toBe(409);
+  });
+
+  it('refuses the whole file when any row is rejected, with every reason, and the rejections download', async () => {
+    const csv = sitesCsv([
+      ['好行', 'S01', inside[0]![0], inside[0]![1]],
+      ['未知类型', 'NOPE', inside[1]![0], inside[1]![1]],
+      ['城外', 'S01', 113.0, 23.5],
+      ['坐标颠倒', 'S01', inside[2]![1], inside[2]![0]],
+      ['不是数字', 'S01', 'abc', inside[3]![1]],
+      ['', 'S01', inside[3]![0], inside[3]![1]],
+      ['他镇', 'S01', 113.6807, 22.8191],
+    ]);
+    const before = await siteCount();
+    const job = await uploaded(cp, 'sites', 'bad.csv', csv);
+    const done = await run(cp, job.id, {
+      mapping: { name: '名称', kind: '类型' },
+      crs: 'wgs84',
+      coordinates: { lon: '经度', lat: '纬度' },
+    });
+    expect(done.status).toBe('rejected');
+    expect(done.inserted).toBe(0);
+    expect(await siteCount()).toBe(before);
+    expect(done.rejections.map((r) => [r.row, r.reason])).toEqual([
+      [2, 'unknown_category'],
+      [3, 'outside_city'],
+      [4, 'bad_coordinates'],
+      [5, 'bad_coordinates'],
+      [6, 'missing_field'],
+      [7, 'outside_scope'],
+    ]);
+    expect(done.rejections[2]!.message).toMatch(/swapped/);
+    const file = await cp.inject(`/api/imports/${job.id}/rejections`);
+    expect(file.statusCode).toBe(200);
+    expect(file.headers['content-type']).toMatch(/text\/csv/);
+    const lines = file.body
+      .replace(/^\uFEFF/, '')
+      .trimEnd()
+      .split('\r\n');
+    expect(lines[0]).toBe('名称,类型,经度,纬度,地址,_row,_reason,_message');
+    expect(lines).toHaveLength(7);
+    expect(lines[1]).toMatch(/^未知类型,NOPE,.*,2,unknown_category,/);
+
+    // the same file, accepting what passes: one row written
+    const job2 = await uploaded(cp, 'sites', 'bad.csv', csv);
+    const done2 = await run(cp, job2.id, {
+      mapping: { name: '名称', kind: '类型' },
+      crs: 'wgs84',
+      coordinates: { lon: '经度', lat: '纬度' },
+      onRejected: 'skip',
+    });
+    expect(done2.status).toBe('applied');
+    expect([done2.inserted, done2.rejectedCount]).toEqual([1, 6]);
+    expect(await siteCount(job2.id)).toBe(1);
+  });
+
+  it('converts GCJ-02 and BD-09 positions to WGS84 on the way in', async () => {
+    const [x, y] = inside[4]!;
+    const [gx, gy] = wgs84ToGcj02([x, y]);
+    const job = await uploaded(
+      cp,
+      'cameras',
+      'cams.csv',
+      `code,name,lng,lat\r\nCAM-GCJ-${RUN},高德坐标摄像机,${gx},${gy}\r\n`,
+    );
+    const done = await run(cp, job.id, {
+      mapping: job.suggestedMapping,
+      crs: 'gcj02',
+      coordinates: { lon: 'lng', lat: 'lat' },
+    });
+    expect(done.status, done.error ?? '').toBe('applied');
+    const got = (
+      await t.db.query<{ x: number; y: number }>(
+        `SELECT ST_X(geom) x, ST_Y(geom) y FROM cameras WHERE code = 'CAM-GCJ-${RUN}'`,
+      )
+    ).rows[0]!;
+    const [ex, ey] = gcj02ToWgs84([gx, gy]);
+    expect(got.x).toBeCloseTo(ex, 9);
+    expect(got.y).toBeCloseTo(ey, 9);
+    // within a centimetre of where it really is
+    expect(Math.abs(got.x - x) * 102_000).toBeLessThan(0.01);
+    expect(Math.abs(got.y - y) * 111_000).toBeLessThan(0.01);
+
+    // the same place from Baidu (BD-09), as a WKT column
+    const [bx, by] = gcj02ToBd09([gx, gy]);
+    const job2 = await uploaded(
+      cp,
+      'cameras',
+      'cams-bd.csv',
+      `code,name,wkt\r\nCAM-BD-${RUN},百度坐标摄像机,"POINT(${bx} ${by})"\r\n`,
+    );
+    expect(job2.suggestedCoordinates).toEqual({ wkt: 'wkt' });
+    const done2 = await run(cp, job2.id, {
+      mapping: job2.suggestedMapping,
+      crs: 'bd09',
+      coordinates: { wkt: 'wkt' },
+    });
+    expect(done2.status, done2.error ?? '').toBe('applied');
+    const got2 = (
+      await t.db.query<{ x: number; y: number }>(
+        `SELECT ST_X(geom) x, ST_Y(geom) y FROM cameras WHERE code = 'CAM-BD-${RUN}'`,
+      )
+    ).rows[0]!;
+    expect(Math.abs(got2.x - x) * 102_000).toBeLessThan(0.01);
+    expect(Math.abs(got2.y - y) * 111_000).toBeLessThan(0.01);
+  });
+
+  it('refuses component codes repeated in the file or already stored, and a kind that contradicts the code', async () => {
+    const stored = (
+      await t.db.query<{ code: string }>(`SELECT code FROM components WHERE town_code = '441900110' LIMIT 1`)
+    ).rows[0]!.code;
+    const [x, y] = inside[5]!;
+    const features = [
+      [`4419000105${SERIAL}`, null],
+      [`4419000105${SERIAL}`, null],
+      [stored, null],
+      [`4419000105${String((Number(SERIAL) + 1) % 1_000_000).padStart(6, '0')}`, '0107'],
+      ['12345', null],
+    ].map(([code, kind], i) => ({
+      type: 'Feature',
+      geometry: { type: 'Point', coordinates: [x + i * 1e-5, y] },
+      properties: { 部件编码: code, ...(kind ? { 小类: kind } : {}) },
+    }));
+    const job = await uploaded(
+      cp,
+      'components',
+      'parts.geojson',
+      JSON.stringify({ type: 'FeatureCollection', features }),
+    );
+    expect(job.suggestedMapping).toMatchObject({ code: '部件编码' });
+    const done = await run(cp, job.id, { mapping: job.suggestedMapping, crs: 'wgs84', onRejected: 'skip' });
+    expect(done.status, done.error ?? '').toBe('applied');
+    expect(done.rejections.map((r) => [r.row, r.reason])).toEqual([
+      [2, 'duplicate_code'],
+      [3, 'duplicate_code'],
+      [4, 'bad_value'],
+      [5, 'bad_value'],
+    ]);
+    expect(done.inserted).toBe(1);
+    const kind = (
+      await t.db.query<{ kind: string }>(`SELECT kind FROM components WHERE import_id = $1`, [job.id])
+    ).rows[0]!.kind;
+    expect(kind).toBe('0105');
+  });
+
+  it('round trip: components exported as GeoJSON and imported again are the same features', async () => {
+    const exported = (await cp.inject('/api/export/components?format=geojson&town=441900110')).json() as {
+      features: Array<{ geometry: { coordinates: [number, number] }; properties: Record<string, unknown> }>;
+    };
+    const n = exported.features.length;
+    expect(n).toBeGreaterThan(10);
+    const before = (
+      await t.db.query<{
+        code: string;
+        kind: string;
+        status: string;
+        x: number;
+        y: number;
+        grid_code: string;
+      }>(
+        `SELECT code, kind, status, ST_X(geom) x, ST_Y(geom) y, grid_code FROM components WHERE town_code = '441900110' ORDER BY code`,
+      )
+    ).rows;
+    await t.db.query(`DELETE FROM components WHERE town_code = '441900110'`);
+    const job = await uploaded(cp, 'components', 'export.geojson', JSON.stringify(exported));
+    expect(job.suggestedMapping).toMatchObject({ code: 'code', kind: 'kind', status: 'status' });
+    const done = await run(cp, job.id, { mapping: job.suggestedMapping, crs: 'wgs84' });
+    expect(done.status, JSON.stringify(done.rejections.slice(0, 3))).toBe('applied');
+    const after = (
+      await t.db.query<{
+        code: string;
+        kind: string;
+        status: string;
+        x: number;
+        y: number;
+        grid_code: string;
+      }>(
+        `SELECT code, kind, status, ST_X(geom) x, ST_Y(geom) y, grid_code FROM components WHERE town_code = '441900110' ORDER BY code`,
+      )
+    ).rows;
+    expect(after).toHaveLength(before.length);
+    after.forEach((a, i) => {
+      const b = before[i]!;
+      expect([a.code, a.kind, a.status, a.grid_code]).toEqual([b.code, b.kind, b.status, b.grid_code]);
+      expect(a.x).toBeCloseTo(b.x, 9);
+      expect(a.y).toBeCloseTo(b.y, 9);
+    });
+  });
+
+  it('reads a KML of risk sources with a polygon, and rejects a bad level', async () => {
+    const [x, y] = inside[0]!;
+    const ring = [
+      [x, y],
+      [x + 0.002, y],
+      [x + 0.002, y + 0.002],
+      [x, y + 0.002],
+      [x, y],
+    ]
+      .map((p) => p.join(','))
+      .join(' ');
+    const kml = `<?xml version="1.0" encoding="UTF-8"?>
+<kml xmlns="http://www.opengis.net/kml/2.2"><Document>
+<Placemark><name>油库 &amp; 仓储</name><ExtendedData><Data name="类型"><value>R01</value></Data><Data name="等级"><value>重大</value></Data><Data name="半径"><value>800米</value></Data></ExtendedData>
+<Polygon><outerBoundaryIs><LinearRing><coordinates>${ring}</coordinates></LinearRing></outerBoundaryIs></Polygon></Placemark>
+<Placemark><name>积水点</name><ExtendedData><Data name="类型"><value>R02</value></Data><Data name="等级"><value>紫色</value></Data><Data name="半径"><value>100</value></Data></ExtendedData>
+<Point><coordinates>${x},${y}</coordinates></Point></Placemark>
+</Document></kml>`;
+    const job = await uploaded(cp, 'risk_sources', 'risks.kml', kml);
+    const done = await run(cp, job.id, {
+      mapping: { name: 'name', kind: '类型', level: '等级', impactRadiusM: '半径' },
+      crs: 'wgs84',
+      onRejected: 'skip',
+    });
+    expect(done.status, done.error ?? '').toBe('applied');
+    expect(done.rejections.map((r) => [r.row, r.reason, r.field])).toEqual([[2, 'bad_value', 'level']]);
+    const got = (
+      await t.db.query<{ name: string; level: number; r: number; t: string }>(
+        `SELECT name, level, impact_radius_m r, GeometryType(geom) t FROM risk_sources WHERE import_id = $1`,
+        [job.id],
+      )
+    ).rows;
+    expect(got).toEqual([{ name: '油库 & 仓储', level: 1, r: 800, t: 'MULTIPOLYGON' }]);
+  });
+
+  it('a file that breaks mid-way writes nothing, even when rejected rows may be skipped', async () => {
+    const [x, y] = inside[0]!;
+    const feature = (i: number) =>
+      JSON.stringify({
+        type: 'Feature',
+        geometry: { type: 'Point', coordinates: [x + i * 1e-6, y] },
+        properties: { code: `CUT-${RUN}-${i}`, name: `截断 ${i}` },
+      });
+    const whole = `{"type":"FeatureCollection","features":[${Array.from({ length: 2000 }, (_, i) => feature(i)).join(',')}]}`;
+    const cut = whole.slice(0, Math.floor(whole.length * 0.8));
+    const before = (await t.db.query<{ n: number }>(`SELECT count(*)::int n FROM cameras`)).rows[0]!.n;
+    // the preview reads the first rows only, so the upload is accepted
+    const job = await uploaded(cp, 'cameras', 'cut.geojson', cut);
+    const done = await run(cp, job.id, {
+      mapping: { code: 'code', name: 'name' },
+      crs: 'wgs84',
+      onRejected: 'skip',
+    });
+    expect(done.status).toBe('failed');
+    expect(done.error).toMatch(/feature/i);
+    expect(done.inserted).toBe(0);
+    expect((await t.db.query<{ n: number }>(`SELECT count(*)::int n FROM cameras`)).rows[0]!.n).toBe(before);
+  });
+
+  it('cancels a running import: nothing is written', async () => {
+    const [x, y] = inside[0]!;
+    const lines = ['name,kind,lon,lat'];
+    for (let i = 0; i < 100_000; i++) lines.push(`批量${i},S01,${x + (i % 100) * 1e-6},${y}`);
+    const job = await uploaded(cp, 'sites', 'big.csv', lines.join('\n'));
+    const res = await cp.inject({
+      method: 'POST',
+      url: `/api/imports/${job.id}/run`,
+      payload: {
+        mapping: { name: 'name', kind: 'kind' },
+        crs: 'wgs84',
+        coordinates: { lon: 'lon', lat: 'lat' },
+      },
+    });
+    expect(res.statusCode).toBe(202);
+    const cancelled = await cp.inject({ method: 'POST', url: `/api/imports/${job.id}/cancel` });
+    expect(cancelled.statusCode, cancelled.body).toBe(200);
+    expect(cancelled.json().status).toBe('cancelled');
+    expect(await siteCount(job.id)).toBe(0);
+  });
+
+  it('imports grids as new versions inside their village; an overlap is refused; undo reopens the old ones', async () => {
+    const grids = (
+      await t.db.query<{ code: string; name: string; version: number; g: string; parent: string }>(
+        `SELECT code, name, version, ST_AsGeoJSON(geom) g, parent_code parent FROM areas
+         WHERE level = 'grid' AND valid_to IS NULL AND parent_code LIKE '441900110%' ORDER BY code LIMIT 2`,
+      )
+    ).rows;
+    const [a, b] = grids as [(typeof grids)[0], (typeof grids)[0]];
+    const fc = (feats: Array<{ code: string; name: string; g: string }>) =>
+      JSON.stringify({
+        type: 'FeatureCollection',
+        features: feats.map((f) => ({
+          type: 'Feature',
+          geometry: JSON.parse(f.g),
+          properties: { 网格编码: f.code, 名称: f.name },
+        })),
+      });
+    // renamed, same outline → a new version of the same grid
+    const job = await uploaded(
+      cp,
+      'areas',
+      'grids.geojson',
+      fc([{ code: a.code, name: `${a.name}（新）`, g: a.g }]),
+    );
+    expect(job.suggestedMapping).toEqual({ code: '网格编码', name: '名称' });
+    const done = await run(cp, job.id, { mapping: job.suggestedMapping, crs: 'wgs84' });
+    expect(done.status, JSON.stringify(done.rejections)).toBe('applied');
+    const now = (
+      await t.db.query<{ name: string; version: number }>(
+        `SELECT name, version FROM areas WHERE code = $1 AND valid_to IS NULL`,
+        [a.code],
+      )
+    ).rows;
+    expect(now).toEqual([{ name: `${a.name}（新）`, version: a.version + 1 }]);
+
+    // a new grid inside b overlaps b: refused, naming b
+    const inner = (
+      await t.db.query<{ g: string }>(
+        `SELECT ST_AsGeoJSON(ST_Buffer(geom::geography, -20)::geometry) g FROM areas WHERE code = $1 AND valid_to IS NULL`,
+        [b.code],
+      )
+    ).rows[0]!.g;
+    const bad = await uploaded(
+      cp,
+      'areas',
+      'overlap.geojson',
+      fc([{ code: `${b.parent}999`, name: '重叠网格', g: inner }]),
+    );
+    const refused = await run(cp, bad.id, { mapping: bad.suggestedMapping, crs: 'wgs84' });
+    expect(refused.status).toBe('rejected');
+    expect(refused.rejections[0]).toMatchObject({ row: 1, reason: 'bad_geometry' });
+    expect(refused.rejections[0]!.message).toContain(`overlaps ${b.code}`);
+
+    const undo = await cp.inject({ method: 'POST', url: `/api/imports/${job.id}/undo` });
+    expect(undo.statusCode, undo.body).toBe(200);
+    const back = (
+      await t.db.query<{ name: string; version: number }>(
+        `SELECT name, version FROM areas WHERE code = $1 AND valid_to IS NULL`,
+        [a.code],
+      )
+    ).rows;
+    expect(back).toEqual([{ name: a.name, version: a.version }]);
+  });
+
+  it('answers bad requests with 4xx and a reason, and keeps imports to their area', async () => {
+    expect((await upload(cp, 'nope', 'a.csv', 'a,b\n1,2\n')).statusCode).toBe(400);
+    const fmt = await upload(cp, 'sites', 'a.docx', 'x');
+    expect(fmt.statusCode).toBe(422);
+    expect(fmt.json().message).toMatch(/format/);
+    expect((await upload(cp, 'sites', 'a.csv', '')).statusCode).toBe(422);
+    const noType = await cp.inject({
+      method: 'POST',
+      url: '/api/imports?layer=sites&filename=a.csv',
+      payload: { a: 1 },
+    });
+    expect(noType.statusCode).toBe(415);
+    const job = await uploaded(cp, 'sites', 'a.csv', 'name,kind,lon,lat\n甲,S01,114,23\n');
+    const unmapped = await cp.inject({
+      method: 'POST',
+      url: `/api/imports/${job.id}/run`,
+      payload: { mapping: { name: 'name' }, crs: 'wgs84', coordinates: { lon: 'lon', lat: 'lat' } },
+    });
+    expect(unmapped.statusCode).toBe(422);
+    expect(unmapped.json().message).toMatch(/kind/);
+    const noColumn = await cp.inject({
+      method: 'POST',
+      url: `/api/imports/${job.id}/run`,
+      payload: {
+        mapping: { name: 'name', kind: '类型' },
+        crs: 'wgs84',
+        coordinates: { lon: 'lon', lat: 'lat' },
+      },
+    });
+    expect(noColumn.statusCode).toBe(422);
+    const noCoords = await cp.inject({
+      method: 'POST',
+      url: `/api/imports/${job.id}/run`,
+      payload: { mapping: { name: 'name', kind: 'kind' }, crs: 'wgs84' },
+    });
+    expect(noCoords.statusCode).toBe(422);
+    // another town's coordinator does not see it; a viewer may not import
+    const humen = await t.as('humen');
+    expect((await humen.inject(`/api/imports/${job.id}`)).statusCode).toBe(404);
+    const viewer = await t.as('viewer');
+    expect((await upload(viewer, 'sites', 'a.csv', 'name\n1\n')).statusCode).toBe(403);
+    expect((await admin.inject(`/api/imports/${job.id}`)).statusCode).toBe(200);
+    // and nothing ran
+    expect((await cp.inject(`/api/imports/${job.id}`)).json().status).toBe('uploaded');
+  });
+});

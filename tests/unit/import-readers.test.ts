@@ -1,0 +1,1021 @@
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { inflateRawSync } from 'node:zlib';
+import { afterAll, describe, expect, it } from 'vitest';
+import { IMPORT_FORMATS } from '../../api/schemas/imports.ts';
+import { crc32, shapefileZip, WGS84_PRJ, zip, type ShapeRecord } from '../../api/lib/shapefile.ts';
+import {
+  detectFormat,
+  ImportFileError,
+  previewFile,
+  readRecords,
+  type ImportFormat,
+  type ReadOptions,
+  type SourceRecord,
+} from '../../api/lib/import-readers/index.ts';
+import { readCsv } from '../../api/lib/import-readers/csv-reader.ts';
+import { readGeojson } from '../../api/lib/import-readers/geojson-reader.ts';
+import { readKml } from '../../api/lib/import-readers/kml-reader.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'import-readers-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+let fileCount = 0;
+/** Writes a fixture into the temp dir and returns its path. */
+function fixture(name: string, content: string | Buffer): string {
+  const path = join(dir, `${++fileCount}-${name}`);
+  writeFileSync(path, content);
+  return path;
+}
+
+async function collect(file: string, format: ImportFormat, options?: ReadOptions): Promise<SourceRecord[]> {
+  const out: SourceRecord[] = [];
+  for await (const r of readRecords(file, format, options)) out.push(r);
+  return out;
+}
+
+async function drain(gen: AsyncGenerator<SourceRecord>): Promise<SourceRecord[]> {
+  const out: SourceRecord[] = [];
+  for await (const r of gen) out.push(r);
+  return out;
+}
+
+/** GBK bytes of `text`, built from the gb18030 decoder's own table (Node has no GBK encoder). */
+const encodeGbk = (() => {
+  let table: Map<string, number[]> | null = null;
+  return (text: string): Buffer => {
+    if (!table) {
+      table = new Map();
+      const decoder = new TextDecoder('gb18030');
+      for (let a = 0x81; a <= 0xfe; a++) {
+        for (let b = 0x40; b <= 0xfe; b++) {
+          if (b === 0x7f) continue;
+          const ch = decoder.decode(Uint8Array.of(a, b));
+          if (!table.has(ch)) table.set(ch, [a, b]);
+        }
+      }
+    }
+    const bytes: number[] = [];
+    for (const ch of text) {
+      const code = ch.charCodeAt(0);
+      if (code < 0x80) bytes.push(code);
+      else {
+        const pair = table.get(ch);
+        if (!pair) throw new Error(`no GBK code for ${ch}`);
+        bytes.push(...pair);
+      }
+    }
+    return Buffer.from(bytes);
+  };
+})();
+
+async function expectFileError(promise: Promise<unknown>, pattern: RegExp): Promise<void> {
+  const error = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(ImportFileError);
+  expect((error as Error).message).toMatch(pattern);
+}
+
+describe('detectFormat', () => {
+  it('maps file extensions to formats, case-insensitively', () => {
+    expect(detectFormat('points.geojson')).toBe('geojson');
+    expect(detectFormat('Points.JSON')).toBe('geojson');
+    expect(detectFormat('a.b.csv')).toBe('csv');
+    expect(detectFormat('export.TXT')).toBe('csv');
+    expect(detectFormat('tab.tsv')).toBe('csv');
+    expect(detectFormat('网格.zip')).toBe('shapefile');
+    expect(detectFormat('grid.shz')).toBe('shapefile');
+    expect(detectFormat('route.KML')).toBe('kml');
+    expect(detectFormat('route.kmz')).toBeNull();
+    expect(detectFormat('grid.shp')).toBeNull();
+    expect(detectFormat('README')).toBeNull();
+  });
+
+  it('only answers with formats the import schema knows', () => {
+    for (const name of ['a.geojson', 'a.csv', 'a.zip', 'a.kml']) {
+      expect(IMPORT_FORMATS).toContain(detectFormat(name));
+    }
+  });
+});
+
+describe('readRecords', () => {
+  it('refuses a file that cannot be opened', async () => {
+    await expectFileError(collect(join(dir, 'missing.csv'), 'csv'), /cannot be opened \(ENOENT\)/);
+    await expectFileError(previewFile(join(dir, 'missing.zip'), 'shapefile'), /cannot be opened/);
+  });
+});
+
+describe('CSV reader', () => {
+  const csv =
+    '\uFEFFcode, name ,name,note,empty\r\n' +
+    'A1,"站点, 一号","He said ""hi""","line one\r\nline two",\r\n' +
+    '\r\n' +
+    'A2,  东莞\u3000,x\r\n' +
+    'A3,a,b,c,d,EXTRA\r\n' +
+    'A4,a,b,c,d,,\r\n';
+
+  it('reads the header, quoting, CRLF, blank lines, short and long rows', async () => {
+    const records = await collect(fixture('happy.csv', csv), 'csv');
+    expect(records).toEqual([
+      {
+        row: 1,
+        properties: {
+          code: 'A1',
+          name: '站点, 一号',
+          name_2: 'He said "hi"',
+          note: 'line one\r\nline two',
+          empty: null,
+        },
+        geometry: null,
+      },
+      {
+        row: 2,
+        properties: { code: 'A2', name: '东莞', name_2: 'x', note: null, empty: null },
+        geometry: null,
+      },
+      {
+        row: 3,
+        properties: { code: 'A3', name: 'a', name_2: 'b', note: 'c', empty: 'd' },
+        geometry: null,
+        // the blank line and the two-line quoted field push this row to line 6
+        error: 'row 3 (line 6) has 6 fields but the header has 5 columns',
+      },
+      // only empty extra fields (a trailing delimiter): no error
+      { row: 4, properties: { code: 'A4', name: 'a', name_2: 'b', note: 'c', empty: 'd' }, geometry: null },
+    ]);
+  });
+
+  it('gives the same records when the file arrives in tiny chunks', async () => {
+    const file = fixture('chunks.csv', csv);
+    const whole = await collect(file, 'csv');
+    for (const chunkBytes of [1, 2, 3, 7]) {
+      expect(await drain(readCsv(file, { chunkBytes }, { detectedCrs: null }))).toEqual(whole);
+    }
+  });
+
+  it('detects semicolon, tab and pipe delimiters from the header', async () => {
+    const rows = (text: string): Promise<SourceRecord[]> => collect(fixture('d.csv', text), 'csv');
+    expect((await rows('a;b;c\n1;2,5;3\n'))[0]!.properties).toEqual({ a: '1', b: '2,5', c: '3' });
+    expect((await rows('a\tb\n1\t2\n'))[0]!.properties).toEqual({ a: '1', b: '2' });
+    expect((await rows('a|b|c\n1|2|3'))[0]!.properties).toEqual({ a: '1', b: '2', c: '3' });
+    expect((await rows('only\nx\n'))[0]!.properties).toEqual({ only: 'x' });
+  });
+
+  it('reads a GB18030 (GBK) file from Chinese Excel', async () => {
+    const file = fixture(
+      'gbk.csv',
+      encodeGbk('编号,名称,地址\r\n1,东莞市南城街道,"莞太路, 88号"\r\n2,常平镇,\r\n'),
+    );
+    const records = await collect(file, 'csv');
+    expect(records.map((r) => r.properties)).toEqual([
+      { 编号: '1', 名称: '东莞市南城街道', 地址: '莞太路, 88号' },
+      { 编号: '2', 名称: '常平镇', 地址: null },
+    ]);
+  });
+
+  it('reads UTF-16 text with a byte order mark (Excel "Unicode text")', async () => {
+    const file = fixture(
+      'utf16.txt',
+      Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('名称\t数量\r\n塘厦\t3\r\n', 'utf16le')]),
+    );
+    expect((await collect(file, 'csv')).map((r) => r.properties)).toEqual([{ 名称: '塘厦', 数量: '3' }]);
+  });
+
+  it('refuses a quote left open at the end of the file, and an empty file', async () => {
+    await expectFileError(
+      collect(fixture('open.csv', 'a,b\n1,2\n3,"never closed\n4,5\n'), 'csv'),
+      /row 2 \(line 3\).*not closed/,
+    );
+    await expectFileError(collect(fixture('empty.csv', ''), 'csv'), /empty/);
+  });
+
+  it('stops with the abort reason when the signal fires', async () => {
+    const file = fixture('abort.csv', 'a\n' + Array.from({ length: 100 }, (_, i) => `${i}\n`).join(''));
+    const controller = new AbortController();
+    const seen: SourceRecord[] = [];
+    const reason = new Error('stopped by the user');
+    const run = (async () => {
+      for await (const r of readRecords(file, 'csv', { signal: controller.signal })) {
+        seen.push(r);
+        if (seen.length === 3) controller.abort(reason);
+      }
+    })();
+    await expect(run).rejects.toBe(reason);
+    expect(seen).toHaveLength(3);
+    // an already aborted signal: nothing is read, the default reason is an AbortError
+    const pre = new AbortController();
+    pre.abort();
+    await expect(collect(file, 'csv', { signal: pre.signal })).rejects.toMatchObject({ name: 'AbortError' });
+  });
+
+  it('reports progress up to the file size', async () => {
+    const file = fixture('progress.csv', 'a,b\n' + '1,2\n'.repeat(5000));
+    const progress: number[] = [];
+    const records = await drain(
+      readCsv(file, { chunkBytes: 4096, onProgress: (b) => progress.push(b) }, { detectedCrs: null }),
+    );
+    expect(records).toHaveLength(5000);
+    expect(progress.length).toBeGreaterThan(3);
+    expect(progress.at(-1)).toBe(statSync(file).size);
+    expect(progress).toEqual([...progress].sort((a, b) => a - b));
+  });
+
+  it('previews the header in file order and the first rows', async () => {
+    const file = fixture(
+      'preview.csv',
+      'z,a,z\n' + Array.from({ length: 30 }, (_, i) => `${i},x,y\n`).join(''),
+    );
+    const preview = await previewFile(file, 'csv', 5);
+    expect(preview.columns).toEqual(['z', 'a', 'z_2']);
+    expect(preview.records.map((r) => r.row)).toEqual([1, 2, 3, 4, 5]);
+    expect(preview.detectedCrs).toBeNull();
+    expect((await previewFile(fixture('header-only.csv', 'x;y\n'), 'csv')).columns).toEqual(['x', 'y']);
+  });
+});
+
+describe('GeoJSON reader', () => {
+  const collection = {
+    type: 'FeatureCollection',
+    name: 'sites',
+    crs: { type: 'name', properties: { name: 'urn:ogc:def:crs:OGC:1.3:CRS84' } },
+    features: [
+      {
+        type: 'Feature',
+        id: 7,
+        properties: {
+          名称: '松山湖 "园区" {a}',
+          n: 1.5,
+          ok: true,
+          tags: ['a', 'b'],
+          meta: { x: 1 },
+          none: null,
+        },
+        geometry: { type: 'Point', coordinates: [113.9, 22.9, 15] },
+      },
+      {
+        type: 'Feature',
+        id: 'keep-property',
+        properties: { id: 'own', path: 'C:\\dir\\' },
+        geometry: {
+          type: 'Polygon',
+          coordinates: [
+            [
+              [0, 0],
+              [1, 0],
+              [1, 1],
+              [0, 0],
+            ],
+          ],
+        },
+      },
+      { type: 'Feature', properties: null, geometry: null },
+      { type: 'Feature', properties: {}, geometry: { type: 'GeometryCollection', geometries: [] } },
+      {
+        type: 'Feature',
+        properties: {},
+        geometry: {
+          type: 'LineString',
+          coordinates: [
+            [1, 2],
+            ['113', 23],
+          ],
+        },
+      },
+      { type: 'Polygon', coordinates: [] },
+      {
+        type: 'Feature',
+        properties: { last: 1 },
+        geometry: {
+          type: 'MultiLineString',
+          coordinates: [
+            [
+              [1, 2, 3],
+              [4, 5, 6],
+            ],
+          ],
+        },
+      },
+    ],
+  };
+  const text = JSON.stringify(collection, null, 1);
+
+  it('streams a FeatureCollection feature by feature', async () => {
+    const records = await collect(fixture('fc.geojson', text), 'geojson');
+    expect(records).toEqual([
+      {
+        row: 1,
+        properties: {
+          名称: '松山湖 "园区" {a}',
+          n: 1.5,
+          ok: true,
+          tags: '["a","b"]',
+          meta: '{"x":1}',
+          none: null,
+          id: 7,
+        },
+        geometry: { type: 'Point', coordinates: [113.9, 22.9] },
+      },
+      {
+        row: 2,
+        properties: { id: 'own', path: 'C:\\dir\\' },
+        geometry: {
+          type: 'Polygon',
+          coordinates: [
+            [
+              [0, 0],
+              [1, 0],
+              [1, 1],
+              [0, 0],
+            ],
+          ],
+        },
+      },
+      { row: 3, properties: {}, geometry: null },
+      {
+        row: 4,
+        properties: {},
+        geometry: null,
+        error: 'feature 4: GeometryCollection geometries are not supported',
+      },
+      {
+        row: 5,
+        properties: {},
+        geometry: null,
+        error:
+          'feature 5: the LineString geometry is invalid: the position ["113",23] is not [longitude, latitude] numbers',
+      },
+      { row: 6, properties: {}, geometry: null, error: 'feature 6 has type "Polygon" instead of "Feature"' },
+      {
+        row: 7,
+        properties: { last: 1 },
+        geometry: {
+          type: 'MultiLineString',
+          coordinates: [
+            [
+              [1, 2],
+              [4, 5],
+            ],
+          ],
+        },
+      },
+    ]);
+  });
+
+  it('gives the same records when the file arrives in tiny chunks', async () => {
+    const file = fixture('fc-chunks.geojson', text);
+    const whole = await collect(file, 'geojson');
+    for (const chunkBytes of [1, 3, 16]) {
+      expect(await drain(readGeojson(file, { chunkBytes }, { detectedCrs: null }))).toEqual(whole);
+    }
+  });
+
+  it('reads a single Feature, a bare geometry and newline-delimited features', async () => {
+    const single = fixture('one.geojson', JSON.stringify(collection.features[0]));
+    expect((await collect(single, 'geojson')).map((r) => r.properties.id)).toEqual([7]);
+    const bare = fixture('bare.json', '{"type":"MultiPoint","coordinates":[[1,2],[3,4]]}');
+    expect(await collect(bare, 'geojson')).toEqual([
+      {
+        row: 1,
+        properties: {},
+        geometry: {
+          type: 'MultiPoint',
+          coordinates: [
+            [1, 2],
+            [3, 4],
+          ],
+        },
+      },
+    ]);
+    const lines = [
+      '{"type":"Feature","properties":{"n":1},"geometry":{"type":"Point","coordinates":[1,2]}}',
+      '{"type":"Feature","properties":{"n":2},"geometry":null}',
+      '{"type":"Feature","properties":{"n":NaN},"geometry":null}',
+      '{"type":"Feature","properties":{"n":4},"geometry":null}',
+    ].join('\n');
+    const records = await collect(fixture('lines.geojsonl', `${lines}\n`), 'geojson');
+    expect(records.map((r) => [r.row, r.properties.n ?? null])).toEqual([
+      [1, 1],
+      [2, 2],
+      [3, null],
+      [4, 4],
+    ]);
+    expect(records[2]!.error).toMatch(/^feature 3 \(byte offset \d+\) is not valid JSON/);
+  });
+
+  it('refuses a truncated file, naming the feature it stops in', async () => {
+    const cut = text.slice(0, text.indexOf('"last"'));
+    await expectFileError(
+      collect(fixture('cut.geojson', cut), 'geojson'),
+      /ends in the middle of feature 7 \(byte offset \d+\)/,
+    );
+    const afterFeatures = text.slice(0, text.lastIndexOf(']'));
+    await expectFileError(
+      collect(fixture('cut2.geojson', afterFeatures), 'geojson'),
+      /ends before its FeatureCollection is closed, after feature 7 \(byte offset \d+\)/,
+    );
+  });
+
+  it('yields the features before the break, then throws', async () => {
+    const cut = text.slice(0, text.indexOf('"last"'));
+    const seen: number[] = [];
+    await expectFileError(
+      (async () => {
+        for await (const r of readRecords(fixture('cut3.geojson', cut), 'geojson')) seen.push(r.row);
+      })(),
+      /feature 7/,
+    );
+    expect(seen).toEqual([1, 2, 3, 4, 5, 6]);
+  });
+
+  it('skips a byte order mark', async () => {
+    const file = fixture('bom.geojson', `\uFEFF${JSON.stringify(collection.features[0])}`);
+    expect((await drain(readGeojson(file, { chunkBytes: 1 }, { detectedCrs: null })))[0]!.properties.id).toBe(
+      7,
+    );
+  });
+
+  it('refuses files that are not GeoJSON', async () => {
+    await expectFileError(collect(fixture('x.geojson', 'hello'), 'geojson'), /not GeoJSON.*byte offset 0/);
+    await expectFileError(collect(fixture('e.geojson', '  \n'), 'geojson'), /holds no GeoJSON object/);
+    await expectFileError(collect(fixture('e2.geojson', ''), 'geojson'), /empty/);
+    await expectFileError(
+      collect(fixture('t.geojson', '{"type":"Topology","objects":{}}'), 'geojson'),
+      /Topology/,
+    );
+    await expectFileError(
+      collect(fixture('f.geojson', '{"type":"FeatureCollection","features":{}}'), 'geojson'),
+      /not an array/,
+    );
+  });
+
+  it('previews the union of property keys and the declared CRS', async () => {
+    const preview = await previewFile(fixture('p.geojson', text), 'geojson', 2);
+    expect(preview.records).toHaveLength(2);
+    expect(preview.columns).toEqual(['名称', 'n', 'ok', 'tags', 'meta', 'none', 'id', 'path', 'last']);
+    expect(preview.detectedCrs).toBe('wgs84');
+    const noCrs = JSON.stringify({ type: 'FeatureCollection', features: [] });
+    expect(await previewFile(fixture('q.geojson', noCrs), 'geojson')).toEqual({
+      columns: [],
+      records: [],
+      detectedCrs: null,
+    });
+  });
+
+  it('aborts and reports progress', async () => {
+    const file = fixture('big.geojson', text);
+    const progress: number[] = [];
+    await drain(
+      readGeojson(file, { chunkBytes: 100, onProgress: (b) => progress.push(b) }, { detectedCrs: null }),
+    );
+    expect(progress.at(-1)).toBe(statSync(file).size);
+    const controller = new AbortController();
+    const gen = readRecords(file, 'geojson', { signal: controller.signal });
+    expect((await gen.next()).value?.row).toBe(1);
+    controller.abort();
+    await expect(gen.next()).rejects.toMatchObject({ name: 'AbortError' });
+  });
+});
+
+describe('KML reader', () => {
+  const kml = `<?xml version="1.0" encoding="UTF-8"?>
+<kml xmlns="http://www.opengis.net/kml/2.2">
+<Document><name>图层</name>
+<Schema name="s" id="s"><SimpleField name="code" type="string"/></Schema>
+<Folder><name>folder</name>
+<Placemark id="p1">
+  <name><![CDATA[东城 <站点>]]></name>
+  <description>A &amp; B &lt;ok&gt; &#20013;&#x6587; &quot;q&quot; &apos;s&apos;</description>
+  <!-- a comment with <Point> inside -->
+  <ExtendedData>
+    <Data name="kind"><displayName>类型</displayName><value>工厂</value></Data>
+    <Data name="empty"><value></value></Data>
+    <SchemaData schemaUrl="#s"><SimpleData name="code">A-001</SimpleData></SchemaData>
+  </ExtendedData>
+  <Point><coordinates>113.75,23.02,12</coordinates></Point>
+</Placemark>
+<Placemark><name>line</name><LineString><tessellate>1</tessellate><coordinates>
+  113.7,23.0,0 113.8,23.1,0
+  113.9, 23.2
+</coordinates></LineString></Placemark>
+<Placemark><name>area</name><Polygon><outerBoundaryIs><LinearRing><coordinates>0,0 4,0 4,4 0,4 0,0</coordinates></LinearRing></outerBoundaryIs>
+<innerBoundaryIs><LinearRing><coordinates>1,1 1,2 2,2</coordinates></LinearRing></innerBoundaryIs></Polygon></Placemark>
+<Placemark><name>multi</name><MultiGeometry><Point><coordinates>1,2</coordinates></Point><Point><coordinates>3,4</coordinates></Point></MultiGeometry></Placemark>
+<Placemark><name>mixed</name><MultiGeometry><Point><coordinates>1,2</coordinates></Point><LineString><coordinates>1,2 3,4</coordinates></LineString></MultiGeometry></Placemark>
+<Placemark><name>bad</name><Point><coordinates>113.1,23 abc,23</coordinates></Point></Placemark>
+<Placemark><name>no geometry</name></Placemark>
+</Folder></Document></kml>
+`;
+
+  const expected: SourceRecord[] = [
+    {
+      row: 1,
+      properties: {
+        name: '东城 <站点>',
+        description: 'A & B <ok> 中文 "q" \'s\'',
+        kind: '工厂',
+        empty: null,
+        code: 'A-001',
+      },
+      geometry: { type: 'Point', coordinates: [113.75, 23.02] },
+    },
+    {
+      row: 2,
+      properties: { name: 'line' },
+      geometry: {
+        type: 'LineString',
+        coordinates: [
+          [113.7, 23.0],
+          [113.8, 23.1],
+          [113.9, 23.2],
+        ],
+      },
+    },
+    {
+      row: 3,
+      properties: { name: 'area' },
+      geometry: {
+        type: 'Polygon',
+        coordinates: [
+          [
+            [0, 0],
+            [4, 0],
+            [4, 4],
+            [0, 4],
+            [0, 0],
+          ],
+          // closed by the reader
+          [
+            [1, 1],
+            [1, 2],
+            [2, 2],
+            [1, 1],
+          ],
+        ],
+      },
+    },
+    {
+      row: 4,
+      properties: { name: 'multi' },
+      geometry: {
+        type: 'MultiPoint',
+        coordinates: [
+          [1, 2],
+          [3, 4],
+        ],
+      },
+    },
+    {
+      row: 5,
+      properties: { name: 'mixed' },
+      geometry: null,
+      error: 'placemark 5: <MultiGeometry> mixes Point and LineString, which one record cannot hold',
+    },
+    {
+      row: 6,
+      properties: { name: 'bad' },
+      geometry: null,
+      error: 'placemark 6: the coordinate "abc,23" in <Point> is not a longitude,latitude pair of numbers',
+    },
+    { row: 7, properties: { name: 'no geometry' }, geometry: null },
+  ];
+
+  it('reads placemarks: names, descriptions, extended data, every geometry kind', async () => {
+    expect(await collect(fixture('doc.kml', kml), 'kml')).toEqual(expected);
+  });
+
+  it('gives the same records when the file arrives in tiny chunks', async () => {
+    const file = fixture('chunks.kml', kml);
+    for (const chunkBytes of [1, 5, 64]) {
+      expect(await drain(readKml(file, { chunkBytes }, { detectedCrs: null }))).toEqual(expected);
+    }
+  });
+
+  it('reads namespaced tags', async () => {
+    const ns = `<kml:kml xmlns:kml="http://www.opengis.net/kml/2.2"><kml:Document>
+<kml:Placemark><kml:name>松山湖</kml:name><kml:Point><kml:coordinates>113.88,22.93</kml:coordinates></kml:Point></kml:Placemark>
+</kml:Document></kml:kml>`;
+    expect(await collect(fixture('ns.kml', ns), 'kml')).toEqual([
+      { row: 1, properties: { name: '松山湖' }, geometry: { type: 'Point', coordinates: [113.88, 22.93] } },
+    ]);
+  });
+
+  it('reads a GBK file that declares its encoding', async () => {
+    const gbk = encodeGbk(
+      '<?xml version="1.0" encoding="GBK"?><kml><Placemark><name>虎门镇</name><Point><coordinates>113.67,22.82</coordinates></Point></Placemark></kml>',
+    );
+    expect((await collect(fixture('gbk.kml', gbk), 'kml'))[0]!.properties).toEqual({ name: '虎门镇' });
+  });
+
+  it('refuses a truncated file and a file that is not KML', async () => {
+    const cut = kml.slice(0, kml.indexOf('<name>multi'));
+    await expectFileError(
+      collect(fixture('cut.kml', cut), 'kml'),
+      /ends in the middle of placemark 4 \(byte offset \d+\)/,
+    );
+    await expectFileError(
+      collect(fixture('not.kml', '<html><body>hi</body></html>'), 'kml'),
+      /not a KML file/,
+    );
+  });
+
+  it('aborts, reports progress and previews columns', async () => {
+    const file = fixture('p.kml', kml);
+    const progress: number[] = [];
+    await drain(
+      readKml(file, { chunkBytes: 256, onProgress: (b) => progress.push(b) }, { detectedCrs: null }),
+    );
+    expect(progress.at(-1)).toBe(statSync(file).size);
+    const controller = new AbortController();
+    const gen = readRecords(file, 'kml', { signal: controller.signal });
+    await gen.next();
+    controller.abort();
+    await expect(gen.next()).rejects.toMatchObject({ name: 'AbortError' });
+    const preview = await previewFile(file, 'kml', 1);
+    expect(preview.records).toHaveLength(1);
+    expect(preview.columns).toEqual(['name', 'description', 'kind', 'empty', 'code']);
+  });
+});
+
+// ---------------------------------------------------------------- Shapefile helpers
+
+/** A .shp of the given records' contents (shape type + geometry bytes each). */
+function shpFile(shapeType: number, contents: Buffer[]): Buffer {
+  const length = 100 + contents.reduce((n, c) => n + 8 + c.length, 0);
+  const b = Buffer.alloc(length);
+  b.writeInt32BE(9994, 0);
+  b.writeInt32BE(length / 2, 24);
+  b.writeInt32LE(1000, 28);
+  b.writeInt32LE(shapeType, 32);
+  let at = 100;
+  for (const [i, c] of contents.entries()) {
+    b.writeInt32BE(i + 1, at);
+    b.writeInt32BE(c.length / 2, at + 4);
+    c.copy(b, at + 8);
+    at += 8 + c.length;
+  }
+  return b;
+}
+
+function pointZ(x: number, y: number, z: number): Buffer {
+  const b = Buffer.alloc(36);
+  b.writeInt32LE(11, 0);
+  b.writeDoubleLE(x, 4);
+  b.writeDoubleLE(y, 12);
+  b.writeDoubleLE(z, 20);
+  return b;
+}
+
+function polyline(parts: number[][][]): Buffer {
+  const points = parts.flat();
+  const b = Buffer.alloc(44 + 4 * parts.length + 16 * points.length);
+  b.writeInt32LE(3, 0);
+  b.writeInt32LE(parts.length, 36);
+  b.writeInt32LE(points.length, 40);
+  let index = 0;
+  for (const [i, part] of parts.entries()) {
+    b.writeInt32LE(index, 44 + 4 * i);
+    index += part.length;
+  }
+  for (const [i, p] of points.entries()) {
+    b.writeDoubleLE(p[0]!, 44 + 4 * parts.length + 16 * i);
+    b.writeDoubleLE(p[1]!, 52 + 4 * parts.length + 16 * i);
+  }
+  return b;
+}
+
+function nullShape(): Buffer {
+  return Buffer.alloc(4);
+}
+
+interface TestField {
+  name: string;
+  type: string;
+  length: number;
+}
+
+/** A dBase III table; values are raw bytes (text already encoded), a leading '*' row flag marks deletion. */
+function dbfFile(
+  fields: TestField[],
+  rows: Array<{ deleted?: boolean; values: Buffer[] }>,
+  languageDriver = 0,
+): Buffer {
+  const headerLength = 32 + 32 * fields.length + 1;
+  const recordLength = 1 + fields.reduce((n, f) => n + f.length, 0);
+  const b = Buffer.alloc(headerLength + recordLength * rows.length + 1, 0x20);
+  b.fill(0, 0, headerLength);
+  b.writeUInt8(0x03, 0);
+  b.writeUInt32LE(rows.length, 4);
+  b.writeUInt16LE(headerLength, 8);
+  b.writeUInt16LE(recordLength, 10);
+  b.writeUInt8(languageDriver, 29);
+  for (const [i, f] of fields.entries()) {
+    encodeGbk(f.name).copy(b, 32 + 32 * i);
+    b.write(f.type, 32 + 32 * i + 11, 'latin1');
+    b.writeUInt8(f.length, 32 + 32 * i + 16);
+  }
+  b.writeUInt8(0x0d, headerLength - 1);
+  for (const [r, row] of rows.entries()) {
+    let at = headerLength + r * recordLength;
+    b.write(row.deleted ? '*' : ' ', at, 'latin1');
+    at++;
+    for (const [i, f] of fields.entries()) {
+      row.values[i]!.copy(b, at, 0, f.length);
+      at += f.length;
+    }
+  }
+  b.writeUInt8(0x1a, b.length - 1);
+  return b;
+}
+
+/** A zip whose entries are stored uncompressed (method 0). */
+function storedZip(files: Array<{ name: string; data: Buffer }>): Buffer {
+  const parts: Buffer[] = [];
+  const central: Buffer[] = [];
+  let offset = 0;
+  for (const f of files) {
+    const name = Buffer.from(f.name, 'utf8');
+    const local = Buffer.alloc(30);
+    local.writeUInt32LE(0x04034b50, 0);
+    local.writeUInt16LE(0x0800, 6);
+    local.writeUInt32LE(crc32(f.data), 14);
+    local.writeUInt32LE(f.data.length, 18);
+    local.writeUInt32LE(f.data.length, 22);
+    local.writeUInt16LE(name.length, 26);
+    const c = Buffer.alloc(46);
+    c.writeUInt32LE(0x02014b50, 0);
+    c.writeUInt16LE(0x0800, 8);
+    c.writeUInt32LE(crc32(f.data), 16);
+    c.writeUInt32LE(f.data.length, 20);
+    c.writeUInt32LE(f.data.length, 24);
+    c.writeUInt16LE(name.length, 28);
+    c.writeUInt32LE(offset, 42);
+    parts.push(local, name, f.data);
+    central.push(c, name);
+    offset += 30 + name.length + f.data.length;
+  }
+  const cd = Buffer.concat(central);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(files.length, 8);
+  end.writeUInt16LE(files.length, 10);
+  end.writeUInt32LE(cd.length, 12);
+  end.writeUInt32LE(offset, 16);
+  return Buffer.concat([...parts, cd, end]);
+}
+
+const square = (x: number, y: number, size: number): number[][] => [
+  [x, y],
+  [x + size, y],
+  [x + size, y + size],
+  [x, y + size],
+  [x, y],
+];
+/** The same ring clockwise (a GeoJSON hole). */
+const clockwise = (ring: number[][]): number[][] => [...ring].reverse();
+
+describe('Shapefile reader', () => {
+  const records: ShapeRecord[] = [
+    {
+      polygons: [[square(113.7, 22.9, 0.1), clockwise(square(113.72, 22.92, 0.02))]],
+      attributes: { CODE: '441900110002001', NAME: '常平社区第1网格', N: 42 },
+    },
+    {
+      polygons: [
+        [square(0, 0, 1)],
+        [square(5, 5, 2), clockwise(square(5.5, 5.5, 0.5)), clockwise(square(6.2, 6.2, 0.5))],
+      ],
+      attributes: { CODE: 'M', NAME: '两块', N: -3 },
+    },
+    { polygons: [], attributes: { CODE: 'empty', NAME: null, N: null } },
+  ];
+  const fields = [
+    { name: 'CODE', type: 'C' as const, length: 20 },
+    { name: 'NAME', type: 'C' as const, length: 30 },
+    { name: 'N', type: 'N' as const, length: 6 },
+  ];
+
+  it('reads back what the Shapefile writer wrote (polygons, holes, Chinese text, WGS 84)', async () => {
+    const file = fixture('grid.zip', shapefileZip('网格/grid', fields, records));
+    expect(await collect(file, 'shapefile')).toEqual([
+      {
+        row: 1,
+        properties: records[0]!.attributes,
+        geometry: { type: 'Polygon', coordinates: records[0]!.polygons[0] },
+      },
+      {
+        row: 2,
+        properties: records[1]!.attributes,
+        geometry: { type: 'MultiPolygon', coordinates: records[1]!.polygons },
+      },
+      { row: 3, properties: { CODE: 'empty', NAME: null, N: null }, geometry: null },
+    ]);
+    const preview = await previewFile(file, 'shapefile');
+    expect(preview.detectedCrs).toBe('wgs84');
+    expect(preview.columns).toEqual(['CODE', 'NAME', 'N']);
+  });
+
+  it('reads points (Z dropped), lines, GBK attributes of every field type, and skips deleted records', async () => {
+    const shp = shpFile(11, [
+      pointZ(113.75, 23.05, 30),
+      pointZ(1, 2, 3),
+      pointZ(113.8, 23.1, 0),
+      nullShape(),
+    ]);
+    const dbfFields = [
+      { name: '名称', type: 'C', length: 20 },
+      { name: 'POP', type: 'N', length: 8 },
+      { name: 'AREA', type: 'F', length: 10 },
+      { name: 'OPEN', type: 'L', length: 1 },
+      { name: 'SINCE', type: 'D', length: 8 },
+    ];
+    const row = (values: string[], deleted = false): { deleted: boolean; values: Buffer[] } => ({
+      deleted,
+      values: values.map((v, i) => {
+        const bytes = encodeGbk(v);
+        const cell = Buffer.alloc(dbfFields[i]!.length, 0x20);
+        // numbers right-aligned as dBase writes them
+        bytes.copy(cell, dbfFields[i]!.type === 'C' ? 0 : cell.length - bytes.length);
+        return cell;
+      }),
+    });
+    const dbf = dbfFile(dbfFields, [
+      row(['东莞市', '1200', '3.25', 'T', '20240131']),
+      row(['删除', '1', '1', 'F', '20000101'], true),
+      row(['  寮步镇 ', '', '-0.5', 'n', '']),
+      row(['', '********', 'x', '?', '2024']),
+    ]);
+    const expected = [
+      {
+        row: 1,
+        properties: { 名称: '东莞市', POP: 1200, AREA: 3.25, OPEN: true, SINCE: '2024-01-31' },
+        geometry: { type: 'Point', coordinates: [113.75, 23.05] },
+      },
+      {
+        row: 3,
+        properties: { 名称: '寮步镇', POP: null, AREA: -0.5, OPEN: false, SINCE: null },
+        geometry: { type: 'Point', coordinates: [113.8, 23.1] },
+      },
+      { row: 4, properties: { 名称: null, POP: null, AREA: 'x', OPEN: null, SINCE: '2024' }, geometry: null },
+    ];
+    // the encoding named by the .cpg, by the language driver byte, or guessed (not UTF-8)
+    const viaCpg = zip([
+      { name: 'pts.shp', data: shp },
+      { name: 'pts.dbf', data: dbf },
+      { name: 'pts.cpg', data: Buffer.from('GBK\r\n') },
+    ]);
+    expect(await collect(fixture('cpg.zip', viaCpg), 'shapefile')).toEqual(expected);
+    const driverDbf = Buffer.from(dbf);
+    driverDbf.writeUInt8(0x4d, 29);
+    const viaDriver = zip([
+      { name: 'PTS.SHP', data: shp },
+      { name: 'PTS.DBF', data: driverDbf },
+    ]);
+    expect(await collect(fixture('driver.zip', viaDriver), 'shapefile')).toEqual(expected);
+    const guessed = storedZip([
+      { name: 'pts.shp', data: shp },
+      { name: 'pts.dbf', data: dbf },
+    ]);
+    expect(await collect(fixture('stored.zip', guessed), 'shapefile')).toEqual(expected);
+    expect((await previewFile(fixture('noprj.zip', guessed), 'shapefile')).detectedCrs).toBeNull();
+
+    const lines = shpFile(3, [
+      polyline([
+        [
+          [0, 0],
+          [1, 1],
+        ],
+      ]),
+      polyline([
+        [
+          [0, 0],
+          [1, 1],
+        ],
+        [
+          [2, 2],
+          [3, 3],
+          [4, 4],
+        ],
+      ]),
+    ]);
+    const lineDbf = dbfFile(
+      [{ name: 'ID', type: 'N', length: 4 }],
+      [{ values: [Buffer.from('   1')] }, { values: [Buffer.from('   2')] }],
+    );
+    const lineRecords = await collect(
+      fixture(
+        'lines.zip',
+        zip([
+          { name: 'l.shp', data: lines },
+          { name: 'l.dbf', data: lineDbf },
+        ]),
+      ),
+      'shapefile',
+    );
+    expect(lineRecords.map((r) => r.geometry)).toEqual([
+      {
+        type: 'LineString',
+        coordinates: [
+          [0, 0],
+          [1, 1],
+        ],
+      },
+      {
+        type: 'MultiLineString',
+        coordinates: [
+          [
+            [0, 0],
+            [1, 1],
+          ],
+          [
+            [2, 2],
+            [3, 3],
+            [4, 4],
+          ],
+        ],
+      },
+    ]);
+  });
+
+  it('accepts CGCS2000, refuses a projected coordinate system', async () => {
+    const base = shapefileZip('g', fields, records.slice(0, 1));
+    const withPrj = (prj: string): Buffer =>
+      zip([
+        ...['g.shp', 'g.dbf', 'g.cpg'].map((name) => ({ name, data: extract(base, name) })),
+        { name: 'g.prj', data: Buffer.from(prj) },
+      ]);
+    const cgcs =
+      'GEOGCS["China Geodetic Coordinate System 2000",DATUM["China_2000",SPHEROID["CGCS2000",6378137,298.257222101]],PRIMEM["Greenwich",0],UNIT["degree",0.0174532925199433]]';
+    expect((await previewFile(fixture('cgcs.zip', withPrj(cgcs)), 'shapefile')).detectedCrs).toBe('wgs84');
+    expect((await previewFile(fixture('wgs.zip', withPrj(WGS84_PRJ)), 'shapefile')).detectedCrs).toBe(
+      'wgs84',
+    );
+    const projected =
+      'PROJCS["CGCS2000_3_Degree_GK_CM_114E",GEOGCS["GCS_China_Geodetic_Coordinate_System_2000",DATUM["D_China_2000",SPHEROID["CGCS2000",6378137.0,298.257222101]],PRIMEM["Greenwich",0.0],UNIT["Degree",0.0174532925199433]],PROJECTION["Gauss_Kruger"],UNIT["Meter",1.0]]';
+    await expectFileError(
+      collect(fixture('proj.zip', withPrj(projected)), 'shapefile'),
+      /^the Shapefile is in a projected coordinate system \(CGCS2000_3_Degree_GK_CM_114E\); reproject it to WGS 84 or CGCS2000 geographic coordinates$/,
+    );
+  });
+
+  it('refuses archives without exactly one .shp, without a .dbf, and files that are not zips', async () => {
+    const one = shapefileZip('a', fields, records);
+    const two = zip([
+      { name: 'a.shp', data: extract(one, 'a.shp') },
+      { name: 'a.dbf', data: extract(one, 'a.dbf') },
+      { name: 'sub/b.SHP', data: extract(one, 'a.shp') },
+    ]);
+    await expectFileError(
+      collect(fixture('two.zip', two), 'shapefile'),
+      /2 \.shp files \(a\.shp, sub\/b\.SHP\)/,
+    );
+    const none = zip([{ name: 'readme.txt', data: Buffer.from('hi') }]);
+    await expectFileError(
+      collect(fixture('none.zip', none), 'shapefile'),
+      /no \.shp file \(it holds: readme\.txt\)/,
+    );
+    const noDbf = zip([{ name: 'a.shp', data: extract(one, 'a.shp') }]);
+    await expectFileError(collect(fixture('nodbf.zip', noDbf), 'shapefile'), /no \.dbf/);
+    await expectFileError(
+      collect(fixture('plain.zip', 'not a zip at all'), 'shapefile'),
+      /not a zip archive/,
+    );
+    const truncatedShp = extract(one, 'a.shp').subarray(0, 150);
+    const broken = zip([
+      { name: 'a.shp', data: truncatedShp },
+      { name: 'a.dbf', data: extract(one, 'a.dbf') },
+    ]);
+    await expectFileError(
+      collect(fixture('trunc.zip', broken), 'shapefile'),
+      /\.shp file is truncated at record 1 \(byte offset 100\)/,
+    );
+  });
+
+  it('reports progress up to the zip size and stops when aborted', async () => {
+    const file = fixture('progress.zip', shapefileZip('a', fields, records));
+    const progress: number[] = [];
+    expect(await collect(file, 'shapefile', { onProgress: (b) => progress.push(b) })).toHaveLength(3);
+    expect(progress.at(-1)).toBe(statSync(file).size);
+    const controller = new AbortController();
+    const gen = readRecords(file, 'shapefile', { signal: controller.signal });
+    expect((await gen.next()).value?.row).toBe(1);
+    controller.abort(new Error('cancelled'));
+    await expect(gen.next()).rejects.toThrow('cancelled');
+  });
+});
+
+/** The bytes of one entry of a zip made by api/lib/shapefile.ts (deflated). */
+function extract(archive: Buffer, name: string): Buffer {
+  let at = 0;
+  while (archive.readUInt32LE(at) === 0x04034b50) {
+    const packed = archive.readUInt32LE(at + 18);
+    const nameLength = archive.readUInt16LE(at + 26);
+    const entryName = archive.toString('utf8', at + 30, at + 30 + nameLength);
+    const data = archive.subarray(at + 30 + nameLength, at + 30 + nameLength + packed);
+    if (entryName === name) return inflateRawSync(data);
+    at += 30 + nameLength + packed;
+  }
+  throw new Error(`no ${name}`);
+}
