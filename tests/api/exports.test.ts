@@ -1,6 +1,11 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { inflateRawSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { wgs84ToGcj02 } from '../../api/lib/chinese-coordinates.ts';
+import { readRecords } from '../../api/lib/import-readers/index.ts';
 import { openTestApp, type Client, type TestApp } from './template.ts';
 
 /** The files of a zip archive (stored or deflated), read from its central directory. */
@@ -94,5 +99,72 @@ describe('exports', () => {
     expect(rows).toBe(n);
     expect((await cp.inject('/api/export/sites?format=pdf')).statusCode).toBe(400);
     expect((await cp.inject('/api/export/sites?crs=epsg3857')).statusCode).toBe(400);
+  });
+
+  it('exports the grids of the town as a zipped Shapefile that reads back (and that GDAL reads) with the same codes and outlines', async () => {
+    const res = await cp.inject('/api/export/areas?level=grid&format=shapefile');
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.headers['content-type']).toMatch(/zip/);
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'riskmap-areas-shp-'));
+    try {
+      const file = path.join(dir, 'grids.zip');
+      await writeFile(file, res.rawPayload);
+      const stored = (
+        await t.db.query<{ code: string; name: string; area: number }>(
+          `SELECT code, name, ST_Area(geom::geography) area FROM areas
+           WHERE level = 'grid' AND valid_to IS NULL AND code LIKE '441900110%' ORDER BY code`,
+        )
+      ).rows;
+      expect(stored.length).toBeGreaterThan(5);
+      const read: Array<{ code: string; name: string; geometry: unknown }> = [];
+      for await (const r of readRecords(file, 'shapefile')) {
+        read.push({ code: String(r.properties.CODE), name: String(r.properties.NAME), geometry: r.geometry });
+      }
+      expect(read.map((r) => [r.code, r.name])).toEqual(stored.map((s) => [s.code, s.name]));
+      // the outline read back has the stored area, to a square metre
+      const areas = await t.db.query<{ area: number }>(
+        `SELECT ST_Area(ST_SetSRID(ST_GeomFromGeoJSON(g), 4326)::geography) area FROM unnest($1::text[]) g`,
+        [read.map((r) => JSON.stringify(r.geometry))],
+      );
+      areas.rows.forEach((a, i) => expect(Math.abs(a.area - stored[i]!.area)).toBeLessThan(1));
+      if (spawnSync('ogrinfo', ['--version']).status === 0) {
+        const info = spawnSync('ogrinfo', ['-so', '-al', `/vsizip/${file}`], { encoding: 'utf8' });
+        expect(info.stdout).toContain(`Feature Count: ${stored.length}`);
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+    expect((await cp.inject('/api/export/areas?level=county')).statusCode).toBe(400);
+  });
+
+  it('the incident report counts by town and category, with the on-time rate, as XLSX', async () => {
+    const res = await cp.inject('/api/export/incident-report');
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.headers['content-type']).toMatch(/spreadsheetml/);
+    const files = unzip(res.rawPayload);
+    expect(files.get('xl/workbook.xml')).toMatch(/name="汇总".*name="按镇街".*name="按类别"/s);
+    const expected = (
+      await t.db.query<{ total: number; resolved: number; on_time: number }>(
+        `SELECT count(*)::int total, count(r.at)::int resolved, count(*) FILTER (WHERE r.at <= i.deadline_at)::int on_time
+         FROM incidents i
+         LEFT JOIN LATERAL (SELECT min(at) at FROM incident_events e WHERE e.incident_id = i.id AND e.to_status = 'resolved') r ON true
+         WHERE coalesce(i.grid_code, i.village_code, i.town_code) LIKE '441900110%'`,
+      )
+    ).rows[0]!;
+    expect(expected.total).toBeGreaterThan(0);
+    // the totals row of the summary sheet: code, name, total, open, resolved, on time, rate, overdue
+    const summary = files.get('xl/worksheets/sheet1.xml')!;
+    const cells = [...summary.matchAll(/<row r="11"[^>]*>(.*?)<\/row>/gs)][0]![1]!;
+    const numbers = [...cells.matchAll(/<v>([^<]*)<\/v>/g)].map((m) => Number(m[1]));
+    expect(numbers.slice(0, 3)).toEqual([expected.total, expect.any(Number), expected.resolved]);
+    expect(numbers[3]).toBe(expected.on_time);
+    // one town only: the coordinator's own
+    const towns = files.get('xl/worksheets/sheet2.xml')!;
+    expect(towns.match(/<row /g)).toHaveLength(2);
+    expect(towns).toContain('441900110');
+    expect(
+      (await cp.inject('/api/export/incident-report?from=2026-02-01T00:00:00Z&to=2026-01-01T00:00:00Z'))
+        .statusCode,
+    ).toBe(400);
   });
 });
