@@ -671,7 +671,40 @@ async function finish(
   return { status, inserted, rejected, error };
 }
 
-/** Town, village and grid of each staged row, and the first reason the database gives to refuse it. */
+/**
+ * Town, village and grid of every staged row, by PostGIS. The join runs from the outlines to
+ * the points: each grid tests the staged points inside its bbox (GiST index on the staged
+ * points, EPSG:4326 like the outlines) one after another, so PostGIS's point-in-polygon cache
+ * of that outline serves them all; per point, it would rebuild it at nearly every row. Points
+ * in no grid are then placed in their village, and the rest in their town. Grid codes begin
+ * with their village's and town's codes.
+ */
+const PLACE_STEPS = [
+  `CREATE TEMP TABLE import_pts ON COMMIT DROP AS
+   SELECT row, CASE WHEN GeometryType(geom) = 'POINT' THEN geom ELSE ST_PointOnSurface(geom) END AS pt
+   FROM import_stage WHERE geom IS NOT NULL AND (GeometryType(geom) = 'POINT' OR ST_IsValid(geom))`,
+  `CREATE INDEX ON import_pts USING gist (pt)`,
+  `ANALYZE import_pts`,
+  `CREATE TEMP TABLE import_areas ON COMMIT DROP AS
+   SELECT p.row, min(a.code) AS code
+   FROM areas a JOIN import_pts p ON p.pt && a.geom AND ST_Intersects(a.geom, p.pt)
+   WHERE a.level = 'grid' AND a.valid_to IS NULL
+   GROUP BY p.row`,
+  `ALTER TABLE import_areas ADD PRIMARY KEY (row)`,
+  // the few points in no grid (outside the city, or where a village has no grids)
+  `CREATE TEMP TABLE import_left ON COMMIT DROP AS
+   SELECT p.* FROM import_pts p WHERE NOT EXISTS (SELECT 1 FROM import_areas x WHERE x.row = p.row)`,
+  ...['village', 'town'].flatMap((level) => [
+    `INSERT INTO import_areas (row, code)
+     SELECT p.row, min(a.code)
+     FROM import_left p JOIN areas a ON a.geom && p.pt AND ST_Intersects(a.geom, p.pt)
+     WHERE a.level = '${level}' AND a.valid_to IS NULL
+     GROUP BY p.row`,
+    `DELETE FROM import_left p USING import_areas x WHERE x.row = p.row`,
+  ]),
+];
+
+/** The staged rows with their areas and the first reason the database gives to refuse each. */
 const PLACE_SQL = (layer: ImportLayer, scopeCond: string) => {
   const duplicate =
     layer === 'components'
@@ -685,8 +718,7 @@ const PLACE_SQL = (layer: ImportLayer, scopeCond: string) => {
       : 'FALSE';
   return `
   CREATE TEMP TABLE import_placed ON COMMIT DROP AS
-  SELECT s.*, x.grid, coalesce(left(x.grid, 12), x.village) AS village,
-         coalesce(left(coalesce(left(x.grid, 12), x.village), 9), x.town) AS town,
+  SELECT s.*, x.grid, x.village, x.town,
          CASE
            WHEN s.geom IS NOT NULL AND GeometryType(s.geom) <> 'POINT' AND NOT ST_IsValid(s.geom) THEN 'bad_geometry'
            WHEN s.geom IS NOT NULL AND x.town IS NULL THEN 'outside_city'
@@ -695,17 +727,11 @@ const PLACE_SQL = (layer: ImportLayer, scopeCond: string) => {
            WHEN ${duplicate} THEN 'duplicate_code'
          END AS reason
   FROM import_stage s
-  -- the point a row is placed by: the point itself, or a point inside the polygon
-  CROSS JOIN LATERAL (SELECT CASE WHEN GeometryType(s.geom) = 'POINT' THEN s.geom ELSE ST_PointOnSurface(s.geom) END AS pt) q
-  -- the GiST index on areas.geom (EPSG:4326, like the staged geometry) finds the candidates
-  LEFT JOIN LATERAL (
-    SELECT min(a.code) FILTER (WHERE a.level = 'grid') AS grid,
-           min(a.code) FILTER (WHERE a.level = 'village') AS village,
-           min(a.code) FILTER (WHERE a.level = 'town') AS town
-    FROM areas a
-    WHERE s.geom IS NOT NULL AND a.valid_to IS NULL AND a.level IN ('town', 'village', 'grid')
-      AND a.geom && q.pt AND ST_Intersects(a.geom, q.pt)
-  ) x ON TRUE`;
+  LEFT JOIN (
+    SELECT row, CASE WHEN length(code) = 15 THEN code END AS grid,
+           CASE WHEN length(code) >= 12 THEN left(code, 12) END AS village, left(code, 9) AS town
+    FROM import_areas
+  ) x ON x.row = s.row`;
 };
 
 const REASON_MESSAGES = `CASE reason
@@ -826,6 +852,10 @@ async function writeFeatures(
           return `'${p}%'`;
         })
         .join(',')}])`;
+  for (const step of PLACE_STEPS) {
+    await tx.query(step);
+    ctx.signal.throwIfAborted();
+  }
   await tx.query(PLACE_SQL(layer, scopeCond), params);
   ctx.signal.throwIfAborted();
   const { rows } = await tx.query<{ row: number; reason: string; field: string | null; message: string }>(
