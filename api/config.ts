@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
 /** Everything the platform reads from the environment, in one place. */
@@ -22,6 +23,143 @@ export interface Config {
   fixMaxAgeS: number;
   /** A live client further behind than this many events gets a snapshot notice (RISKMAP_LIVE_MAX_REPLAY, default 10000). */
   liveMaxReplay: number;
+  /** The basemap the web app draws under the data (RISKMAP_BASEMAP_*, see BasemapConfig). */
+  basemap: BasemapConfig;
+}
+
+/** Coordinate system of a basemap's tiles: WGS84 (EPSG:4326 lon/lat) or China's GCJ-02. */
+export type BasemapCrs = 'wgs84' | 'gcj02';
+
+/**
+ * The basemap, from the environment:
+ * - nothing set: `{ kind: 'offline' }`, the offline GeoJSON basemap served under /api/basemap.
+ * - RISKMAP_BASEMAP_URL: an intranet tile server. For `raster` (RISKMAP_BASEMAP_TYPE, the default)
+ *   a tile URL template with {z}, {x} and {y}, e.g. `http://10.1.2.3/tiles/{z}/{x}/{y}.png`
+ *   (256-px tiles). For `vector` either a MapLibre style JSON URL, or an MVT template with {z}{x}{y}
+ *   together with RISKMAP_BASEMAP_STYLE, the path of a style JSON on this server whose vector
+ *   sources without `tiles`/`url` get the template.
+ * - RISKMAP_BASEMAP_CRS: `wgs84` (default) or `gcj02` (AMap-style tiles; the web app then draws the
+ *   data shifted WGS84 → GCJ-02 and turns picked positions back; storage is never shifted).
+ * - RISKMAP_BASEMAP_ATTRIBUTION: shown in the map's attribution; none when unset.
+ * - RISKMAP_BASEMAP_MAXZOOM: deepest zoom the server has tiles for (default 18; MapLibre
+ *   over-zooms beyond it).
+ * A URL is absolute http(s) or a path on this origin starting with `/`.
+ */
+export type BasemapConfig =
+  | { kind: 'offline' }
+  | {
+      kind: 'raster' | 'vector';
+      /** Tile template ({z}/{x}/{y}) or, for vector without a template, the style JSON URL. */
+      url: string;
+      crs: BasemapCrs;
+      attribution: string | null;
+      /** Deepest zoom of the tiles (web-mercator zoom, 0…24). */
+      maxzoom: number;
+      /** Vector MVT template only: the style read from RISKMAP_BASEMAP_STYLE; null otherwise. */
+      style: Record<string, unknown> | null;
+    };
+
+/** True when a URL is a tile template: it holds {z}, {x} and {y}. */
+export function isTileTemplate(url: string): boolean {
+  return url.includes('{z}') && url.includes('{x}') && url.includes('{y}');
+}
+
+/**
+ * Reads and checks the RISKMAP_BASEMAP_* settings; throws with a message naming the variable
+ * when one is wrong, so the process refuses to start instead of drawing a broken map.
+ */
+export function loadBasemapConfig(env: NodeJS.ProcessEnv = process.env): BasemapConfig {
+  const url = env.RISKMAP_BASEMAP_URL?.trim();
+  const others = ['TYPE', 'CRS', 'ATTRIBUTION', 'MAXZOOM', 'STYLE'].filter(
+    (k) => env[`RISKMAP_BASEMAP_${k}`],
+  );
+  if (!url) {
+    if (others.length > 0)
+      throw new Error(
+        `RISKMAP_BASEMAP_${others[0]} is set but RISKMAP_BASEMAP_URL is not: set the tile server's URL, or unset the RISKMAP_BASEMAP_* variables for the offline basemap`,
+      );
+    return { kind: 'offline' };
+  }
+  const type = env.RISKMAP_BASEMAP_TYPE || 'raster';
+  if (type !== 'raster' && type !== 'vector')
+    throw new Error(`RISKMAP_BASEMAP_TYPE must be 'raster' or 'vector', got '${type}'`);
+  const crs = env.RISKMAP_BASEMAP_CRS || 'wgs84';
+  if (crs !== 'wgs84' && crs !== 'gcj02')
+    throw new Error(`RISKMAP_BASEMAP_CRS must be 'wgs84' or 'gcj02', got '${crs}'`);
+  checkUrl(url);
+  const template = isTileTemplate(url);
+  if (type === 'raster' && !template)
+    throw new Error(
+      `RISKMAP_BASEMAP_URL must be a tile template with {z}, {x} and {y} for a raster basemap, e.g. http://10.1.2.3/tiles/{z}/{x}/{y}.png; got '${url}'`,
+    );
+  const maxzoom = env.RISKMAP_BASEMAP_MAXZOOM ? Number(env.RISKMAP_BASEMAP_MAXZOOM) : 18;
+  if (!Number.isInteger(maxzoom) || maxzoom < 0 || maxzoom > 24)
+    throw new Error(`RISKMAP_BASEMAP_MAXZOOM must be an integer 0–24, got ${env.RISKMAP_BASEMAP_MAXZOOM}`);
+  let style: Record<string, unknown> | null = null;
+  const stylePath = env.RISKMAP_BASEMAP_STYLE;
+  if (type === 'vector' && template) {
+    if (!stylePath)
+      throw new Error(
+        'RISKMAP_BASEMAP_STYLE must name a style JSON file on this server when RISKMAP_BASEMAP_URL is a vector tile template (the tiles alone say nothing about how to draw them)',
+      );
+    style = readStyle(stylePath);
+  } else if (stylePath) {
+    throw new Error(
+      'RISKMAP_BASEMAP_STYLE is only used with RISKMAP_BASEMAP_TYPE=vector and an MVT tile template',
+    );
+  }
+  return {
+    kind: type,
+    url,
+    crs,
+    attribution: env.RISKMAP_BASEMAP_ATTRIBUTION?.trim() || null,
+    maxzoom,
+    style,
+  };
+}
+
+function checkUrl(url: string): void {
+  if (url.startsWith('/') && !url.startsWith('//')) return;
+  let parsed: URL;
+  try {
+    parsed = new URL(url.replaceAll(/\{[a-z]+\}/g, '0'));
+  } catch (e) {
+    throw new Error(`RISKMAP_BASEMAP_URL is not a URL: '${url}'`, { cause: e });
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
+    throw new Error(`RISKMAP_BASEMAP_URL must be http(s) or a path starting with /, got '${url}'`);
+}
+
+function readStyle(file: string): Record<string, unknown> {
+  let text: string;
+  try {
+    text = readFileSync(path.resolve(file), 'utf8');
+  } catch (e) {
+    throw new Error(
+      `RISKMAP_BASEMAP_STYLE: cannot read ${file}: ${e instanceof Error ? e.message : String(e)}`,
+      {
+        cause: e,
+      },
+    );
+  }
+  let style: unknown;
+  try {
+    style = JSON.parse(text);
+  } catch (e) {
+    throw new Error(`RISKMAP_BASEMAP_STYLE: ${file} is not JSON`, { cause: e });
+  }
+  const s = style as { version?: unknown; sources?: unknown; layers?: unknown };
+  if (
+    typeof style !== 'object' ||
+    style === null ||
+    s.version !== 8 ||
+    typeof s.sources !== 'object' ||
+    !Array.isArray(s.layers)
+  )
+    throw new Error(
+      `RISKMAP_BASEMAP_STYLE: ${file} is not a MapLibre style (version 8 with sources and layers)`,
+    );
+  return style as Record<string, unknown>;
 }
 
 export const PROJECT_ROOT = path.resolve(import.meta.dirname, '..');
@@ -43,6 +181,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     demoPassword: env.RISKMAP_DEMO_PASSWORD || undefined,
     fixMaxAgeS: positiveNumber(env, 'RISKMAP_FIX_MAX_AGE_S', 900),
     liveMaxReplay: positiveNumber(env, 'RISKMAP_LIVE_MAX_REPLAY', 10_000),
+    basemap: loadBasemapConfig(env),
   };
 }
 

@@ -28,6 +28,7 @@ import { SearchBox } from './components/search-box.tsx';
 import { ThematicPanel, type DensityWindow, type ThematicSettings } from './components/thematic-panel.tsx';
 import { useI18n, type MessageKey } from './i18n.ts';
 import { GridsPage } from './grids/grids-page.tsx';
+import { ImportPage } from './import/import-page.tsx';
 import { IncidentsPage } from './incidents/incidents-page.tsx';
 import { ReportPage } from './incidents/report-page.tsx';
 import { LiveIndicator } from './live/live-indicator.tsx';
@@ -163,6 +164,7 @@ export function App() {
   if (!me) return <LoginPage />;
   if (path === '/admin') return <AdminPage />;
   if (path === '/grids') return <GridsPage />;
+  if (path === '/import') return <ImportPage />;
   if (path === '/dispatch') return <DispatchPage />;
   if (path === '/teams') return <TeamsPage />;
   if (path === '/screen') return <ScreenPage />;

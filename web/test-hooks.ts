@@ -48,6 +48,26 @@ export interface RiskmapTestState {
     /** Screen position (CSS pixels in the map) of a lon/lat, to click there. */
     project: (lon: number, lat: number) => [number, number];
   };
+  /** The basemap of the map page open (see MapView), while one is open. */
+  basemap?: {
+    kind: 'offline' | 'raster' | 'vector';
+    crs: 'wgs84' | 'gcj02';
+    /** The basemap drawn now: the tile server or the offline one. */
+    choice: () => 'server' | 'offline';
+    /** Screen position (CSS pixels in the map) of a stored WGS84 lon/lat, as the app places it. */
+    project: (lon: number, lat: number) => [number, number];
+    /** Screen position of a lon/lat in the basemap's own coordinates (no shift applied). */
+    projectDisplay: (lon: number, lat: number) => [number, number];
+    /** The stored WGS84 lon/lat under a screen position, as the app reads a click. */
+    unproject: (x: number, y: number) => [number, number];
+    /** Moves the map as the app does (centre in WGS84). */
+    jumpTo: (lon: number, lat: number, zoom: number) => void;
+  };
+  /**
+   * The deck.gl item drawn at a screen position (CSS pixels in the map) of the open overlay: its
+   * layer id and the app's own object (stored coordinates), or null.
+   */
+  pick?: (x: number, y: number) => { layer: string; object: unknown } | null;
 }
 
 declare global {

@@ -979,7 +979,7 @@ export async function undoImport(db: Database, scope: Scope, id: number): Promis
       id,
     ]);
     if (again.rows[0]?.status !== 'applied') throw new ImportError(409, `import ${id} was undone meanwhile`);
-    let deleted = 0;
+    let deleted: number;
     if (row.layer === 'areas') {
       const later = await tx.query<{ code: string }>(
         `SELECT a.code FROM areas a WHERE a.import_id = $1 AND a.valid_to IS NOT NULL LIMIT 5`,

@@ -530,29 +530,48 @@ export interface QueueFilter {
   town?: string;
   overdue?: boolean;
   limit: number;
+  /** Rows to skip (paging). */
+  offset?: number;
 }
 
-/** Open incidents inside the scope, by deadline (soonest first), for the dispatcher queue. */
-export async function queue(db: Queryable, scope: Scope, f: QueueFilter): Promise<IncidentRow[]> {
-  const params: unknown[] = [
-    f.status ?? null,
-    f.category ?? null,
-    f.town ?? null,
-    f.overdue ?? null,
-    f.limit,
-  ];
-  const r = await db.query<IncidentRow>(
-    `SELECT ${INCIDENT_COLUMNS} ${FROM_INCIDENTS}
-     WHERE i.status NOT IN ('closed', 'rejected', 'merged')
+const QUEUE_WHERE = `i.status NOT IN ('closed', 'rejected', 'merged')
        AND ($1::text IS NULL OR i.status = $1) AND ($2::text IS NULL OR left(i.category, length($2)) = $2)
        AND ($3::text IS NULL OR i.town_code = $3)
-       AND ($4::boolean IS NULL OR (i.deadline_at < now() AND i.status NOT IN ('resolved', 'verified')) = $4)
-       AND ${scopeSql(scope, 'coalesce(i.grid_code, i.village_code, i.town_code)', params)}
+       AND ($4::boolean IS NULL OR (i.deadline_at < now() AND i.status NOT IN ('resolved', 'verified')) = $4)`;
+
+/**
+ * Open incidents inside the scope, by deadline (soonest first), for the dispatcher queue:
+ * one page of them, and how many match in all and how many of those are overdue.
+ */
+export async function queue(
+  db: Queryable,
+  scope: Scope,
+  f: QueueFilter,
+): Promise<{ rows: IncidentRow[]; total: number; overdue: number }> {
+  const params: unknown[] = [f.status ?? null, f.category ?? null, f.town ?? null, f.overdue ?? null];
+  const inScope = scopeSql(scope, 'coalesce(i.grid_code, i.village_code, i.town_code)', params);
+  const overdue = `count(*) FILTER (WHERE i.deadline_at < now() AND i.status NOT IN ('resolved', 'verified'))`;
+  params.push(f.limit, f.offset ?? 0);
+  // the counts over the whole filter come with the page, from the same snapshot
+  const r = await db.query<IncidentRow & { total_count: number; overdue_count: number }>(
+    `SELECT ${INCIDENT_COLUMNS}, (count(*) OVER ())::int AS total_count, (${overdue} OVER ())::int AS overdue_count
+     ${FROM_INCIDENTS}
+     WHERE ${QUEUE_WHERE} AND ${inScope}
      ORDER BY i.deadline_at NULLS LAST, i.priority, i.id
-     LIMIT $5`,
+     LIMIT $${params.length - 1} OFFSET $${params.length}`,
     params,
   );
-  return r.rows;
+  const first = r.rows[0];
+  if (first) {
+    const rows = r.rows.map(({ total_count: _t, overdue_count: _o, ...row }) => row as IncidentRow);
+    return { rows, total: first.total_count, overdue: first.overdue_count };
+  }
+  // a page past the end: the counts alone
+  const counts = await db.query<{ total: number; overdue: number }>(
+    `SELECT count(*)::int AS total, ${overdue}::int AS overdue FROM incidents i WHERE ${QUEUE_WHERE} AND ${inScope}`,
+    params.slice(0, -2),
+  );
+  return { rows: [], total: counts.rows[0]!.total, overdue: counts.rows[0]!.overdue };
 }
 
 export interface TransitionInput {

@@ -152,11 +152,14 @@ export const QueueQuery = Type.Object(
     town: Type.Optional(TownCode),
     overdue: Type.Optional(Type.Boolean()),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 200 })),
+    offset: Type.Optional(Type.Integer({ minimum: 0, maximum: 10_000_000, default: 0 })),
   },
   { additionalProperties: false },
 );
 export const Queue = Type.Object({
+  /** Incidents matching the filters in all pages. */
   total: Type.Integer(),
+  /** Of those, past their deadline. */
   overdue: Type.Integer(),
   incidents: Type.Array(Incident),
 });

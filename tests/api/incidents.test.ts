@@ -315,6 +315,26 @@ describe('incident intake and lifecycle', () => {
     const overdue = (await dispatcher.inject('/api/incidents?overdue=true&limit=1000')).json();
     expect(overdue.incidents.every((i: { overdue: boolean }) => i.overdue)).toBe(true);
   });
+
+  it('pages through the queue: counts over all pages, pages in deadline order without gaps', async () => {
+    // a town no other test writes to, so that the pages are read from the same set
+    const commander = await t.as('commander');
+    const q = 'town=441900122';
+    const all = (await commander.inject(`/api/incidents?limit=1000&${q}`)).json();
+    expect(all.total).toBe(all.incidents.length);
+    expect(all.total).toBeGreaterThan(4);
+    const ids: number[] = [];
+    for (let offset = 0; offset < all.total; offset += 3) {
+      const page = (await commander.inject(`/api/incidents?limit=3&offset=${offset}&${q}`)).json();
+      expect(page.total).toBe(all.total);
+      expect(page.overdue).toBe(all.overdue);
+      ids.push(...page.incidents.map((i: { id: number }) => i.id));
+    }
+    expect(ids).toEqual(all.incidents.map((i: { id: number }) => i.id));
+    const past = (await commander.inject(`/api/incidents?limit=3&offset=${all.total + 10}&${q}`)).json();
+    expect([past.incidents.length, past.total]).toEqual([0, all.total]);
+    expect((await commander.inject('/api/incidents?offset=-1')).statusCode).toBe(400);
+  });
 });
 
 describe('photos with a report', () => {

@@ -1,18 +1,6 @@
-import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_DEMO_PASSWORD } from '../../api/auth/bootstrap.ts';
-import { PROJECT_ROOT } from '../../api/config.ts';
-import {
-  launchBrowser,
-  signInThroughForm,
-  startServer,
-  watchForeignRequests,
-  type RunningServer,
-} from './harness.ts';
-
-const SHOTS = path.join(PROJECT_ROOT, 'test-results');
+import { openApp, SHOTS, type App, type AppPage } from './harness.ts';
 
 /** 无照经营游商: needs an urban_management team. */
 const CATEGORY = '0501';
@@ -21,23 +9,16 @@ const CATEGORY = '0501';
 const CHANGPING = { lon: '114.0012', lat: '22.9795' };
 
 describe('dispatch in Chromium: candidates, one-click assign, team list, batch plan', () => {
-  let server: RunningServer;
-  let browser: Browser;
+  let app: App & AppPage;
   beforeAll(async () => {
-    [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-    await mkdir(SHOTS, { recursive: true });
+    app = await openApp({ user: 'dispatcher-cp', viewport: { width: 1440, height: 900 } });
   });
   afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
+    await app?.close();
   });
 
   it('the dispatcher sends the fastest team to an accepted incident and sees it dispatched', async () => {
-    const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
-    const page = await context.newPage();
-    const foreign = watchForeignRequests(page, server.url);
-    await page.goto(server.url);
-    await signInThroughForm(page, 'dispatcher-cp', DEFAULT_DEMO_PASSWORD);
+    const { page, foreign } = app;
     expect(await page.getByTestId('dispatch-link').count()).toBe(1);
     expect(await page.getByTestId('teams-link').count()).toBe(1);
 
@@ -162,6 +143,5 @@ describe('dispatch in Chromium: candidates, one-click assign, team list, batch p
     await page.screenshot({ path: path.join(SHOTS, 'dispatch-plan.png') });
 
     expect(foreign).toEqual([]);
-    await context.close();
   });
 });

@@ -1,19 +1,9 @@
-import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { booleanPointInPolygon, lineString, point, pointToLineDistance, polygon } from '@turf/turf';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_DEMO_PASSWORD } from '../../api/auth/bootstrap.ts';
-import { PROJECT_ROOT } from '../../api/config.ts';
-import {
-  launchBrowser,
-  signInThroughForm,
-  startServer,
-  watchForeignRequests,
-  type RunningServer,
-} from './harness.ts';
+import { openApp, SHOTS, type App, type AppPage } from './harness.ts';
 
-const SHOTS = path.join(PROJECT_ROOT, 'test-results');
 /** 常平社区, the home village of the demo village coordinator changping-sq. */
 const VILLAGE = '441900110002';
 
@@ -64,24 +54,17 @@ async function drawPolygon(page: Page, corners: [number, number][]): Promise<voi
 }
 
 describe('grid editor in Chromium', () => {
-  let server: RunningServer;
-  let browser: Browser;
+  let app: App & AppPage;
   beforeAll(async () => {
-    [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-    await mkdir(SHOTS, { recursive: true });
+    app = await openApp({ user: 'changping-sq', viewport: { width: 1440, height: 900 } });
   });
   afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
+    await app?.close();
   });
 
   it('a village coordinator deletes a grid, draws one that overlaps (refused, drawn red), then one in the gap, and saves it', async () => {
-    const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
-    const page = await context.newPage();
-    const foreign = watchForeignRequests(page, server.url);
+    const { page, foreign } = app;
     page.on('dialog', (d) => void d.accept());
-    await page.goto(server.url);
-    await signInThroughForm(page, 'changping-sq', DEFAULT_DEMO_PASSWORD);
     await page.getByTestId('grids-link').click();
     await page.getByTestId('grids-panel').waitFor();
     await expect
@@ -97,8 +80,13 @@ describe('grid editor in Chromium', () => {
     await page.getByTestId(`grid-item-${fifth}`).click();
     await expect.poll(() => page.getByTestId('grid-detail-code').textContent()).toBe(fifth);
     await page.getByTestId('grid-delete').click();
-    await expect.poll(() => page.evaluate(() => window.__riskmap!.grids!.gridCount)).toBe(4);
-    await expect.poll(() => page.evaluate(() => window.__riskmap!.grids!.gapCount)).toBeGreaterThan(0);
+    // the delete is a round trip to the API: give a busy machine time
+    await expect
+      .poll(() => page.evaluate(() => window.__riskmap!.grids!.gridCount), { timeout: 30_000 })
+      .toBe(4);
+    await expect
+      .poll(() => page.evaluate(() => window.__riskmap!.grids!.gapCount), { timeout: 30_000 })
+      .toBeGreaterThan(0);
 
     const listing = await page.evaluate(
       (v) => fetch(`/api/grids?parent=${v}`).then((r) => r.json()),
@@ -156,6 +144,5 @@ describe('grid editor in Chromium', () => {
     await page.getByTestId('grid-history').click();
     await expect.poll(() => page.getByTestId('grid-history-list').locator('li').count()).toBe(1);
     expect(foreign).toEqual([]);
-    await context.close();
   });
 });

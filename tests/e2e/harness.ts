@@ -1,8 +1,15 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import {
+  chromium,
+  type Browser,
+  type BrowserContext,
+  type BrowserContextOptions,
+  type Page,
+} from 'playwright-core';
+import { DEFAULT_DEMO_PASSWORD } from '../../api/auth/bootstrap.ts';
 import { PROJECT_ROOT } from '../../api/config.ts';
 import { spawnServer } from '../support/server-process.ts';
 
@@ -19,7 +26,7 @@ export interface RunningServer {
  * Starts the platform as `npm start` would (built web app, embedded database in a
  * fresh data dir, sample city loaded on first start) on a free port.
  */
-export async function startServer(): Promise<RunningServer> {
+export async function startServer(env: Record<string, string> = {}): Promise<RunningServer> {
   if (!existsSync(path.join(PROJECT_ROOT, 'dist/web/index.html'))) {
     throw new Error('dist/web is missing: run `npm run build` before the browser tests');
   }
@@ -28,6 +35,7 @@ export async function startServer(): Promise<RunningServer> {
     RISKMAP_DATA_DIR: dataDir,
     RISKMAP_ADMIN_PASSWORD: ADMIN_PASSWORD,
     DATABASE_URL: '',
+    ...env,
   });
   return {
     url: server.url,
@@ -72,4 +80,87 @@ export async function signInThroughForm(page: Page, username: string, password: 
   await page.getByTestId('login-password').fill(password);
   await page.getByTestId('login-submit').click();
   await page.getByTestId('user-menu').waitFor({ timeout: 30_000 });
+}
+
+/** Where the browser tests leave their screenshots. */
+export const SHOTS = path.join(PROJECT_ROOT, 'test-results');
+
+/** A running app and the browser that looks at it, shared by the tests of a file. */
+export interface App {
+  server: RunningServer;
+  browser: Browser;
+  /** Opens a fresh browser context (own cookies) with one page; see OpenPageOptions. */
+  openPage(options?: OpenPageOptions): Promise<AppPage>;
+  /** Closes the browser and stops the server (and removes its data). */
+  close(): Promise<void>;
+}
+
+export interface OpenPageOptions {
+  /** Signs in through the form as this user; null stays signed out. Default: nobody. */
+  user?: string | null;
+  /** Default: the demo users' password (the admin's for `admin`). */
+  password?: string;
+  /** Default 1440 × 900. */
+  viewport?: { width: number; height: number };
+  /** Further context options (phone emulation, geolocation, …). */
+  context?: BrowserContextOptions;
+  /** Opened after signing in; default the start page. */
+  path?: string;
+}
+
+/** One browser context with one page and the foreign requests that page made. */
+export interface AppPage {
+  context: BrowserContext;
+  page: Page;
+  /** Requests of `page` to anywhere but the app: must stay empty (the platform works offline). */
+  foreign: string[];
+  close(): Promise<void>;
+}
+
+/** Starts the server and the browser side by side, and makes the screenshot folder. */
+export async function startApp(): Promise<App> {
+  const [server, browser] = await Promise.all([
+    startServer(),
+    launchBrowser(),
+    mkdir(SHOTS, { recursive: true }),
+  ]);
+  return {
+    server,
+    browser,
+    async openPage(options = {}) {
+      const context = await browser.newContext({
+        viewport: options.viewport ?? { width: 1440, height: 900 },
+        ...options.context,
+      });
+      const page = await context.newPage();
+      const foreign = watchForeignRequests(page, server.url);
+      const user = options.user ?? null;
+      if (user !== null || !options.path) await page.goto(server.url);
+      if (user !== null) {
+        const password = options.password ?? (user === 'admin' ? ADMIN_PASSWORD : DEFAULT_DEMO_PASSWORD);
+        await signInThroughForm(page, user, password);
+      }
+      if (options.path) await page.goto(`${server.url}${options.path}`);
+      return { context, page, foreign, close: () => context.close() };
+    },
+    async close() {
+      await browser.close();
+      await server.stop();
+    },
+  };
+}
+
+/**
+ * The usual start of a browser test: the app, a browser, one page signed in as `user`
+ * (default none) at `path`. `close()` ends all of it.
+ */
+export async function openApp(options: OpenPageOptions = {}): Promise<App & AppPage> {
+  const app = await startApp();
+  try {
+    const opened = await app.openPage(options);
+    return { ...app, ...opened, close: app.close };
+  } catch (e) {
+    await app.close();
+    throw e;
+  }
 }

@@ -1,35 +1,20 @@
-import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_DEMO_PASSWORD } from '../../api/auth/bootstrap.ts';
-import { PROJECT_ROOT } from '../../api/config.ts';
-import {
-  launchBrowser,
-  signInThroughForm,
-  startServer,
-  watchForeignRequests,
-  type RunningServer,
-} from './harness.ts';
-
-const SHOTS = path.join(PROJECT_ROOT, 'test-results');
+import { openApp, signInThroughForm, SHOTS, type App, type AppPage } from './harness.ts';
 
 describe('the risk map in Chromium', () => {
-  let server: RunningServer;
-  let browser: Browser;
+  let app: App & AppPage;
   beforeAll(async () => {
-    [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-    await mkdir(SHOTS, { recursive: true });
+    // signed out: the sign-in form is part of the test
+    app = await openApp({ viewport: { width: 1600, height: 1000 } });
   });
   afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
+    await app?.close();
   });
 
   it('signs in, draws Dongguan with its town outlines on an offline map, and switches language', async () => {
-    const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
-    const foreign = watchForeignRequests(page, server.url);
-    await page.goto(server.url);
+    const { page, foreign } = app;
     expect(await page.locator('html').getAttribute('lang')).toBe('zh-CN');
     await signInThroughForm(page, 'commander', DEFAULT_DEMO_PASSWORD);
 
@@ -63,6 +48,5 @@ describe('the risk map in Chromium', () => {
     await page.screenshot({ path: path.join(SHOTS, 'map-en.png') });
 
     expect(foreign).toEqual([]);
-    await page.close();
   });
 });

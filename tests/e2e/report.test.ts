@@ -1,47 +1,33 @@
-import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_DEMO_PASSWORD } from '../../api/auth/bootstrap.ts';
-import { PROJECT_ROOT } from '../../api/config.ts';
-import {
-  launchBrowser,
-  signInThroughForm,
-  startServer,
-  watchForeignRequests,
-  type RunningServer,
-} from './harness.ts';
-
-const SHOTS = path.join(PROJECT_ROOT, 'test-results');
+import { SHOTS, startApp, type App } from './harness.ts';
 
 /** A point in 常平镇 (441900110), the home town of dispatcher-cp. */
 const CHANGPING = { longitude: 114.0, latitude: 22.98 };
 
 describe('citizen report to dispatcher queue in Chromium', () => {
-  let server: RunningServer;
-  let browser: Browser;
+  let app: App;
   beforeAll(async () => {
-    [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-    await mkdir(SHOTS, { recursive: true });
+    app = await startApp();
   });
   afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
+    await app?.close();
   });
 
   it('a citizen reports from a phone without signing in; the dispatcher sees it and accepts it', async () => {
     // ---- the citizen, on a phone, not signed in
-    const phone = await browser.newContext({
+    const phone = await app.openPage({
+      path: '/report',
       viewport: { width: 390, height: 844 },
-      deviceScaleFactor: 2,
-      isMobile: true,
-      hasTouch: true,
-      geolocation: CHANGPING,
-      permissions: ['geolocation'],
+      context: {
+        deviceScaleFactor: 2,
+        isMobile: true,
+        hasTouch: true,
+        geolocation: CHANGPING,
+        permissions: ['geolocation'],
+      },
     });
-    const page = await phone.newPage();
-    const foreign = watchForeignRequests(page, server.url);
-    await page.goto(`${server.url}/report`);
+    const { page, foreign } = phone;
     await page.getByTestId('report-page').waitFor();
     expect(await page.getByTestId('login-page').count()).toBe(0);
 
@@ -73,11 +59,8 @@ describe('citizen report to dispatcher queue in Chromium', () => {
     await phone.close();
 
     // ---- the dispatcher of 常平镇, at a desk
-    const desk = await browser.newContext({ viewport: { width: 1440, height: 900 } });
-    const dpage = await desk.newPage();
-    const deskForeign = watchForeignRequests(dpage, server.url);
-    await dpage.goto(server.url);
-    await signInThroughForm(dpage, 'dispatcher-cp', DEFAULT_DEMO_PASSWORD);
+    const desk = await app.openPage({ user: 'dispatcher-cp', viewport: { width: 1440, height: 900 } });
+    const { page: dpage, foreign: deskForeign } = desk;
     await dpage.getByTestId('incidents-link').click();
     await dpage.getByTestId('incident-queue').waitFor();
     await dpage.getByTestId('queue-counts').waitFor();

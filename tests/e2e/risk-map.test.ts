@@ -1,36 +1,19 @@
-import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_DEMO_PASSWORD } from '../../api/auth/bootstrap.ts';
-import { PROJECT_ROOT } from '../../api/config.ts';
-import {
-  launchBrowser,
-  signInThroughForm,
-  startServer,
-  watchForeignRequests,
-  type RunningServer,
-} from './harness.ts';
-
-const SHOTS = path.join(PROJECT_ROOT, 'test-results');
+import { openApp, SHOTS, type App, type AppPage } from './harness.ts';
 
 describe('risk map: layers, search, details and what is around', () => {
-  let server: RunningServer;
-  let browser: Browser;
+  let app: App & AppPage;
   let page: Page;
   let foreign: string[];
   beforeAll(async () => {
-    [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-    await mkdir(SHOTS, { recursive: true });
-    page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
-    foreign = watchForeignRequests(page, server.url);
-    await page.goto(server.url);
-    await signInThroughForm(page, 'commander', DEFAULT_DEMO_PASSWORD);
+    app = await openApp({ user: 'commander', viewport: { width: 1600, height: 1000 } });
+    ({ page, foreign } = app);
     await page.waitForFunction(() => window.__riskmap?.mapReady === true, null, { timeout: 90_000 });
   });
   afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
+    await app?.close();
   });
 
   const layerCount = (id: string) => page.evaluate((l) => window.__riskmap?.layers[l] ?? 0, id);

@@ -1,18 +1,7 @@
-import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_DEMO_PASSWORD } from '../../api/auth/bootstrap.ts';
-import { PROJECT_ROOT } from '../../api/config.ts';
-import {
-  launchBrowser,
-  signInThroughForm,
-  startServer,
-  watchForeignRequests,
-  type RunningServer,
-} from './harness.ts';
-
-const SHOTS = path.join(PROJECT_ROOT, 'test-results');
+import { openApp, SHOTS, watchForeignRequests, type App, type AppPage } from './harness.ts';
 
 /** 燃气管道破裂 (ruptured gas pipe): default priority 1. */
 const LEVEL1_CATEGORY = '0403';
@@ -62,23 +51,16 @@ function digits(text: string | null): number {
 }
 
 describe('the command-centre screen in Chromium: KPIs, live alarm, reconnect, playback', () => {
-  let server: RunningServer;
-  let browser: Browser;
+  let app: App & AppPage;
   beforeAll(async () => {
-    [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-    await mkdir(SHOTS, { recursive: true });
+    app = await openApp({ user: 'commander', viewport: { width: 1920, height: 1080 } });
   });
   afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
+    await app?.close();
   });
 
   it('shows the figures, raises the alarm for a new level-1 incident and resumes after a drop', async () => {
-    const context = await browser.newContext({ viewport: { width: 1920, height: 1080 } });
-    const page = await context.newPage();
-    const foreign = watchForeignRequests(page, server.url);
-    await page.goto(server.url);
-    await signInThroughForm(page, 'commander', DEFAULT_DEMO_PASSWORD);
+    const { context, page, foreign, server } = app;
 
     // ---- the queue in a second tab follows the stream too
     const queuePage = await context.newPage();
@@ -209,6 +191,5 @@ describe('the command-centre screen in Chromium: KPIs, live alarm, reconnect, pl
 
     expect(foreign).toEqual([]);
     expect(queueForeign).toEqual([]);
-    await context.close();
   }, 300_000);
 });

@@ -64,6 +64,20 @@ import type {
   Team as TeamSchema,
   TeamList as TeamListSchema,
 } from '../../api/schemas/dispatch.ts';
+import type {
+  ImportCoordinates,
+  ImportCrs,
+  ImportField,
+  ImportFormat,
+  ImportJob,
+  ImportLayer,
+  ImportProgress,
+  ImportRejection,
+  ImportRunBody,
+  ImportStatus,
+  ImportUploadQuery,
+  RejectionReason,
+} from '../../api/schemas/imports.ts';
 
 export type {
   AreaCollection,
@@ -529,6 +543,8 @@ export interface QueueFilter {
   town?: string;
   overdue?: boolean;
   limit?: number;
+  /** Rows to skip. */
+  offset?: number;
 }
 
 /** GET /api/incidents: the queue of my area, soonest deadline first. */
@@ -828,4 +844,114 @@ export function getScreenSummary(signal?: AbortSignal): Promise<ScreenSummary> {
 /** GET /api/playback: incidents and team tracks between two instants (at most 7 days). */
 export function getPlayback(from: string, to: string, signal?: AbortSignal): Promise<Playback> {
   return getJson<Playback>('/api/playback', { from, to }, signal);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Data import: upload a file into a layer, map its columns, run (all or nothing, or only the
+// accepted rows), follow the progress, download the rejected rows, undo an applied import.
+
+export type {
+  ImportCoordinates,
+  ImportCrs,
+  ImportField,
+  ImportFormat,
+  ImportJob,
+  ImportLayer,
+  ImportProgress,
+  ImportRejection,
+  ImportRunBody,
+  ImportStatus,
+  ImportUploadQuery,
+  RejectionReason,
+};
+
+/** Options of uploadImport(). */
+export interface UploadOptions {
+  /** Called as the file goes out: bytes sent so far and the total. */
+  onProgress?: (sent: number, total: number) => void;
+  signal?: AbortSignal;
+}
+
+/**
+ * POST /api/imports: send a file's raw bytes to be read for the preview; resolves with the job
+ * (status `uploaded`). Made with XMLHttpRequest because fetch() reports no upload progress; it
+ * carries the session cookie and CSRF token as request() does. A bad file rejects with ApiError
+ * whose message says what is wrong; an aborted upload with a DOMException named AbortError.
+ */
+export function uploadImport(
+  query: ImportUploadQuery,
+  file: Blob,
+  options: UploadOptions = {},
+): Promise<ImportJob> {
+  const { onProgress, signal } = options;
+  return new Promise<ImportJob>((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(new DOMException('upload aborted', 'AbortError'));
+      return;
+    }
+    const xhr = new XMLHttpRequest();
+    const epoch = sessionEpoch;
+    xhr.open('POST', apiUrl('/api/imports', { ...query }));
+    xhr.withCredentials = true;
+    xhr.setRequestHeader('accept', 'application/json');
+    xhr.setRequestHeader('content-type', 'application/octet-stream');
+    if (csrfToken) xhr.setRequestHeader('x-csrf-token', csrfToken);
+    xhr.upload.onprogress = (e) => onProgress?.(e.loaded, e.lengthComputable ? e.total : file.size);
+    const onAbort = () => xhr.abort();
+    signal?.addEventListener('abort', onAbort, { once: true });
+    xhr.onloadend = () => signal?.removeEventListener('abort', onAbort);
+    xhr.onabort = () => reject(new DOMException('upload aborted', 'AbortError'));
+    xhr.onerror = () => reject(new TypeError('network error while uploading'));
+    xhr.onload = () => {
+      let parsed: unknown = null;
+      try {
+        parsed = JSON.parse(xhr.responseText);
+      } catch {
+        // not JSON (e.g. a proxy error page): fall back to the status line
+      }
+      if (xhr.status >= 200 && xhr.status < 300) {
+        resolve(parsed as ImportJob);
+        return;
+      }
+      const body = isErrorBody(parsed) ? parsed : null;
+      if (xhr.status === 401 && epoch === sessionEpoch) {
+        csrfToken = null;
+        sessionEndedHandler?.();
+      }
+      reject(
+        new ApiError(xhr.status, body?.message ?? `${xhr.status} ${xhr.statusText} (/api/imports)`, body),
+      );
+    };
+    xhr.send(file);
+  });
+}
+
+/** POST /api/imports/{id}/run: start reading, checking and writing (422 when the mapping is incomplete). */
+export function runImport(id: number, body: ImportRunBody): Promise<ImportJob> {
+  return request<ImportJob>('POST', `/api/imports/${id}/run`, { body });
+}
+
+/** GET /api/imports/{id}: the job with its progress (poll it while `running`). */
+export function getImport(id: number, signal?: AbortSignal): Promise<ImportJob> {
+  return getJson<ImportJob>(`/api/imports/${id}`, {}, signal);
+}
+
+/** POST /api/imports/{id}/cancel: stop a running import; nothing is written. */
+export function cancelImport(id: number): Promise<ImportJob> {
+  return request<ImportJob>('POST', `/api/imports/${id}/cancel`);
+}
+
+/** POST /api/imports/{id}/undo: take an applied import back (409 with the reason when it cannot be). */
+export function undoImport(id: number): Promise<ImportJob> {
+  return request<ImportJob>('POST', `/api/imports/${id}/undo`);
+}
+
+/** GET /api/imports: recent imports, newest first. */
+export function listImports(signal?: AbortSignal): Promise<ImportJob[]> {
+  return getJson<ImportJob[]>('/api/imports', {}, signal);
+}
+
+/** URL of all rejected rows of an import as CSV (a download link; the session cookie goes along). */
+export function importRejectionsUrl(id: number): string {
+  return apiUrl(`/api/imports/${id}/rejections`);
 }

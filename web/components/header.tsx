@@ -1,17 +1,19 @@
 import { useCallback, useState, type ReactNode } from 'react';
 import { useSession } from '../auth/session.tsx';
 import { useI18n } from '../i18n.ts';
+import { IMPORT_PERMISSION } from '../import/import-format.ts';
 import { navigate } from '../router.ts';
 import { LanguageSwitch } from './language-switch.tsx';
 import { PasswordDialog } from './password-dialog.tsx';
 
 /** Which page the header sits on: it links to the other one. */
-export type HeaderPage = 'map' | 'admin' | 'incidents' | 'grids' | 'dispatch' | 'teams';
+export type HeaderPage = 'map' | 'admin' | 'incidents' | 'grids' | 'dispatch' | 'teams' | 'import';
 
 /**
  * The top bar: product name, the signed-in user with their role, change password, sign out,
  * the map tools (search, analysis) when given, links to the other pages (the map, the incident queue,
  * the batch plan only with dispatch, the team list, the grid editor only with edit_grids,
+ * data import only with the import permission (edit_grids),
  * administration only with manage_users) and the 中文/English switch.
  */
 export function Header({ page = 'map', tools }: { page?: HeaderPage; tools?: ReactNode }) {
@@ -49,6 +51,9 @@ export function Header({ page = 'map', tools }: { page?: HeaderPage; tools?: Rea
             {can('read') && <NavLink path="/screen" testId="screen-link" text={t('screen.link')} />}
             {page !== 'grids' && can('edit_grids') && (
               <NavLink path="/grids" testId="grids-link" text={t('grids.link')} />
+            )}
+            {page !== 'import' && can(IMPORT_PERMISSION) && (
+              <NavLink path="/import" testId="import-link" text={t('import.link')} />
             )}
             {page !== 'admin' && can('manage_users') && (
               <NavLink path="/admin" testId="admin-link" text={t('user.admin')} />

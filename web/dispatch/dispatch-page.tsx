@@ -18,31 +18,18 @@ import {
 import { errorMessage, formatTime } from '../admin/format.ts';
 import { useSession } from '../auth/session.tsx';
 import { Header } from '../components/header.tsx';
+import { ALL_LAYERS_OFF, NO_AREAS } from '../components/layer-visibility.ts';
 import { label } from '../incidents/format.ts';
 import { useI18n } from '../i18n.ts';
 import { INCIDENT_PRIORITY_COLOR, TEAM_STATUS_COLOR } from '../map/colors.ts';
 import { DeckOverlay } from '../map/deck-overlay.tsx';
-import { buildLayers, type MapLayerState, type PlanLine, type ToggleId } from '../map/layers/index.ts';
+import { buildLayers, type MapLayerState, type PlanLine } from '../map/layers/index.ts';
 import { MapView } from '../map/map-view.tsx';
 import { navigate } from '../router.ts';
-import { distance, etaMinutes } from './format.ts';
+import { distance, etaMinutes, teamKindName } from './format.ts';
 
 /** Code of the whole city: no outline is drawn for it. */
 const CITY_CODE = '441900';
-
-/** Nothing of the ordinary layers is drawn on the plan map. */
-const NOTHING_VISIBLE = {
-  towns: false,
-  villages: false,
-  grids: false,
-  sites: false,
-  components: false,
-  risk_sources: false,
-  cameras: false,
-  teams: false,
-  incidents: false,
-} satisfies Record<ToggleId, boolean>;
-const NO_AREAS = { town: [], village: [], grid: [] };
 
 /** One editable line of the plan. */
 interface Line extends PlannedDispatch {
@@ -220,7 +207,8 @@ export function DispatchPage() {
     const state: MapLayerState = {
       zoom: 12,
       language,
-      visible: NOTHING_VISIBLE,
+      // nothing of the ordinary layers: the plan lines alone
+      visible: ALL_LAYERS_OFF,
       areas: NO_AREAS,
       tiles: {},
       homeArea,
@@ -453,8 +441,8 @@ export function DispatchPage() {
                                       )}
                                       {list.map((c) => (
                                         <option key={c.teamId} value={c.teamId}>
-                                          {c.name} · {etaMinutes(t, c.travelTimeS)} ·{' '}
-                                          {distance(t, c.distanceM)}
+                                          {c.name} · {teamKindName(t, c.kind)} ·{' '}
+                                          {etaMinutes(t, c.travelTimeS)} · {distance(t, c.distanceM)}
                                         </option>
                                       ))}
                                     </select>

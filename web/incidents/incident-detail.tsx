@@ -9,6 +9,7 @@ import {
 } from '../api/client.ts';
 import { errorMessage, formatTime } from '../admin/format.ts';
 import { statusName } from '../components/labels.ts';
+import { capabilityName } from '../dispatch/format.ts';
 import { useI18n } from '../i18n.ts';
 import { routeLayers } from '../map/layers/index.ts';
 import type { RouteState } from '../map/layers/types.ts';
@@ -149,7 +150,10 @@ export function IncidentDetailPanel({
             <Row name={t('col.channel')} value={label(t, 'channel', i.channel)} />
             <Row name={t('detail.reportedAt')} value={formatTime(language, i.reportedAt)} />
             <Row name={t('detail.deadlineAt')} value={formatTime(language, i.deadlineAt)} />
-            <Row name={t('detail.team')} value={i.teamCapability ?? '—'} />
+            <Row
+              name={t('detail.team')}
+              value={i.teamCapability ? capabilityName(t, i.teamCapability) : '—'}
+            />
             <Row
               name={t('detail.town')}
               value={i.townCode ? `${townNames.get(i.townCode) ?? ''} ${i.townCode}`.trim() : '—'}

@@ -19,6 +19,7 @@ import { errorMessage, formatTime } from '../admin/format.ts';
 import { useSession } from '../auth/session.tsx';
 import { Header } from '../components/header.tsx';
 import { statusName } from '../components/labels.ts';
+import { Pager } from '../components/pager.tsx';
 import { etaMinutes } from '../dispatch/format.ts';
 import { useI18n, type MessageKey } from '../i18n.ts';
 import { navigate } from '../router.ts';
@@ -27,7 +28,18 @@ import { label, timeLeft } from './format.ts';
 import { IncidentDetailPanel } from './incident-detail.tsx';
 import { PointMap } from './point-map.tsx';
 
-const QUEUE_LIMIT = 200;
+/**
+ * The most the queue API returns at once (api/schemas/incidents.ts: it takes no offset or
+ * cursor), so the queue loads that many and pages through them here.
+ */
+const QUEUE_LIMIT = 1000;
+/** Rows per page of the queue. */
+const PAGE_SIZE = 50;
+
+/** Offset of the page that holds row `index`. */
+function pageStart(index: number): number {
+  return Math.floor(index / PAGE_SIZE) * PAGE_SIZE;
+}
 
 interface Filters {
   status: string;
@@ -94,6 +106,8 @@ export function IncidentsPage({ selectedId }: { selectedId: number | null }) {
   }, [filters, reload]);
 
   const refresh = useCallback(() => setReload((n) => n + 1), []);
+  // More match than the loaded window: the counts are the API's, the rows the first QUEUE_LIMIT.
+  const truncated = queue !== null && queue.total > queue.incidents.length;
   // Live: incident and dispatch changes reload the queue (at most every 2 s).
   useLiveRefresh(['incident', 'dispatch'], refresh, 2000);
   const close = useCallback(() => navigate('/incidents'), []);
@@ -115,7 +129,30 @@ export function IncidentsPage({ selectedId }: { selectedId: number | null }) {
   useEffect(() => {
     if (selectedId !== null) setCursorId(selectedId);
   }, [selectedId]);
-  const cursorIndex = rows.findIndex((r) => r.id === cursorId);
+
+  // ---- paging: a new filter starts at the first page; an opened incident shows its page
+  const [offset, setOffset] = useState(0);
+  useEffect(() => setOffset(0), [filters, text]);
+  const reveal = useRef<number | null>(selectedId);
+  useEffect(() => {
+    reveal.current = selectedId;
+  }, [selectedId]);
+  useEffect(() => {
+    if (reveal.current === null) return;
+    const index = rows.findIndex((r) => r.id === reveal.current);
+    // not (yet) in the queue: a later load may bring it
+    if (index < 0) return;
+    reveal.current = null;
+    setOffset(pageStart(index));
+  }, [rows, selectedId]);
+  // The queue may have shrunk under the page (filters, live changes): stay on its last page.
+  const first = rows.length === 0 ? 0 : Math.min(offset, pageStart(rows.length - 1));
+  const end = Math.min(rows.length, first + PAGE_SIZE);
+  const pageRows = useMemo(() => rows.slice(first, end), [rows, first, end]);
+
+  // The cursor is a row of this page; shortcuts do not act on rows out of sight.
+  const found = rows.findIndex((r) => r.id === cursorId);
+  const cursorIndex = found >= first && found < end ? found : -1;
   const cursor: Incident | null = rows[cursorIndex] ?? null;
   const [detailReload, setDetailReload] = useState(0);
   const [helpOpen, setHelpOpen] = useState(false);
@@ -208,11 +245,15 @@ export function IncidentsPage({ selectedId }: { selectedId: number | null }) {
         setHelpOpen(false);
         return;
       }
+      // Past the end of the page the cursor goes on to the next (or previous) page.
       const move = (delta: number) => {
         if (rows.length === 0) return;
-        const from = cursorIndex < 0 ? (delta > 0 ? -1 : rows.length) : cursorIndex;
-        const next = rows[Math.max(0, Math.min(rows.length - 1, from + delta))];
-        if (next) setCursorId(next.id);
+        const from = cursorIndex < 0 ? (delta > 0 ? first - 1 : end) : cursorIndex;
+        const index = Math.max(0, Math.min(rows.length - 1, from + delta));
+        const next = rows[index];
+        if (!next) return;
+        setCursorId(next.id);
+        setOffset(pageStart(index));
       };
       switch (e.key) {
         case 'ArrowDown':
@@ -260,7 +301,18 @@ export function IncidentsPage({ selectedId }: { selectedId: number | null }) {
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [rows, cursor, cursorIndex, confirm, helpOpen, acceptCursor, proposeDispatch, confirmDispatch]);
+  }, [
+    rows,
+    first,
+    end,
+    cursor,
+    cursorIndex,
+    confirm,
+    helpOpen,
+    acceptCursor,
+    proposeDispatch,
+    confirmDispatch,
+  ]);
 
   return (
     <div className="app">
@@ -274,8 +326,12 @@ export function IncidentsPage({ selectedId }: { selectedId: number | null }) {
             <h2 className="admin-title">{t('incidents.title')}</h2>
             {queue && (
               <span className="queue-counts" data-testid="queue-counts">
-                {t('incidents.total')} <strong data-testid="queue-total">{queue.total}</strong> ·{' '}
-                {t('incidents.overdue')}{' '}
+                {t('incidents.total')}{' '}
+                <strong data-testid="queue-total">
+                  {queue.total}
+                  {truncated ? '+' : ''}
+                </strong>{' '}
+                · {t('incidents.overdue')}{' '}
                 <strong className={queue.overdue > 0 ? 'overdue' : ''} data-testid="queue-overdue">
                   {queue.overdue}
                 </strong>
@@ -395,7 +451,7 @@ export function IncidentsPage({ selectedId }: { selectedId: number | null }) {
                 </tr>
               </thead>
               <tbody>
-                {rows.map((i) => (
+                {pageRows.map((i) => (
                   <tr
                     key={i.id}
                     ref={(el) => {
@@ -447,7 +503,23 @@ export function IncidentsPage({ selectedId }: { selectedId: number | null }) {
               </tbody>
             </table>
           </div>
-          {queue && queue.total >= QUEUE_LIMIT && <p className="muted small">{t('incidents.truncated')}</p>}
+          <Pager
+            offset={first}
+            pageSize={PAGE_SIZE}
+            total={rows.length}
+            more={truncated}
+            onChange={(o) => {
+              setOffset(o);
+              // the cursor stays behind: j / k start again from the top / bottom of the new page
+              setCursorId(null);
+            }}
+            testId="queue"
+          />
+          {truncated && (
+            <p className="muted small" data-testid="queue-truncated">
+              {t('incidents.truncated').replace('{n}', String(QUEUE_LIMIT))}
+            </p>
+          )}
         </div>
         {selectedId !== null && (
           <aside className="incidents-side">

@@ -1,4 +1,5 @@
 import type { StyleSpecification } from 'maplibre-gl';
+import type { BasemapSettings } from '../../api/schemas/basemap.ts';
 import darkStyle from './styles/basemap-dark.json';
 import lightStyle from './styles/basemap.json';
 
@@ -32,4 +33,112 @@ export function basemapStyle(
     }
   }
   return style;
+}
+
+/** The basemap settings of the server (GET /api/basemap-settings). */
+export type { BasemapSettings } from '../../api/schemas/basemap.ts';
+
+/** What the web app draws when the server names no basemap, or cannot be asked: the offline one. */
+export const OFFLINE_SETTINGS: BasemapSettings = {
+  kind: 'offline',
+  crs: 'wgs84',
+  tiles: null,
+  styleUrl: null,
+  attribution: null,
+  maxzoom: 18,
+};
+
+let settingsPromise: Promise<BasemapSettings> | null = null;
+
+/**
+ * The server's basemap settings, asked once per page load. Any failure gives the offline
+ * basemap, so a map is always drawn.
+ */
+export function loadBasemapSettings(): Promise<BasemapSettings> {
+  settingsPromise ??= fetch(new URL('/api/basemap-settings', window.location.origin).href, {
+    headers: { accept: 'application/json' },
+    credentials: 'same-origin',
+  })
+    .then((r) => (r.ok ? (r.json() as Promise<BasemapSettings>) : OFFLINE_SETTINGS))
+    .catch(() => OFFLINE_SETTINGS);
+  return settingsPromise;
+}
+
+/**
+ * A URL of the settings made absolute: a path on this origin gets the origin in front (not through
+ * `new URL`, which would escape the braces of {z}/{x}/{y}); an absolute URL is kept.
+ */
+export function absoluteUrl(url: string, origin: string): string {
+  return url.startsWith('/') && !url.startsWith('//') ? `${origin}${url}` : url;
+}
+
+/** Id of the raster source (and layer) of a tile server basemap. */
+export const SERVER_RASTER_ID = 'basemap-server';
+
+/**
+ * The MapLibre style of the configured tile server: a raster source of 256-px tiles from the
+ * template, or the URL of the vector style (MapLibre loads it). Null for the offline basemap.
+ */
+export function serverStyle(
+  settings: BasemapSettings,
+  origin: string = window.location.origin,
+): StyleSpecification | string | null {
+  if (settings.kind === 'vector' && settings.styleUrl) return absoluteUrl(settings.styleUrl, origin);
+  if (settings.kind !== 'raster' || !settings.tiles) return null;
+  return {
+    version: 8,
+    name: 'riskmap tile server',
+    sources: {
+      [SERVER_RASTER_ID]: {
+        type: 'raster',
+        tiles: [absoluteUrl(settings.tiles, origin)],
+        tileSize: 256,
+        maxzoom: settings.maxzoom,
+        ...(settings.attribution ? { attribution: settings.attribution } : {}),
+      },
+    },
+    layers: [
+      // Shown while tiles load and beyond the server's coverage.
+      { id: 'basemap-server-background', type: 'background', paint: { 'background-color': '#eef0f3' } },
+      { id: SERVER_RASTER_ID, type: 'raster', source: SERVER_RASTER_ID },
+    ],
+  };
+}
+
+/**
+ * The offline style with its attribution carried by its sources, for maps that also switch to a
+ * tile server (the attribution then follows the basemap shown instead of being fixed on the map).
+ */
+export function offlineStyleWithAttribution(variant: BasemapVariant, origin?: string): StyleSpecification {
+  const style = basemapStyle(variant, origin);
+  const [osm, others] = BASEMAP_ATTRIBUTION;
+  for (const [id, source] of Object.entries(style.sources)) {
+    if (source.type !== 'geojson') continue;
+    const text = id === 'osm-seas' ? osm : id === 'ne10m-land' ? others : undefined;
+    if (text) source.attribution = text;
+  }
+  return style;
+}
+
+/** Which basemap the user draws when a tile server is configured. */
+export type BasemapChoice = 'server' | 'offline';
+
+const CHOICE_KEY = 'riskmap.basemap';
+
+/** The user's last choice (the tile server unless they picked the offline basemap). */
+export function storedBasemapChoice(): BasemapChoice {
+  try {
+    return window.localStorage.getItem(CHOICE_KEY) === 'offline' ? 'offline' : 'server';
+  } catch {
+    return 'server';
+  }
+}
+
+/** Remembers the user's choice for the next visit. */
+export function storeBasemapChoice(choice: BasemapChoice): void {
+  try {
+    window.localStorage.setItem(CHOICE_KEY, choice);
+  } catch {
+    // the choice then lasts for this page only
+  }
 }

@@ -16,10 +16,12 @@ import { errorMessage, formatTime } from '../admin/format.ts';
 import { useSession } from '../auth/session.tsx';
 import { Header } from '../components/header.tsx';
 import { statusName } from '../components/labels.ts';
+import { NO_AREAS, onlyLayers } from '../components/layer-visibility.ts';
+import { Pager } from '../components/pager.tsx';
 import { useI18n } from '../i18n.ts';
 import { COVERAGE_GAP_LINE_COLOR, TEAM_STALE_RING_COLOR, TEAM_STATUS_COLOR } from '../map/colors.ts';
 import { DeckOverlay } from '../map/deck-overlay.tsx';
-import { buildLayers, isochroneColor, type MapLayerState, type ToggleId } from '../map/layers/index.ts';
+import { buildLayers, isochroneColor, type MapLayerState } from '../map/layers/index.ts';
 import { MapView } from '../map/map-view.tsx';
 import { usePointTiles, type LayerFilters, type TilePoint } from '../map/use-point-tiles.ts';
 import { useTeamFreshness } from '../map/use-team-freshness.ts';
@@ -33,18 +35,7 @@ const ISOCHRONE_MINUTES = [5, 10, 15] as const;
 const COVERAGE_MINUTES = 10;
 
 /** Only the teams of the ordinary layers are drawn on this page's map. */
-const TEAMS_VISIBLE = {
-  towns: false,
-  villages: false,
-  grids: false,
-  sites: false,
-  components: false,
-  risk_sources: false,
-  cameras: false,
-  teams: true,
-  incidents: false,
-} satisfies Record<ToggleId, boolean>;
-const NO_AREAS = { town: [], village: [], grid: [] };
+const TEAMS_VISIBLE = onlyLayers('teams');
 
 function rgb(c: readonly number[]): string {
   return `rgb(${c.slice(0, 3).join(',')})`;
@@ -350,7 +341,14 @@ export function TeamsPage() {
                       <span data-testid="team-name">{team.name}</span>
                       <div className="muted small mono">{team.homeAreaCode ?? ''}</div>
                     </td>
-                    <td>{teamKindName(t, team.kind)}</td>
+                    <td>
+                      {teamKindName(t, team.kind)}
+                      {team.capabilities.length > 0 && (
+                        <div className="muted small" data-testid="team-capabilities">
+                          {team.capabilities.map((c) => capabilityName(t, c)).join('、')}
+                        </div>
+                      )}
+                    </td>
                     <td>
                       <span className={`status-badge team-status-${team.status}`} data-testid="team-status">
                         <span
@@ -426,29 +424,14 @@ export function TeamsPage() {
               </tbody>
             </table>
           </div>
-          <div className="pager">
-            <button
-              type="button"
-              className="button small"
-              data-testid="teams-prev"
-              disabled={offset === 0 || loading}
-              onClick={() => setOffset((o) => Math.max(0, o - PAGE_SIZE))}
-            >
-              {t('teams.prev')}
-            </button>
-            <span className="muted small pager-label" data-testid="teams-range">
-              {total === 0 ? 0 : offset + 1}–{Math.min(total, offset + PAGE_SIZE)} / {total}
-            </span>
-            <button
-              type="button"
-              className="button small"
-              data-testid="teams-next"
-              disabled={offset + PAGE_SIZE >= total || loading}
-              onClick={() => setOffset((o) => o + PAGE_SIZE)}
-            >
-              {t('teams.next')}
-            </button>
-          </div>
+          <Pager
+            offset={offset}
+            pageSize={PAGE_SIZE}
+            total={total}
+            disabled={loading}
+            onChange={setOffset}
+            testId="teams"
+          />
         </div>
         <div className="split-map">
           <MapView

@@ -144,11 +144,12 @@ export const incidentRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (req) => {
-      const rows = await app.reposFor(req).incidents.queue({ ...req.query, limit: req.query.limit ?? 200 });
+      const { rows, total, overdue } = await app
+        .reposFor(req)
+        .incidents.queue({ ...req.query, limit: req.query.limit ?? 200 });
       const cal = await getCalendar(app.db);
       const now = new Date();
-      const incidents = rows.map((r) => toIncident(r, cal, now));
-      return { total: incidents.length, overdue: incidents.filter((i) => i.overdue).length, incidents };
+      return { total, overdue, incidents: rows.map((r) => toIncident(r, cal, now)) };
     },
   );
 

@@ -1,0 +1,110 @@
+import { formatTime } from '../admin/format.ts';
+import { importRejectionsUrl, type ImportJob } from '../api/client.ts';
+import { useI18n } from '../i18n.ts';
+import { importStatusName, layerNameKey, mayUndo } from './import-format.ts';
+
+/**
+ * The recent imports, newest first: when, who, layer, file, status and counts, with the
+ * rejected rows to download, undo where the import was applied, and "view" to open one above.
+ */
+export function RecentImports({
+  jobs,
+  loading,
+  error,
+  rowErrors,
+  busyId,
+  onRefresh,
+  onView,
+  onUndo,
+}: {
+  jobs: ImportJob[];
+  loading: boolean;
+  error: string | null;
+  rowErrors: Record<number, string>;
+  busyId: number | null;
+  onRefresh: () => void;
+  onView: (job: ImportJob) => void;
+  onUndo: (job: ImportJob) => void;
+}) {
+  const { t, language } = useI18n();
+  return (
+    <section className="admin-form import-section" data-testid="import-recent">
+      <div className="import-section-head">
+        <h3 className="form-title">{t('import.recent')}</h3>
+        <button type="button" className="button small" onClick={onRefresh} disabled={loading}>
+          {t('import.refresh')}
+        </button>
+      </div>
+      {error && (
+        <p className="form-error" role="alert">
+          {error}
+        </p>
+      )}
+      {jobs.length === 0 && !error ? (
+        <p className="muted">{loading ? t('panel.loading') : t('import.recentEmpty')}</p>
+      ) : (
+        <div className="table-wrap">
+          <table className="data-table">
+            <thead>
+              <tr>
+                <th>{t('import.time')}</th>
+                <th>{t('import.by')}</th>
+                <th>{t('import.layerCol')}</th>
+                <th>{t('import.fileCol')}</th>
+                <th>{t('import.status')}</th>
+                <th>{t('import.inserted')}</th>
+                <th>{t('import.rejectedCount')}</th>
+                <th />
+              </tr>
+            </thead>
+            <tbody>
+              {jobs.map((job) => (
+                <tr key={job.id} data-testid={`import-recent-${job.id}`} data-status={job.status}>
+                  <td className="nowrap">{formatTime(language, job.createdAt)}</td>
+                  <td>{job.createdBy}</td>
+                  <td className="nowrap">{t(layerNameKey(job.layer))}</td>
+                  <td className="import-filename" title={job.filename}>
+                    {job.filename}
+                  </td>
+                  <td className="nowrap">
+                    <span className={`status-badge import-status-${job.status}`}>
+                      {importStatusName(t, job.status)}
+                    </span>
+                  </td>
+                  <td>{job.inserted}</td>
+                  <td>{job.rejectedCount}</td>
+                  <td className="nowrap import-row-actions">
+                    <button type="button" className="button small" onClick={() => onView(job)}>
+                      {t('import.view')}
+                    </button>
+                    {job.rejectedCount > 0 && (
+                      <a className="button small" href={importRejectionsUrl(job.id)} download>
+                        {t('import.downloadShort')}
+                      </a>
+                    )}
+                    {mayUndo(job) && (
+                      <button
+                        type="button"
+                        className="button small"
+                        disabled={busyId === job.id}
+                        onClick={() => onUndo(job)}
+                        data-testid={`import-recent-undo-${job.id}`}
+                      >
+                        {t('import.undo')}
+                      </button>
+                    )}
+                    {rowErrors[job.id] && (
+                      <div className="form-error" role="alert">
+                        {rowErrors[job.id]}
+                      </div>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}
