@@ -130,7 +130,9 @@ export function PlaybackMode({
 }) {
   const { t } = useI18n();
   const [fromInput, setFromInput] = useState(() => toLocalInput(Date.now() - 24 * 3_600_000));
-  const [toInput, setToInput] = useState(() => toLocalInput(Date.now()));
+  // the window ends at the next whole minute: the input has minutes only, and what was reported
+  // in the current minute belongs in it
+  const [toInput, setToInput] = useState(() => toLocalInput(Date.now() + 60_000));
   const [data, setData] = useState<Prepared | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [loading, setLoading] = useState(false);
