@@ -99,14 +99,19 @@ export interface CandidateOptions {
   now?: Date;
 }
 
-/** SQL and parameters selecting the teams that can go to an incident now, in the scope. */
+/**
+ * SQL and parameters selecting the teams that can go to an incident now, in the scope. The
+ * capability is written into the text (it is a category's code, checked here) so that the
+ * planner can use that capability's partial index (migrations/0014_team_capability_indexes.sql).
+ */
 function eligibleTeams(scope: Scope, capability: string, freshSince: Date) {
-  const params: unknown[] = [capability, freshSince];
+  if (!/^[a-z0-9_]{1,64}$/.test(capability)) throw new Error(`not a capability code: ${capability}`);
+  const params: unknown[] = [freshSince];
   const where = [
     `t.status = 'available'`,
     `t.on_duty`,
-    `$1 = ANY (t.capabilities)`,
-    `t.position_at >= $2`,
+    `t.capabilities @> ARRAY['${capability}']::text[]`,
+    `t.position_at >= $1`,
     scopeSql(scope, `coalesce(t.home_area_code, '')`, params),
   ];
   return { params, where: where.join(' AND ') };
