@@ -43,6 +43,8 @@ LANGUAGE sql IMMUTABLE AS $fn$
     ) b
     CROSS JOIN generate_series(10, 18) z(cz)
     GROUP BY 2, 3, 4, 5, 6, 7, 8
+    -- in key order: the index is walked forward, and writers lock their cells in one order
+    ORDER BY 2, 3, 4, 5, 6, 7, 8
     ON CONFLICT (layer, cz, cx, cy, kind, status, level, town_code)
     DO UPDATE SET n = t.n + EXCLUDED.n, sx = t.sx + EXCLUDED.sx, sy = t.sy + EXCLUDED.sy
   $q$, layer, sign, sign, sign, rel, dims)

@@ -333,7 +333,7 @@ async function benchIntake(db: Database): Promise<Result[]> {
   const times = await timeRuns(400, () => one());
 
   const rate = 1000;
-  const seconds = 5;
+  const seconds = 15;
   const latencies: number[] = [];
   const t0 = performance.now();
   const sent: Promise<void>[] = [];
