@@ -479,6 +479,8 @@ export interface RunContext {
   workFile: string;
   /** The uploaded file. */
   file: string;
+  /** When the writing phase began (performance.now()), for the phase timings. */
+  writingAt?: number;
 }
 
 /** The outcome of a run, as stored. */
@@ -487,6 +489,8 @@ export interface RunOutcome {
   inserted: number;
   rejected: number;
   error: string | null;
+  /** How long each phase took (ms), as far as the run got. */
+  timings?: ImportProgress['timings'];
 }
 
 /**
@@ -555,6 +559,7 @@ export async function runImport(
     const coords = body.coordinates;
     let lastBeat = 0;
     p.phase = 'reading';
+    const started = performance.now();
     for await (const rec of readRecords(ctx.file, row.format, {
       signal: ctx.signal,
       onProgress: (n) => (p.bytesRead = n),
@@ -629,8 +634,12 @@ export async function runImport(
     }
     await stage.close();
     await rejects.close();
+    p.timings = { readingMs: Math.round(performance.now() - started) };
     ctx.signal.throwIfAborted();
-    return await writeImport(db, scope, row, body, ctx, stage.file, rejects.file);
+    return {
+      ...(await writeImport(db, scope, row, body, ctx, stage.file, rejects.file)),
+      timings: p.timings,
+    };
   } catch (e) {
     await stage.close().catch(() => {});
     await rejects.close().catch(() => {});
@@ -790,6 +799,7 @@ async function writeImport(
       // an import is not news for the live screens, row by row (migrations/0011_live_events.sql)
       await tx.query(`SET LOCAL riskmap.bulk_load = 'on'`);
       p.phase = 'checking';
+      const checking = performance.now();
       await tx.query(STAGE_TABLE);
       await tx.copyCsv('import_stage', STAGE_COLUMNS, stageFile);
       ctx.signal.throwIfAborted();
@@ -814,6 +824,11 @@ async function writeImport(
         targetId: String(id),
         after: { filename: row.filename, inserted, rejected: p.rejected },
       });
+      p.timings = {
+        ...p.timings,
+        checkingMs: Math.round(ctx.writingAt! - checking),
+        writingMs: Math.round(performance.now() - ctx.writingAt!),
+      };
       return finish(tx, id, 'applied', inserted, p.rejected, null);
     });
   } catch (e) {
@@ -866,6 +881,7 @@ async function writeFeatures(
   if (abort && (rows.length || ctx.progress.rejected))
     throw new RejectedRun({ status: 'rejected', inserted: 0, rejected: 0, error: null });
   ctx.progress.phase = 'writing';
+  ctx.writingAt = performance.now();
   // ids follow the largest stored one; the lock keeps a concurrent import from taking the same
   await tx.query(`LOCK TABLE ${layer} IN SHARE ROW EXCLUSIVE MODE`);
   const { rowCount } = await tx.query(INSERTS[layer], [id]);
@@ -944,6 +960,7 @@ async function writeAreas(
   if (abort && (rows.length || ctx.progress.rejected))
     throw new RejectedRun({ status: 'rejected', inserted: 0, rejected: 0, error: null });
   ctx.progress.phase = 'writing';
+  ctx.writingAt = performance.now();
   await tx.query(`LOCK TABLE areas IN SHARE ROW EXCLUSIVE MODE`);
   await tx.query(`
     UPDATE areas a SET valid_to = now(), closed_reason = 'imported'

@@ -70,6 +70,14 @@ export const ImportProgress = Type.Object({
   rowsRead: Type.Integer({ minimum: 0 }),
   accepted: Type.Integer({ minimum: 0 }),
   rejected: Type.Integer({ minimum: 0 }),
+  /** Milliseconds each finished phase took. */
+  timings: Type.Optional(
+    Type.Object({
+      readingMs: Type.Optional(Type.Integer()),
+      checkingMs: Type.Optional(Type.Integer()),
+      writingMs: Type.Optional(Type.Integer()),
+    }),
+  ),
 });
 export type ImportProgress = Static<typeof ImportProgress>;
 

@@ -710,7 +710,7 @@ async function benchImport(db: Database): Promise<Result[]> {
           p95: ms,
           unit: 'ms',
           target: '< 60,000 ms on PostGIS',
-          note: `${outcome.inserted.toLocaleString('en')} written, ${outcome.rejected.toLocaleString('en')} rejected; ${Math.round((ROWS / ms) * 1000).toLocaleString('en')} rows/s; peak RSS ${(peakRss / 2 ** 20).toFixed(0)} MiB`,
+          note: `${outcome.inserted.toLocaleString('en')} written, ${outcome.rejected.toLocaleString('en')} rejected; ${Math.round((ROWS / ms) * 1000).toLocaleString('en')} rows/s; reading ${outcome.timings?.readingMs} ms, checking ${outcome.timings?.checkingMs} ms, writing ${outcome.timings?.writingMs} ms; peak RSS ${(peakRss / 2 ** 20).toFixed(0)} MiB`,
         },
         { operation: `undo that import of ${layer}`, n: 1, p50: undoMs, p95: undoMs, unit: 'ms' },
       );
