@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gcj02ToBd09, gcj02ToWgs84, wgs84ToGcj02 } from '../../api/lib/chinese-coordinates.ts';
+import { failInterruptedImports } from '../../api/db/import-repository.ts';
 import { openTestApp, type Client, type TestApp } from './template.ts';
 
 type Job = {
@@ -456,6 +457,25 @@ describe('imports', () => {
       )
     ).rows;
     expect(back).toEqual([{ name: a.name, version: a.version }]);
+  });
+
+  it('marks an import whose process died as failed, and only that one', async () => {
+    const dead = await uploaded(cp, 'sites', 'dead.csv', 'name,kind,lon,lat\n甲,S01,114,23\n');
+    const alive = await uploaded(cp, 'sites', 'alive.csv', 'name,kind,lon,lat\n乙,S01,114,23\n');
+    await t.db.query(
+      `UPDATE imports SET status = 'running',
+              progress = progress || jsonb_build_object('at', now() - CASE WHEN id = $1 THEN interval '5 minutes' ELSE interval '1 second' END)
+       WHERE id IN ($1, $2)`,
+      [dead.id, alive.id],
+    );
+    await failInterruptedImports(t.db);
+    const a = (await cp.inject(`/api/imports/${dead.id}`)).json() as Job;
+    expect([a.status, a.error]).toEqual([
+      'failed',
+      'the server stopped while this import ran; nothing was written',
+    ]);
+    expect(((await cp.inject(`/api/imports/${alive.id}`)).json() as Job).status).toBe('running');
+    await t.db.query(`UPDATE imports SET status = 'failed' WHERE id = $1`, [alive.id]);
   });
 
   it('answers bad requests with 4xx and a reason, and keeps imports to their area', async () => {

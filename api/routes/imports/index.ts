@@ -54,7 +54,15 @@ export const importRoutes: FastifyPluginAsyncTypebox = async (app) => {
   await mkdir(dir, { recursive: true });
   app.decorate('imports', new ImportRunner(app.db, dir, app.log));
   await failInterruptedImports(app.db);
-  app.addHook('onClose', () => app.imports.close());
+  // and later too: a process that died while another kept serving leaves its imports behind
+  const sweep = setInterval(() => {
+    failInterruptedImports(app.db).catch((err: unknown) => app.log.warn({ err }, 'import sweep failed'));
+  }, 30_000);
+  sweep.unref();
+  app.addHook('onClose', async () => {
+    clearInterval(sweep);
+    await app.imports.close();
+  });
 
   // The upload body is the file itself, streamed to disk (never buffered whole).
   app.addContentTypeParser('application/octet-stream', (_req, payload, done) => done(null, payload));
