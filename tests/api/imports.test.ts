@@ -20,20 +20,36 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** Makes codes unique per run: test files may share one PostgreSQL database. */
 const RUN = Date.now().toString(36).toUpperCase();
 const SERIAL = String(Date.now() % 1_000_000).padStart(6, '0');
+/** 企石镇: no other test file writes there. */
+const TOWN = '441900122';
 
 describe('imports', () => {
   let t: TestApp;
   let cp: Client;
   let admin: Client;
-  /** Positions of sample sites in 常平 (441900110), to place test rows surely inside the town. */
+  /** Positions of sample sites in the test's town, to place test rows surely inside it. */
   let inside: Array<[number, number]>;
   beforeAll(async () => {
     t = await openTestApp();
-    cp = await t.as('changping');
     admin = await t.as('admin');
+    // a coordinator of a town no other test file writes to: test files may share one database
+    const username = `import-${RUN.toLowerCase()}`;
+    const created = await admin.inject({
+      method: 'POST',
+      url: '/api/users',
+      payload: {
+        username,
+        displayName: '企石镇 统筹员',
+        role: 'town_coordinator',
+        homeAreaCode: TOWN,
+        password: 'import-test-password',
+      },
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    cp = await t.as(username, 'import-test-password');
     inside = (
       await t.db.query<{ x: number; y: number }>(
-        `SELECT ST_X(geom) x, ST_Y(geom) y FROM sites WHERE grid_code LIKE '441900110%' ORDER BY id LIMIT 6`,
+        `SELECT ST_X(geom) x, ST_Y(geom) y FROM sites WHERE grid_code LIKE '${TOWN}%' ORDER BY id LIMIT 6`,
       )
     ).rows.map((r) => [r.x + 1e-5, r.y + 1e-5]);
   });
@@ -117,7 +133,7 @@ describe('imports', () => {
       ['测试医院乙', 'S02'],
       ['测试市场丙', 'S03'],
     ]);
-    expect(rows.every((r) => r.town_code === '441900110' && r.grid_code.startsWith('441900110'))).toBe(true);
+    expect(rows.every((r) => r.town_code === TOWN && r.grid_code.startsWith(TOWN))).toBe(true);
     expect(rows[0]!.address).toBe('东莞市常平镇, 测试路');
     expect(await siteCount()).toBe(before + 3);
 
@@ -180,6 +196,7 @@ describe('imports', () => {
     expect(done2.status).toBe('applied');
     expect([done2.inserted, done2.rejectedCount]).toEqual([1, 6]);
     expect(await siteCount(job2.id)).toBe(1);
+    expect((await cp.inject({ method: 'POST', url: `/api/imports/${job2.id}/undo` })).statusCode).toBe(200);
   });
 
   it('converts GCJ-02 and BD-09 positions to WGS84 on the way in', async () => {
@@ -231,11 +248,14 @@ describe('imports', () => {
     ).rows[0]!;
     expect(Math.abs(got2.x - x) * 102_000).toBeLessThan(0.01);
     expect(Math.abs(got2.y - y) * 111_000).toBeLessThan(0.01);
+    for (const id of [job.id, job2.id]) {
+      expect((await cp.inject({ method: 'POST', url: `/api/imports/${id}/undo` })).statusCode).toBe(200);
+    }
   });
 
   it('refuses component codes repeated in the file or already stored, and a kind that contradicts the code', async () => {
     const stored = (
-      await t.db.query<{ code: string }>(`SELECT code FROM components WHERE town_code = '441900110' LIMIT 1`)
+      await t.db.query<{ code: string }>(`SELECT code FROM components WHERE town_code = '${TOWN}' LIMIT 1`)
     ).rows[0]!.code;
     const [x, y] = inside[5]!;
     const features = [
@@ -269,10 +289,11 @@ describe('imports', () => {
       await t.db.query<{ kind: string }>(`SELECT kind FROM components WHERE import_id = $1`, [job.id])
     ).rows[0]!.kind;
     expect(kind).toBe('0105');
+    expect((await cp.inject({ method: 'POST', url: `/api/imports/${job.id}/undo` })).statusCode).toBe(200);
   });
 
   it('round trip: components exported as GeoJSON and imported again are the same features', async () => {
-    const exported = (await cp.inject('/api/export/components?format=geojson&town=441900110')).json() as {
+    const exported = (await cp.inject(`/api/export/components?format=geojson&town=${TOWN}`)).json() as {
       features: Array<{ geometry: { coordinates: [number, number] }; properties: Record<string, unknown> }>;
     };
     const n = exported.features.length;
@@ -286,10 +307,10 @@ describe('imports', () => {
         y: number;
         grid_code: string;
       }>(
-        `SELECT code, kind, status, ST_X(geom) x, ST_Y(geom) y, grid_code FROM components WHERE town_code = '441900110' ORDER BY code`,
+        `SELECT code, kind, status, ST_X(geom) x, ST_Y(geom) y, grid_code FROM components WHERE town_code = '${TOWN}' ORDER BY code`,
       )
     ).rows;
-    await t.db.query(`DELETE FROM components WHERE town_code = '441900110'`);
+    await t.db.query(`DELETE FROM components WHERE town_code = '${TOWN}'`);
     const job = await uploaded(cp, 'components', 'export.geojson', JSON.stringify(exported));
     expect(job.suggestedMapping).toMatchObject({ code: 'code', kind: 'kind', status: 'status' });
     const done = await run(cp, job.id, { mapping: job.suggestedMapping, crs: 'wgs84' });
@@ -303,7 +324,7 @@ describe('imports', () => {
         y: number;
         grid_code: string;
       }>(
-        `SELECT code, kind, status, ST_X(geom) x, ST_Y(geom) y, grid_code FROM components WHERE town_code = '441900110' ORDER BY code`,
+        `SELECT code, kind, status, ST_X(geom) x, ST_Y(geom) y, grid_code FROM components WHERE town_code = '${TOWN}' ORDER BY code`,
       )
     ).rows;
     expect(after).toHaveLength(before.length);
@@ -328,7 +349,7 @@ describe('imports', () => {
       .join(' ');
     const kml = `<?xml version="1.0" encoding="UTF-8"?>
 <kml xmlns="http://www.opengis.net/kml/2.2"><Document>
-<Placemark><name>油库 &amp; 仓储</name><ExtendedData><Data name="类型"><value>R01</value></Data><Data name="等级"><value>重大</value></Data><Data name="半径"><value>800米</value></Data></ExtendedData>
+<Placemark><name>油库 &amp; 仓储</name><ExtendedData><Data name="类型"><value>R01</value></Data><Data name="等级"><value>重大</value></Data><Data name="半径"><value>80米</value></Data></ExtendedData>
 <Polygon><outerBoundaryIs><LinearRing><coordinates>${ring}</coordinates></LinearRing></outerBoundaryIs></Polygon></Placemark>
 <Placemark><name>积水点</name><ExtendedData><Data name="类型"><value>R02</value></Data><Data name="等级"><value>紫色</value></Data><Data name="半径"><value>100</value></Data></ExtendedData>
 <Point><coordinates>${x},${y}</coordinates></Point></Placemark>
@@ -347,7 +368,8 @@ describe('imports', () => {
         [job.id],
       )
     ).rows;
-    expect(got).toEqual([{ name: '油库 & 仓储', level: 1, r: 800, t: 'MULTIPOLYGON' }]);
+    expect(got).toEqual([{ name: '油库 & 仓储', level: 1, r: 80, t: 'MULTIPOLYGON' }]);
+    expect((await cp.inject({ method: 'POST', url: `/api/imports/${job.id}/undo` })).statusCode).toBe(200);
   });
 
   it('a file that breaks mid-way writes nothing, even when rejected rows may be skipped', async () => {
@@ -399,7 +421,7 @@ describe('imports', () => {
     const grids = (
       await t.db.query<{ code: string; name: string; version: number; g: string; parent: string }>(
         `SELECT code, name, version, ST_AsGeoJSON(geom) g, parent_code parent FROM areas
-         WHERE level = 'grid' AND valid_to IS NULL AND parent_code LIKE '441900110%' ORDER BY code LIMIT 2`,
+         WHERE level = 'grid' AND valid_to IS NULL AND parent_code LIKE '${TOWN}%' ORDER BY code LIMIT 2`,
       )
     ).rows;
     const [a, b] = grids as [(typeof grids)[0], (typeof grids)[0]];

@@ -91,7 +91,7 @@ describe('search, around, exposure, statistics and feature context', () => {
   it("lists the key sites inside a risk source's impact radius", async () => {
     const rs = (
       await t.db.query<{ id: number; r: number; lon: number; lat: number }>(
-        'SELECT id, impact_radius_m r, ST_X(geom) lon, ST_Y(geom) lat FROM risk_sources ORDER BY impact_radius_m DESC LIMIT 1',
+        "SELECT id, impact_radius_m r, ST_X(geom) lon, ST_Y(geom) lat FROM risk_sources WHERE synthetic AND GeometryType(geom) = 'POINT' ORDER BY impact_radius_m DESC, id LIMIT 1",
       )
     ).rows[0]!;
     const res = await c.inject(`/api/risk-sources/${rs.id}/exposed`);
