@@ -54,6 +54,15 @@ export async function openPostgresDatabase(connectionString: string): Promise<Da
   // Connections stay open when idle: a new one costs tens of milliseconds (PostGIS loads
   // into each server process), which a burst of reports after a quiet spell should not pay.
   const pool = new pg.Pool({ connectionString, max: 10, idleTimeoutMillis: 0 });
+  // A connection the server ends (a restart, an administrator, a dropped database) reports an
+  // error on its client, also while idle or being closed; without a listener that error would
+  // end the process. The pool replaces the connection on the next query.
+  let closing = false;
+  const onClientError = (err: Error) => {
+    if (!closing) console.error(`database connection lost: ${err.message}`);
+  };
+  pool.on('error', onClientError);
+  pool.on('connect', (client) => client.on('error', onClientError));
   // Fail at start-up, with the server's own words, rather than on the first request; and
   // open a few connections with PostGIS loaded, ready for the first requests.
   const warm = await Promise.all(Array.from({ length: 4 }, () => pool.connect()));
@@ -111,6 +120,7 @@ export async function openPostgresDatabase(connectionString: string): Promise<Da
       await pool.query('SELECT pg_notify($1, $2)', [channel, payload]);
     },
     async close() {
+      closing = true;
       listenClient?.release();
       listenClient = null;
       await pool.end();
