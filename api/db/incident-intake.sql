@@ -22,19 +22,27 @@ WITH input AS (
                             actor_id, actor_name, actor_kind, scope, ord)
 ),
 routed AS (
-  SELECT i.*, a.grid,
-         coalesce(left(a.grid, 12), a.village) AS village_code,
-         coalesce(left(coalesce(left(a.grid, 12), a.village), 9), a.town) AS town_code
+  SELECT i.*, g.grid,
+         coalesce(left(g.grid, 12), a.village) AS village_code,
+         coalesce(left(coalesce(left(g.grid, 12), a.village), 9), a.town) AS town_code
   FROM input i
+  -- the grid first: its outline is small, and its code names its village and town, so the
+  -- large village and town outlines are tested only for a point in no grid
+  -- (`geom && pt` lets the GiST index on areas.geom, EPSG:4326 like the point, pick the candidates)
   CROSS JOIN LATERAL (
-    -- `geom && pt` lets the GiST index on areas.geom (EPSG:4326, like the point) pick the candidates
-    SELECT min(code) FILTER (WHERE level = 'grid') AS grid,
-           min(code) FILTER (WHERE level = 'village') AS village,
+    SELECT min(code) AS grid
+    FROM areas
+    WHERE geom && i.pt AND ST_Intersects(geom, i.pt) AND level = 'grid'
+      AND valid_from <= i.reported_at AND (valid_to IS NULL OR valid_to > i.reported_at)
+  ) g
+  LEFT JOIN LATERAL (
+    SELECT min(code) FILTER (WHERE level = 'village') AS village,
            min(code) FILTER (WHERE level = 'town') AS town
     FROM areas
-    WHERE geom && i.pt AND ST_Intersects(geom, i.pt) AND level IN ('town', 'village', 'grid')
+    WHERE g.grid IS NULL
+      AND geom && i.pt AND ST_Intersects(geom, i.pt) AND level IN ('town', 'village')
       AND valid_from <= i.reported_at AND (valid_to IS NULL OR valid_to > i.reported_at)
-  ) a
+  ) a ON TRUE
 ),
 risked AS (
   SELECT r.*, h.hits, h.severe
