@@ -11,10 +11,11 @@ SELECT me.ord, d.id, d.distance_m, d.reported_at, d.status
 FROM me
 CROSS JOIN LATERAL (
   SELECT i.id, ST_Distance(i.geom::geography, me.pt::geography) AS distance_m, i.reported_at, i.status
-  -- 0.002° ≥ 100 m here: a bbox in the column's SRID (4326), so the GiST index is used.
+  -- 0.002° ≥ 100 m here: a bbox in the column's SRID (4326), so the GiST index of open incidents (0015) is used.
   -- OFFSET 0 keeps this scan apart: otherwise the planner may prefer the (category,
   -- reported_at) index, which reads every report of a busy category of the day.
-  FROM (SELECT * FROM incidents WHERE geom && ST_Expand(me.pt, 0.002) OFFSET 0) i
+  FROM (SELECT * FROM incidents
+        WHERE geom && ST_Expand(me.pt, 0.002) AND status NOT IN ('closed', 'rejected', 'merged') OFFSET 0) i
   WHERE i.id <> me.id AND i.category = me.category AND i.status NOT IN ('closed', 'rejected', 'merged')
     AND i.reported_at BETWEEN me.reported_at - interval '24 hours' AND me.reported_at + interval '24 hours'
     AND ST_DWithin(i.geom::geography, me.pt::geography, 100)

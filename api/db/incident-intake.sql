@@ -92,10 +92,11 @@ duplicates AS (
     SELECT * FROM (
       SELECT i.id, ST_Distance(i.geom::geography, a.pt::geography) AS distance_m, i.reported_at, i.status,
              coalesce(i.grid_code, i.village_code, i.town_code) AS area_code
-      -- 0.002° ≥ 100 m here: a bbox in the column's SRID (4326), so the GiST index is used.
+      -- 0.002° ≥ 100 m here: a bbox in the column's SRID (4326), so the GiST index of open incidents (0015) is used.
       -- OFFSET 0 keeps this scan apart: otherwise the planner may prefer the (category,
       -- reported_at) index, which reads every report of a busy category of the day.
-      FROM (SELECT * FROM incidents WHERE geom && ST_Expand(a.pt, 0.002) OFFSET 0) i
+      FROM (SELECT * FROM incidents
+            WHERE geom && ST_Expand(a.pt, 0.002) AND status NOT IN ('closed', 'rejected', 'merged') OFFSET 0) i
       WHERE i.category = a.category AND i.status NOT IN ('closed', 'rejected', 'merged')
         AND i.reported_at BETWEEN a.reported_at - interval '24 hours' AND a.reported_at + interval '24 hours'
         AND ST_DWithin(i.geom::geography, a.pt::geography, 100)
