@@ -50,28 +50,6 @@ LANGUAGE sql IMMUTABLE AS $fn$
   $q$, layer, sign, sign, sign, rel, dims)
 $fn$;
 
--- Emptied cells are found by the keys a removal touched, not by an index on n: an index whose
--- predicate reads n makes every update of a count a non-HOT update, a new entry in every index
--- of tile_cells, and the busiest cells (the city-wide zooms, changed by every report) bloated
--- the primary key within seconds. Pages are left 20 % free so those updates stay on their page.
-DROP INDEX tile_cells_empty_idx;
-ALTER TABLE tile_cells SET (fillfactor = 80);
-CREATE TYPE tile_cell_key AS (cz smallint, cx integer, cy integer, kind text, status text, level smallint, town_code text);
-
--- Removes the rows of `rel` from the counts and deletes the cells that are left empty.
-CREATE FUNCTION tile_cells_remove_sql(layer text, dims text, rel text) RETURNS text
-LANGUAGE sql IMMUTABLE AS $fn$
-  SELECT format($q$
-    WITH up AS (%s RETURNING t.cz, t.cx, t.cy, t.kind, t.status, t.level, t.town_code, t.n)
-    SELECT coalesce(array_agg(ROW(up.cz, up.cx, up.cy, up.kind, up.status, up.level, up.town_code)::tile_cell_key)
-                    FILTER (WHERE up.n <= 0), '{}')
-    INTO emptied FROM up;
-    DELETE FROM tile_cells t USING unnest(emptied) k
-    WHERE t.layer = %L AND t.cz = k.cz AND t.cx = k.cx AND t.cy = k.cy AND t.kind = k.kind
-      AND t.status = k.status AND t.level = k.level AND t.town_code = k.town_code AND t.n <= 0
-  $q$, tile_cells_sql(layer, dims, rel, -1), layer)
-$fn$;
-
 DO $$
 DECLARE
   l record;
@@ -83,12 +61,12 @@ BEGIN
       format('BEGIN %s; RETURN NULL; END', tile_cells_sql(l.layer, l.dims, 'new_rows', 1)));
     EXECUTE format('CREATE OR REPLACE FUNCTION %I() RETURNS trigger LANGUAGE plpgsql SET work_mem = %L AS %L',
       'tile_cells_upd_' || l.layer, '64MB',
-      format('DECLARE emptied tile_cell_key[]; BEGIN %s; %s; RETURN NULL; END',
-             tile_cells_remove_sql(l.layer, l.dims, 'old_rows'), tile_cells_sql(l.layer, l.dims, 'new_rows', 1)));
+      format('BEGIN %s; DELETE FROM tile_cells WHERE layer = %L AND n <= 0; %s; RETURN NULL; END',
+             tile_cells_sql(l.layer, l.dims, 'old_rows', -1), l.layer, tile_cells_sql(l.layer, l.dims, 'new_rows', 1)));
     EXECUTE format('CREATE OR REPLACE FUNCTION %I() RETURNS trigger LANGUAGE plpgsql SET work_mem = %L AS %L',
       'tile_cells_del_' || l.layer, '64MB',
-      format('DECLARE emptied tile_cell_key[]; BEGIN %s; RETURN NULL; END',
-             tile_cells_remove_sql(l.layer, l.dims, 'old_rows')));
+      format('BEGIN %s; DELETE FROM tile_cells WHERE layer = %L AND n <= 0; RETURN NULL; END',
+             tile_cells_sql(l.layer, l.dims, 'old_rows', -1), l.layer));
   END LOOP;
   -- counted again with the new arithmetic, so additions and removals always meet the same cells
   TRUNCATE tile_cells;
