@@ -732,12 +732,10 @@ const PLACE_STEPS = [
 
 /** The staged rows with their areas and the first reason the database gives to refuse each. */
 const PLACE_SQL = (layer: ImportLayer, scopeCond: string) => {
-  const duplicate =
-    layer === 'components'
-      ? 'EXISTS (SELECT 1 FROM components c WHERE c.code = s.code)'
-      : layer === 'cameras'
-        ? 'EXISTS (SELECT 1 FROM cameras c WHERE c.code = s.code)'
-        : 'FALSE';
+  // codes already stored: a join, which the planner can make one hash join over the stored
+  // codes (a subquery per row probed the unique index a million times: about 10 s)
+  const coded = layer === 'components' || layer === 'cameras';
+  const duplicate = coded ? 'stored.code IS NOT NULL' : 'FALSE';
   const homeMissing =
     layer === 'teams'
       ? `s.home IS NOT NULL AND NOT EXISTS (SELECT 1 FROM areas a WHERE a.code = s.home AND a.valid_to IS NULL)`
@@ -761,7 +759,12 @@ const PLACE_SQL = (layer: ImportLayer, scopeCond: string) => {
     SELECT row, CASE WHEN length(code) = 15 THEN code END AS grid,
            CASE WHEN length(code) >= 12 THEN left(code, 12) END AS village, left(code, 9) AS town
     FROM import_areas
-  ) x ON x.row = s.row`;
+  ) x ON x.row = s.row${
+    coded
+      ? `
+  LEFT JOIN ${layer} stored ON stored.code = s.code`
+      : ''
+  }`;
 };
 
 const REASON_MESSAGES = `CASE reason

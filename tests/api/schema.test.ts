@@ -40,6 +40,56 @@ describe('schema constraints', () => {
     ).rejects.toThrow(/conflict|exclusion/);
   });
 
+  it('refuses a feature naming an area code, category or import that does not exist, and a referenced code from going', async () => {
+    // codes of its own (441999 is no area of the city), so runs sharing a database never meet
+    const suffix = String(Math.floor(Math.random() * 1e9)).padStart(9, '0');
+    const grid = `441999${suffix}`;
+    const id = 980_000_000 + Math.floor(Math.random() * 9_999_999);
+    const point = 'ST_SetSRID(ST_MakePoint(113.7, 23), 4326)';
+    const refused = (sql: string, params: unknown[], message: RegExp) =>
+      expect(t.db.query(sql, params)).rejects.toMatchObject({
+        code: '23503',
+        message: expect.stringMatching(message),
+      });
+
+    await refused(
+      `INSERT INTO cameras (id, code, name, grid_code, geom) VALUES ($1, $2, 'x', $3, ${point})`,
+      [id, `CAM-${suffix}`, grid],
+      /area code 441999/,
+    );
+    await refused(
+      `INSERT INTO components (id, code, kind, geom) VALUES ($1, '4419000199000001', '0199', ${point})`,
+      [id],
+      /category 0199/,
+    );
+    await refused(
+      `INSERT INTO sites (id, name, kind, import_id, geom) VALUES ($1, 'x', 'S01', -1, ${point})`,
+      [id],
+      /import -1/,
+    );
+
+    await t.db.query(`INSERT INTO area_codes (code, level) VALUES ($1, 'grid')`, [grid]);
+    await t.db.query(
+      `INSERT INTO cameras (id, code, name, grid_code, geom) VALUES ($1, $2, 'x', $3, ${point})`,
+      [id, `CAM-${suffix}`, grid],
+    );
+    await refused(
+      `UPDATE cameras SET village_code = $2 WHERE id = $1`,
+      [id, `441999${suffix.slice(0, 6)}`],
+      /area code/,
+    );
+    await refused(`DELETE FROM area_codes WHERE code = $1`, [grid], /still refers/);
+    await refused(
+      `UPDATE area_codes SET code = $2 WHERE code = $1`,
+      [grid, `441998${suffix}`],
+      /still refers/,
+    );
+    expect((await t.db.query('SELECT 1 FROM area_codes WHERE code = $1', [grid])).rowCount).toBe(1);
+    // once nothing refers to it, it may go
+    await t.db.query('DELETE FROM cameras WHERE id = $1', [id]);
+    expect((await t.db.query('DELETE FROM area_codes WHERE code = $1', [grid])).rowCount).toBe(1);
+  });
+
   it('keeps the incident timeline append-only', async () => {
     const inc = await t.db.query<{ id: number }>('SELECT id FROM incidents LIMIT 1');
     const id = inc.rows[0]!.id;
