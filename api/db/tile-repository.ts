@@ -2,7 +2,7 @@ import { isCityWide, scopePrefixes, scopeSql, scopeSqlWithAncestors, type Scope 
 import { encodeTile, type TileFeature, type TileLayer, type TileValue } from '../lib/mvt-encoder.ts';
 import { BUFFER, EXTENT, tileBBox4326, tileEnvelope, type TileAddress } from '../lib/tiles.ts';
 import type { LayerId } from '../schemas/layers.ts';
-import type { Database } from './database.ts';
+import type { Database, Queryable } from './database.ts';
 import { LAYERS } from './feature-repository.ts';
 
 /** Layers served as vector tiles: the point layers and the area outlines. */
@@ -178,9 +178,18 @@ export async function pointTile(
              round((mx - $${n - 2}) * $${n})::int AS px, round(($${n - 1} - my) * $${n})::int AS py
       FROM (
         SELECT sum(n) AS count, sum(sx) / sum(n) AS mx, sum(sy) / sum(n) AS my${levelCol}
-        FROM tile_cells
-        WHERE layer = $1 AND cz = $2 AND cx BETWEEN $3 AND $4 AND cy BETWEEN $5 AND $6
-          ${where.map((w) => `AND ${w}`).join(' ')}
+        FROM (
+          SELECT cx, cy, kind, status, level, town_code, n, sx, sy
+          FROM tile_cells
+          WHERE layer = $1 AND cz = $2 AND cx BETWEEN $3 AND $4 AND cy BETWEEN $5 AND $6
+          UNION ALL
+          -- changes not folded into tile_cells yet (migrations/0017): zoom-18 cells, shifted
+          SELECT cx >> ${18 - cz}, cy >> ${18 - cz}, kind, status, level, town_code, n, sx, sy
+          FROM tile_cell_deltas
+          WHERE layer = $1 AND cx BETWEEN $3::int << ${18 - cz} AND (($4::int + 1) << ${18 - cz}) - 1
+            AND cy BETWEEN $5::int << ${18 - cz} AND (($6::int + 1) << ${18 - cz}) - 1
+        ) cells
+        ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
         GROUP BY cx >> ${shift}, cy >> ${shift}
       ) c
       WHERE count > 0`;
@@ -304,4 +313,15 @@ export async function areaTile(db: Database, scope: Scope, t: TileAddress): Prom
     ...levels.map((l) => ({ name: l, features: byLevel.get(l) ?? [] })),
     { name: 'label', features: labels },
   ]);
+}
+
+/**
+ * Moves up to `maxRows` pending tile-count changes (tile_cell_deltas, written by reports and
+ * their status changes; migrations/0017) into tile_cells, every zoom at once. Answers how
+ * many were moved: 0 when none were pending. Tiles are right before and after (they add the
+ * pending changes); folding keeps the pending ones few. Safe to run from several processes.
+ */
+export async function foldTileCells(db: Queryable, maxRows = 20_000): Promise<number> {
+  const r = await db.query<{ moved: number }>('SELECT tile_cells_fold($1) AS moved', [maxRows]);
+  return r.rows[0]?.moved ?? 0;
 }

@@ -1,6 +1,7 @@
 import { VectorTile } from '@mapbox/vector-tile';
 import { PbfReader } from 'pbf';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { foldTileCells } from '../../api/db/tile-repository.ts';
 import { tileAt } from '../../api/lib/tiles.ts';
 import { openTestApp, type Client, type TestApp } from './template.ts';
 
@@ -95,6 +96,64 @@ describe('vector tiles', () => {
       [lon(x), lon(x + 1), lat(y + 1), lat(y)],
     );
     expect(total).toBe(inTile.rows[0]!.n);
+  });
+
+  it('counts a new report in the low-zoom cells at once, and the same once its change is folded', async () => {
+    // 0506 (disorderly bicycles): a category no other test reports, so the counts are this test's
+    const cells = async (qs: string) => {
+      const layer = decode((await tile(commander, 'incidents', 7, 113.75, 22.95, qs)).rawPayload).layers
+        .incidents;
+      let total = 0;
+      for (let i = 0; i < (layer?.length ?? 0); i++) total += layer!.feature(i).properties.count as number;
+      return total;
+    };
+    const stored = async (status?: string) =>
+      (
+        await t.db.query<{ n: number }>(
+          `SELECT count(*)::int n FROM incidents WHERE category = '0506' AND ($1::text IS NULL OR status = $1)`,
+          [status ?? null],
+        )
+      ).rows[0]!.n;
+    const before = await cells('?kind=0506');
+    expect(before).toBe(await stored());
+
+    const res = await commander.inject({
+      method: 'POST',
+      url: '/api/incidents',
+      payload: {
+        clientKey: `tiles-fold-${Date.now()}-${Math.random()}`,
+        category: '0506',
+        channel: 'desk',
+        description: '共享单车乱停放',
+        lon: CP.lon,
+        lat: CP.lat,
+      },
+    });
+    expect(res.statusCode).toBe(201);
+    const id = res.json().id as number;
+    // at once, whether or not a fold has run yet
+    expect(await cells('?kind=0506')).toBe(before + 1);
+
+    while ((await foldTileCells(t.db)) > 0) {
+      // until nothing is pending
+    }
+    const pending = await t.db.query<{ n: number }>(
+      `SELECT count(*)::int n FROM tile_cell_deltas WHERE layer = 'incidents' AND kind = '0506'`,
+    );
+    expect(pending.rows[0]!.n).toBe(0);
+    const folded = await t.db.query<{ n: number }>(
+      `SELECT coalesce(sum(n), 0)::int n FROM tile_cells WHERE layer = 'incidents' AND cz = 10 AND kind = '0506'`,
+    );
+    expect(folded.rows[0]!.n).toBe(before + 1);
+    expect(await cells('?kind=0506')).toBe(before + 1);
+
+    // a status change moves the report from one status's cells to the other's
+    const reported = await cells('?kind=0506&status=reported');
+    expect(reported).toBe(await stored('reported'));
+    await t.db.query(`UPDATE incidents SET status = 'rejected', closed_at = now() WHERE id = $1`, [id]);
+    expect(await cells('?kind=0506&status=reported')).toBe(reported - 1);
+    expect(await cells('?kind=0506&status=rejected')).toBe(await stored('rejected'));
+    expect(await cells('?kind=0506')).toBe(before + 1);
   });
 
   it('draws area outlines by zoom with labels', async () => {

@@ -37,6 +37,7 @@ import { createImport, runImport, undoImport } from '../../api/db/import-reposit
 import { previewFile } from '../../api/lib/import-readers/index.ts';
 import { suggestCoordinates, suggestMapping } from '../../api/lib/import-fields.ts';
 import { mulberry32 } from '../../geodata/generate/prng.ts';
+import { startTileCellFolding } from '../../api/lib/tile-cell-folding.ts';
 import { spawnServer } from '../support/server-process.ts';
 
 interface Result {
@@ -325,12 +326,21 @@ async function benchIntake(db: Database): Promise<Result[]> {
   });
   // and with the tables it writes vacuumed, as autovacuum keeps them on a server that runs it
   // (the server of this machine runs with autovacuum off; the embedded engine has none)
-  for (const table of ['tile_cells', 'incidents', 'incident_events', 'audit_log', 'live_events']) {
+  for (const table of [
+    'tile_cells',
+    'tile_cell_deltas',
+    'incidents',
+    'incident_events',
+    'audit_log',
+    'live_events',
+  ]) {
     await db.query(`VACUUM ANALYZE ${table}`);
   }
   // Spread like real reports: 10,000 places, drawn anew each run, so that the reports of
   // earlier runs (still open, and within 24 h) do not pile up as duplicates of each other.
   const pts = await samplePoints(db, 10_000, Date.now() % 2 ** 31);
+  // the tile counts of reports are folded in the background, as the API process does
+  const folding = startTileCellFolding(db, (err) => console.error('tile-cell fold failed', err));
   const run = `bench-${Date.now()}`;
   let seq = 0;
   const one = () => {
@@ -369,6 +379,7 @@ async function benchIntake(db: Database): Promise<Result[]> {
     }),
   );
   const perSecond = n / ((performance.now() - t1) / 1000);
+  await folding.stop();
   return [
     {
       operation: 'incident intake, one at a time',

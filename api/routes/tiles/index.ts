@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { AREA_TILE_LEVELS, POINT_TILES } from '../../db/tile-repository.ts';
+import { startTileCellFolding } from '../../lib/tile-cell-folding.ts';
 import { tileProblem } from '../../lib/tiles.ts';
 import { ErrorBody } from '../../schemas/common.ts';
 import type { LayerId } from '../../schemas/layers.ts';
@@ -20,6 +21,10 @@ function parseInt10(s: string): number {
 }
 
 export const tileRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  // report counts reach tile_cells through deltas (migrations/0017); this process folds them
+  const folding = startTileCellFolding(app.db, (err) => app.log.warn({ err }, 'tile-cell fold failed'));
+  app.addHook('onClose', () => folding.stop());
+
   app.get(
     '/api/tiles/:layer/:z/:x/:y.mvt',
     {
