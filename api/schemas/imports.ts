@@ -146,7 +146,7 @@ export const ImportUploadQuery = Type.Object(
   {
     layer: Type.Enum(IMPORT_LAYERS),
     filename: Type.String({ minLength: 1, maxLength: 255 }),
-    /** Read from the file name's extension when absent (.geojson/.json, .csv/.txt, .zip, .kml). */
+    /** Read from the file name's extension when absent (.geojson/.json, .csv/.txt, .zip, .kml/.kmz). */
     format: Type.Optional(Type.Enum(IMPORT_FORMATS)),
   },
   { additionalProperties: false },

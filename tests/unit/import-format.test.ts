@@ -33,6 +33,7 @@ describe('import page helpers', () => {
     expect(formatFromFilename('a.txt')).toBe('csv');
     expect(formatFromFilename('parcels.zip')).toBe('shapefile');
     expect(formatFromFilename('a.kml')).toBe('kml');
+    expect(formatFromFilename('道路.KMZ')).toBe('kml');
     expect(formatFromFilename('a.xlsx')).toBeNull();
     expect(formatFromFilename('noextension')).toBeNull();
   });

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { inflateRawSync } from 'node:zlib';
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { IMPORT_FORMATS } from '../../api/schemas/imports.ts';
 import { crc32, shapefileZip, WGS84_PRJ, zip, type ShapeRecord } from '../../api/lib/shapefile.ts';
@@ -89,13 +89,14 @@ describe('detectFormat', () => {
     expect(detectFormat('网格.zip')).toBe('shapefile');
     expect(detectFormat('grid.shz')).toBe('shapefile');
     expect(detectFormat('route.KML')).toBe('kml');
-    expect(detectFormat('route.kmz')).toBeNull();
+    expect(detectFormat('route.kmz')).toBe('kml');
+    expect(detectFormat('谷歌地球.KMZ')).toBe('kml');
     expect(detectFormat('grid.shp')).toBeNull();
     expect(detectFormat('README')).toBeNull();
   });
 
   it('only answers with formats the import schema knows', () => {
-    for (const name of ['a.geojson', 'a.csv', 'a.zip', 'a.kml']) {
+    for (const name of ['a.geojson', 'a.csv', 'a.zip', 'a.kml', 'a.kmz']) {
       expect(IMPORT_FORMATS).toContain(detectFormat(name));
     }
   });
@@ -637,6 +638,124 @@ describe('KML reader', () => {
     expect(preview.records).toHaveLength(1);
     expect(preview.columns).toEqual(['name', 'description', 'kind', 'empty', 'code']);
   });
+
+  describe('KMZ (zipped KML)', () => {
+    const icon = { name: 'files/icon.png', data: Buffer.from('\x89PNG\r\n\x1a\n', 'latin1') };
+    const other = `<kml><Document><Placemark><name>other</name><Point><coordinates>1,2</coordinates></Point></Placemark></Document></kml>`;
+
+    it('reads doc.kml even when another .kml comes first in the archive', async () => {
+      const kmz = zip([
+        { name: 'extra/other.kml', data: Buffer.from(other) },
+        icon,
+        { name: 'doc.kml', data: Buffer.from(kml) },
+      ]);
+      const file = fixture('route.kmz', kmz);
+      expect(detectFormat('route.kmz')).toBe('kml');
+      expect(await collect(file, 'kml')).toEqual(expected);
+      // streamed out of the archive: the same records however small the chunks
+      for (const chunkBytes of [1, 7, 100]) {
+        expect(await drain(readKml(file, { chunkBytes }, { detectedCrs: null }))).toEqual(expected);
+      }
+      const preview = await previewFile(file, 'kml', 2);
+      expect(preview.records.map((r) => r.properties.name)).toEqual(['东城 <站点>', 'line']);
+      expect(preview.columns).toEqual(['name', 'description', 'kind', 'empty', 'code']);
+    });
+
+    it('reads the first .kml entry, whatever its case and folder, when there is no doc.kml', async () => {
+      const kmz = storedZip([
+        icon,
+        // a macOS resource fork is not the document
+        { name: '__MACOSX/._doc.kml', data: Buffer.from([0, 5, 22, 7, 0, 2, 0, 0]) },
+        { name: 'layers/roads.KML', data: Buffer.from(kml) },
+        { name: 'layers/rivers.kml', data: Buffer.from(other) },
+      ]);
+      expect(await collect(fixture('roads.kmz', kmz), 'kml')).toEqual(expected);
+    });
+
+    it('reads a .kml upload that is really a KMZ', async () => {
+      const file = fixture('export.kml', zip([{ name: 'doc.kml', data: Buffer.from(kml) }]));
+      expect(detectFormat(file)).toBe('kml');
+      expect(await collect(file, 'kml')).toEqual(expected);
+    });
+
+    it('refuses a KMZ without a .kml entry, naming what it holds', async () => {
+      const kmz = zip([
+        icon,
+        { name: 'readme.txt', data: Buffer.from('hi') },
+        { name: 'files/', data: Buffer.alloc(0) },
+      ]);
+      await expectFileError(
+        collect(fixture('nokml.kmz', kmz), 'kml'),
+        /^the KMZ archive holds no \.kml file \(it holds: files\/icon\.png, readme\.txt\)$/,
+      );
+      const empty = storedZip([]);
+      await expectFileError(
+        collect(fixture('empty.kmz', empty), 'kml'),
+        /^the KMZ archive holds no \.kml file \(it holds: nothing\)$/,
+      );
+    });
+
+    it('names the KML entry when its content is broken, and refuses a corrupt or mis-sized entry', async () => {
+      const cut = kml.slice(0, kml.indexOf('<name>multi'));
+      await expectFileError(
+        collect(fixture('cut.kmz', zip([{ name: 'doc.kml', data: Buffer.from(cut) }])), 'kml'),
+        /^the KML file doc\.kml in the KMZ archive ends in the middle of placemark 4 \(byte offset \d+\)$/,
+      );
+      await expectFileError(
+        collect(fixture('html.kmz', zip([{ name: 'a/b.kml', data: Buffer.from('<html></html>') }])), 'kml'),
+        /^not a KML file: no <kml> element at the start of a\/b\.kml in the KMZ archive$/,
+      );
+      // deflate data made of 0xFF bytes starts with a reserved block type
+      const corrupt = zip([{ name: 'doc.kml', data: Buffer.from(kml) }]);
+      corrupt.fill(0xff, 30 + 'doc.kml'.length, 30 + 'doc.kml'.length + corrupt.readUInt32LE(18));
+      await expectFileError(
+        collect(fixture('corrupt.kmz', corrupt), 'kml'),
+        /^the zip entry doc\.kml cannot be decompressed \(/,
+      );
+      // a declared size smaller than the data: inflating stops there instead of going on
+      const understated = zip([{ name: 'doc.kml', data: Buffer.from(kml) }]);
+      understated.writeUInt32LE(100, understated.length - 22 - (46 + 'doc.kml'.length) + 24);
+      await expectFileError(
+        collect(fixture('understated.kmz', understated), 'kml'),
+        /^the zip entry doc\.kml holds more than the 100 bytes declared$/,
+      );
+      const overstated = storedZip([{ name: 'doc.kml', data: Buffer.from(kml) }]);
+      const declared = Buffer.byteLength(kml) + 10;
+      overstated.writeUInt32LE(declared, overstated.length - 22 - (46 + 'doc.kml'.length) + 24);
+      await expectFileError(
+        collect(fixture('overstated.kmz', overstated), 'kml'),
+        new RegExp(
+          `^the zip entry doc\\.kml holds ${Buffer.byteLength(kml)} bytes instead of the ${declared} declared$`,
+        ),
+      );
+    });
+
+    it('reads a zip64 KMZ', async () => {
+      const kmz = zip64Zip([
+        { name: 'files/icon.png', data: icon.data, method: 0 },
+        { name: 'doc.kml', data: Buffer.from(kml), method: 8 },
+      ]);
+      expect(await collect(fixture('z64.kmz', kmz), 'kml')).toEqual(expected);
+    });
+
+    it('reports progress up to the archive size and stops when aborted', async () => {
+      const file = fixture('progress.kmz', zip([icon, { name: 'doc.kml', data: Buffer.from(kml) }]));
+      const progress: number[] = [];
+      await drain(
+        readKml(file, { chunkBytes: 64, onProgress: (b) => progress.push(b) }, { detectedCrs: null }),
+      );
+      const size = statSync(file).size;
+      expect(progress.length).toBeGreaterThan(2);
+      expect(progress[0]).toBeLessThan(size);
+      expect(progress).toEqual([...progress].sort((a, b) => a - b));
+      expect(progress.at(-1)).toBe(size);
+      const controller = new AbortController();
+      const gen = readRecords(file, 'kml', { signal: controller.signal });
+      await gen.next();
+      controller.abort();
+      await expect(gen.next()).rejects.toMatchObject({ name: 'AbortError' });
+    });
+  });
 });
 
 // ---------------------------------------------------------------- Shapefile helpers
@@ -764,6 +883,86 @@ function storedZip(files: Array<{ name: string; data: Buffer }>): Buffer {
   end.writeUInt32LE(cd.length, 12);
   end.writeUInt32LE(offset, 16);
   return Buffer.concat([...parts, cd, end]);
+}
+
+/**
+ * A zip in the zip64 layout, as `zip -fz` writes it whatever the size: every size and offset of
+ * the entries and of the end record is saturated (0xFFFFFFFF, 0xFFFF) and given in the zip64
+ * extra fields and the ZIP64 end of central directory record instead, so a reader that ignores
+ * zip64 cannot find anything.
+ */
+function zip64Zip(files: Array<{ name: string; data: Buffer; method: 0 | 8 }>): Buffer {
+  const parts: Buffer[] = [];
+  const central: Buffer[] = [];
+  let offset = 0;
+  for (const f of files) {
+    const name = Buffer.from(f.name, 'utf8');
+    const packed = f.method === 8 ? deflateRawSync(f.data) : f.data;
+    const crc = crc32(f.data);
+    const localExtra = Buffer.alloc(20);
+    localExtra.writeUInt16LE(0x0001, 0);
+    localExtra.writeUInt16LE(16, 2);
+    localExtra.writeBigUInt64LE(BigInt(f.data.length), 4);
+    localExtra.writeBigUInt64LE(BigInt(packed.length), 12);
+    const local = Buffer.alloc(30);
+    local.writeUInt32LE(0x04034b50, 0);
+    local.writeUInt16LE(45, 4);
+    local.writeUInt16LE(0x0800, 6);
+    local.writeUInt16LE(f.method, 8);
+    local.writeUInt32LE(crc, 14);
+    local.writeUInt32LE(0xffffffff, 18);
+    local.writeUInt32LE(0xffffffff, 22);
+    local.writeUInt16LE(name.length, 26);
+    local.writeUInt16LE(localExtra.length, 28);
+    // another extra field (extended timestamp) first, so the zip64 one has to be looked for
+    const timestamp = Buffer.alloc(9);
+    timestamp.writeUInt16LE(0x5455, 0);
+    timestamp.writeUInt16LE(5, 2);
+    timestamp.writeUInt8(1, 4);
+    timestamp.writeUInt32LE(1_700_000_000, 5);
+    const zip64 = Buffer.alloc(28);
+    zip64.writeUInt16LE(0x0001, 0);
+    zip64.writeUInt16LE(24, 2);
+    zip64.writeBigUInt64LE(BigInt(f.data.length), 4);
+    zip64.writeBigUInt64LE(BigInt(packed.length), 12);
+    zip64.writeBigUInt64LE(BigInt(offset), 20);
+    const c = Buffer.alloc(46);
+    c.writeUInt32LE(0x02014b50, 0);
+    c.writeUInt16LE(45, 4);
+    c.writeUInt16LE(45, 6);
+    c.writeUInt16LE(0x0800, 8);
+    c.writeUInt16LE(f.method, 10);
+    c.writeUInt32LE(crc, 16);
+    c.writeUInt32LE(0xffffffff, 20);
+    c.writeUInt32LE(0xffffffff, 24);
+    c.writeUInt16LE(name.length, 28);
+    c.writeUInt16LE(timestamp.length + zip64.length, 30);
+    c.writeUInt32LE(0xffffffff, 42);
+    parts.push(local, name, localExtra, packed);
+    central.push(c, name, timestamp, zip64);
+    offset += 30 + name.length + localExtra.length + packed.length;
+  }
+  const cd = Buffer.concat(central);
+  const record = Buffer.alloc(56);
+  record.writeUInt32LE(0x06064b50, 0);
+  record.writeBigUInt64LE(44n, 4);
+  record.writeUInt16LE(45, 12);
+  record.writeUInt16LE(45, 14);
+  record.writeBigUInt64LE(BigInt(files.length), 24);
+  record.writeBigUInt64LE(BigInt(files.length), 32);
+  record.writeBigUInt64LE(BigInt(cd.length), 40);
+  record.writeBigUInt64LE(BigInt(offset), 48);
+  const locator = Buffer.alloc(20);
+  locator.writeUInt32LE(0x07064b50, 0);
+  locator.writeBigUInt64LE(BigInt(offset + cd.length), 8);
+  locator.writeUInt32LE(1, 16);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(0xffff, 8);
+  end.writeUInt16LE(0xffff, 10);
+  end.writeUInt32LE(0xffffffff, 12);
+  end.writeUInt32LE(0xffffffff, 16);
+  return Buffer.concat([...parts, cd, record, locator, end]);
 }
 
 const square = (x: number, y: number, size: number): number[][] => [
@@ -990,6 +1189,32 @@ describe('Shapefile reader', () => {
     await expectFileError(
       collect(fixture('trunc.zip', broken), 'shapefile'),
       /\.shp file is truncated at record 1 \(byte offset 100\)/,
+    );
+  });
+
+  it('reads a zip64 archive with stored and deflated entries', async () => {
+    const plain = shapefileZip('网格/grid', fields, records);
+    const z64 = zip64Zip([
+      { name: '网格/grid.shp', data: extract(plain, '网格/grid.shp'), method: 0 },
+      { name: '网格/grid.shx', data: extract(plain, '网格/grid.shx'), method: 8 },
+      { name: '网格/grid.dbf', data: extract(plain, '网格/grid.dbf'), method: 8 },
+      { name: '网格/grid.prj', data: extract(plain, '网格/grid.prj'), method: 0 },
+      { name: '网格/grid.cpg', data: extract(plain, '网格/grid.cpg'), method: 8 },
+    ]);
+    const file = fixture('zip64.zip', z64);
+    const read = await collect(file, 'shapefile');
+    expect(read).toHaveLength(3);
+    expect(read).toEqual(await collect(fixture('plain.zip', plain), 'shapefile'));
+    expect(read[0]!.properties).toEqual(records[0]!.attributes);
+    expect((await previewFile(file, 'shapefile')).detectedCrs).toBe('wgs84');
+
+    // the locator pointing one byte off the ZIP64 end of central directory record
+    const misplaced = Buffer.from(z64);
+    const at = misplaced.length - 22 - 20 + 8;
+    misplaced.writeBigUInt64LE(misplaced.readBigUInt64LE(at) - 1n, at);
+    await expectFileError(
+      collect(fixture('misplaced64.zip', misplaced), 'shapefile'),
+      /^the zip archive has no zip64 end of central directory record at byte offset \d+, where its locator points$/,
     );
   });
 

@@ -80,7 +80,7 @@ export type ImportListsComplete = [
 export const IMPORT_PERMISSION: Permission = 'edit_grids';
 
 /** What the file input offers (the same extensions the API reads the format from). */
-export const ACCEPTED_FILES = '.geojson,.json,.csv,.txt,.zip,.kml';
+export const ACCEPTED_FILES = '.geojson,.json,.csv,.txt,.zip,.kml,.kmz';
 
 /** The format the API reads from a file name's extension when none is given; null when unknown. */
 export function formatFromFilename(filename: string): ImportFormat | null {
@@ -95,6 +95,7 @@ export function formatFromFilename(filename: string): ImportFormat | null {
     case 'zip':
       return 'shapefile';
     case 'kml':
+    case 'kmz': // a zipped KML: the reader recognises the archive by its bytes
       return 'kml';
     default:
       return null;

@@ -1,6 +1,6 @@
 /**
- * Import file readers: turn an uploaded GeoJSON, CSV, zipped Shapefile or KML file into a
- * stream of records (properties + GeoJSON geometry). Pure and streaming: no database, no
+ * Import file readers: turn an uploaded GeoJSON, CSV, zipped Shapefile or KML (or KMZ) file
+ * into a stream of records (properties + GeoJSON geometry). Pure and streaming: no database, no
  * network, bounded memory for large CSV and GeoJSON files.
  */
 import type { ImportFormat, ReaderMeta, ReadOptions, SourceRecord } from './common.ts';
@@ -57,7 +57,8 @@ export function readRecords(
 
 /**
  * The format a file name implies: .geojson/.json/.geojsonl/.ndjson → geojson, .csv/.txt/.tsv →
- * csv, .zip/.shz → shapefile, .kml → kml (case-insensitive); null for anything else.
+ * csv, .zip/.shz → shapefile, .kml/.kmz → kml (case-insensitive); null for anything else. A
+ * KMZ is read as KML: the KML reader recognises the zip archive by its bytes.
  */
 export function detectFormat(filename: string): ImportFormat | null {
   const dot = filename.lastIndexOf('.');
@@ -76,6 +77,7 @@ export function detectFormat(filename: string): ImportFormat | null {
     case 'shz':
       return 'shapefile';
     case 'kml':
+    case 'kmz':
       return 'kml';
     default:
       return null;

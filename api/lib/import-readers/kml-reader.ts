@@ -3,7 +3,9 @@
  * level (namespaced tags such as `<kml:Placemark>` too), and each block alone goes through a
  * small XML parser, so memory stays at one placemark plus one read chunk. Properties: `name`,
  * `description`, ExtendedData `<Data>` values and `<SchemaData>` `<SimpleData>`; geometry:
- * Point, LineString, LinearRing (as a line), Polygon, and MultiGeometry of one kind.
+ * Point, LineString, LinearRing (as a line), Polygon, and MultiGeometry of one kind. A KMZ
+ * (zipped KML) is recognised by its bytes, whatever the file is named, and its KML entry is
+ * streamed out of the archive the same way.
  */
 import {
   addProperty,
@@ -16,6 +18,7 @@ import {
   type SourceRecord,
   type SourceValue,
 } from './common.ts';
+import { isZipFile, kmzKmlChunks, openKmz } from './kmz-reader.ts';
 import { encodingFromLabel, SNIFF_BYTES, sniffEncoding, type TextEncodingName } from './text-decoding.ts';
 
 /** An element of a parsed placemark; the namespace prefix is dropped from `name`. */
@@ -307,11 +310,21 @@ function tagAround(buf: Buffer, at: number): { lt: number; end: boolean } | null
   return null;
 }
 
+/** What messages call the KML text: the file itself, or the entry of a KMZ it came from. */
+interface KmlSource {
+  /** "the KML file", or "the KML file doc.kml in the KMZ archive". */
+  label: string;
+  /** What a file that is not KML lacks the <kml> element at the start of. */
+  start: string;
+}
+
+const PLAIN_KML: KmlSource = { label: 'the KML file', start: 'the file' };
+
 /** The encoding a KML file declares or, failing that, the one its first 64 KB look like. */
-function kmlEncoding(head: Buffer): TextEncodingName {
+function kmlEncoding(head: Buffer, source: KmlSource): TextEncodingName {
   const sniffed = sniffEncoding(head);
   if (sniffed === 'utf-16le' || sniffed === 'utf-16be') {
-    throw new ImportFileError('the KML file is UTF-16 encoded; save it as UTF-8');
+    throw new ImportFileError(`${source.label} is UTF-16 encoded; save it as UTF-8`);
   }
   const declaration = /^(?:\uFEFF)?\s*<\?xml[^>]*?encoding\s*=\s*["']([^"']+)["']/.exec(
     head.toString('latin1', 0, 400),
@@ -320,11 +333,35 @@ function kmlEncoding(head: Buffer): TextEncodingName {
   return declared ?? sniffed;
 }
 
-/** Streams the records (placemarks) of a KML file. */
+/**
+ * Streams the records (placemarks) of a KML file, or of the KML document inside a KMZ (`doc.kml`,
+ * else the first `.kml` entry) when the file is a zip archive.
+ */
 export async function* readKml(
   file: string,
   options: ReadOptions & { chunkBytes?: number },
   _meta: ReaderMeta,
+): AsyncGenerator<SourceRecord> {
+  options.signal?.throwIfAborted();
+  if (!(await isZipFile(file))) {
+    yield* parseKml(readChunks(file, options, options.chunkBytes), options, PLAIN_KML);
+    return;
+  }
+  const { handle, entry, fileSize } = await openKmz(file);
+  try {
+    const chunks = kmzKmlChunks(handle, entry, fileSize, options, options.chunkBytes);
+    const label = `the KML file ${entry.name} in the KMZ archive`;
+    yield* parseKml(chunks, options, { label, start: `${entry.name} in the KMZ archive` });
+  } finally {
+    await handle.close();
+  }
+}
+
+/** The placemarks of KML text arriving in chunks. */
+async function* parseKml(
+  chunks: AsyncIterable<Buffer>,
+  options: ReadOptions,
+  source: KmlSource,
 ): AsyncGenerator<SourceRecord> {
   const signal = options.signal;
   const window = new ByteWindow();
@@ -386,11 +423,11 @@ export async function* readKml(
   };
 
   const begin = (): void => {
-    decoder = new TextDecoder(kmlEncoding(buf.subarray(0, SNIFF_BYTES)));
+    decoder = new TextDecoder(kmlEncoding(buf.subarray(0, SNIFF_BYTES), source));
     sawKml = /<(?:[\w.-]+:)?kml[\s>]/.test(buf.toString('latin1', 0, Math.min(buf.length, 4096)));
   };
 
-  for await (const chunk of readChunks(file, options, options.chunkBytes)) {
+  for await (const chunk of chunks) {
     // keep the open placemark, or a little before the search point for a tag's namespace prefix
     const keep = start >= 0 ? start : Math.max(0, from - 64);
     window.shiftAndAppend(keep, chunk);
@@ -417,9 +454,9 @@ export async function* readKml(
   }
   if (start >= 0) {
     throw new ImportFileError(
-      `the KML file ends in the middle of placemark ${row + 1} (byte offset ${base + start})`,
+      `${source.label} ends in the middle of placemark ${row + 1} (byte offset ${base + start})`,
     );
   }
   if (!sawKml && row === 0)
-    throw new ImportFileError('not a KML file: no <kml> element at the start of the file');
+    throw new ImportFileError(`not a KML file: no <kml> element at the start of ${source.start}`);
 }

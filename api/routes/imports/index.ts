@@ -85,7 +85,7 @@ export const importRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const format = req.query.format ?? detectFormat(filename);
       if (!format) {
         throw app.httpErrors.unprocessableEntity(
-          `cannot tell the format of "${filename}": use .geojson, .csv, .zip (Shapefile) or .kml, or give format`,
+          `cannot tell the format of "${filename}": use .geojson, .csv, .zip (Shapefile), .kml or .kmz, or give format`,
         );
       }
       if (!req.body || typeof (req.body as Readable).pipe !== 'function') {
