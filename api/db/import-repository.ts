@@ -27,6 +27,7 @@ import type {
   ImportProgress,
   ImportRejection,
   ImportRunBody,
+  RejectionReason,
 } from '../schemas/imports.ts';
 import { recordAudit } from './audit-repository.ts';
 import type { Database, Queryable } from './database.ts';
@@ -80,7 +81,8 @@ const IMPORT_LOCK = 7270012;
 
 async function firstRejections(db: Queryable, id: number): Promise<ImportRejection[]> {
   const { rows } = await db.query<ImportRejection>(
-    `SELECT row, reason, field, message FROM import_rejections WHERE import_id = $1 ORDER BY row LIMIT 100`,
+    `SELECT row, reason, field, message, message_zh AS "messageZh" FROM import_rejections
+     WHERE import_id = $1 ORDER BY row LIMIT 100`,
     [id],
   );
   return rows;
@@ -178,7 +180,8 @@ export async function listImports(db: Queryable, scope: Scope, limit = 50): Prom
 /** Every rejection of an import, by row. */
 export async function allRejections(db: Queryable, id: number): Promise<ImportRejection[]> {
   const { rows } = await db.query<ImportRejection>(
-    `SELECT row, reason, field, message FROM import_rejections WHERE import_id = $1 ORDER BY row`,
+    `SELECT row, reason, field, message, message_zh AS "messageZh" FROM import_rejections
+     WHERE import_id = $1 ORDER BY row`,
     [id],
   );
   return rows;
@@ -266,8 +269,99 @@ class CsvWriter {
   }
 }
 
+// ---------------------------------------------------------------------------------------
+// Rejections, in English and Chinese
+
+/**
+ * A refused row with its message in Chinese as well: the interface is Chinese first, while
+ * `message` stays the English text (the file downloaded in English, and what rows stored
+ * before the Chinese column show).
+ */
+interface RowRefusal extends Refusal {
+  messageZh: string;
+}
+
+const refuseRow = (
+  reason: RejectionReason,
+  field: string | null,
+  message: string,
+  messageZh: string,
+): RowRefusal => ({ ...refuse(reason, field, message), messageZh });
+
+/** The columns of a stored rejection, in the order of the rejection work file and its COPY. */
+const REJECTION_COLUMNS = ['import_id', 'row', 'reason', 'field', 'message', 'message_zh'] as const;
+
+/** A rejection the database checks found, as their SELECTs return it and INSERT_DB_REJECTIONS takes it. */
+interface DbRejection {
+  row: number;
+  reason: string;
+  field: string | null;
+  message: string;
+  message_zh: string;
+}
+
+/** Stores the rejections the database checks found: `$1` the import id, `$2` them as JSON. */
+const INSERT_DB_REJECTIONS = `INSERT INTO import_rejections (import_id, row, reason, field, message, message_zh)
+  SELECT $1, r.row, r.reason, r.field, r.message, r.message_zh
+  FROM jsonb_to_recordset($2::jsonb) AS r(row integer, reason text, field text, message text, message_zh text)`;
+
+/**
+ * A malformed record as its reader reports it. The readers describe the fault in English
+ * only, so the Chinese message is a plain sentence for the reason with their words after it.
+ */
+function readerRefusal(rec: SourceRecord, error: string): RowRefusal {
+  // a record that has its geometry has broken attributes; one without could not be read as a shape or row
+  return rec.geometry
+    ? refuseRow('bad_value', null, error, `该记录的属性数据有误（${error}）`)
+    : refuseRow('bad_geometry', null, error, `该记录的几何图形或格式有误，无法读取（${error}）`);
+}
+
+/** The layers as the Chinese messages name them (the page's layer names). */
+const LAYER_NAMES_ZH: Record<ImportLayer, string> = {
+  sites: '重点场所',
+  components: '城市部件',
+  risk_sources: '风险源',
+  cameras: '视频监控',
+  teams: '治理力量',
+  areas: '行政区与网格',
+};
+
+/** GeoJSON / WKT geometry types in Chinese. */
+const GEOMETRY_TYPES_ZH: Record<string, string> = {
+  Point: '点',
+  MultiPoint: '多点',
+  LineString: '线',
+  MultiLineString: '多线',
+  Polygon: '面',
+  MultiPolygon: '多面',
+  GeometryCollection: '几何集合',
+};
+
+/**
+ * The PostGIS (GEOS) validity reasons in Chinese, longest first where one contains another;
+ * the position GEOS appends in brackets stays as it is.
+ */
+const VALIDITY_REASONS_ZH: ReadonlyArray<readonly [string, string]> = [
+  ['Ring Self-intersection', '环自相交'],
+  ['Self-intersection', '自相交'],
+  ['Hole lies outside shell', '内环位于外环之外'],
+  ['Holes are nested', '内环相互嵌套'],
+  ['Nested shells', '外环相互嵌套'],
+  ['Interior is disconnected', '内部不连通'],
+  ['Duplicate Rings', '存在重复的环'],
+  ['Too few distinct points in geometry component', '几何部件的不同点过少'],
+  ['Too few points in geometry component', '几何部件的点过少'],
+  ['Invalid Coordinate', '坐标无效'],
+  ['Ring is not closed', '环未闭合'],
+  ['Repeated Point', '存在重复点'],
+];
+
+/** SQL: the Chinese of the validity reason `expr` (ST_IsValidReason); unknown reasons stay English. */
+const validityReasonZh = (expr: string): string =>
+  VALIDITY_REASONS_ZH.reduce((sql, [en, zh]) => `replace(${sql}, '${en}', '${zh}')`, expr);
+
 /** The layer's checks on one mapped row: stage values, or why the row is refused. */
-type RowCheck = (get: (field: string) => string | null) => StageValues | Refusal;
+type RowCheck = (get: (field: string) => string | null) => StageValues | RowRefusal;
 
 async function rowChecker(db: Queryable, layer: ImportLayer): Promise<RowCheck> {
   const categories = async (kind: string) => {
@@ -279,14 +373,19 @@ async function rowChecker(db: Queryable, layer: ImportLayer): Promise<RowCheck> 
     );
     return categoryMatcher(rows);
   };
-  const need = (get: (f: string) => string | null, field: string): string | Refusal => {
+  // a field as the mapping step shows it to a Chinese user
+  const fieldZh = (field: string) =>
+    IMPORT_LAYER_DEFS[layer].fields.find((f) => f.name === field)?.nameZh ?? field;
+  const need = (get: (f: string) => string | null, field: string): string | RowRefusal => {
     const v = get(field);
-    return v === null ? refuse('missing_field', field, `${field} is empty`) : v;
+    return v === null
+      ? refuseRow('missing_field', field, `${field} is empty`, `必填字段“${fieldZh(field)}”为空`)
+      : v;
   };
-  const name = (get: (f: string) => string | null): string | Refusal => {
+  const name = (get: (f: string) => string | null): string | RowRefusal => {
     const v = need(get, 'name');
     if (typeof v === 'string' && v.length > 200)
-      return refuse('bad_value', 'name', 'name is longer than 200 characters');
+      return refuseRow('bad_value', 'name', 'name is longer than 200 characters', '名称超过200个字符');
     return v;
   };
   switch (layer) {
@@ -298,7 +397,9 @@ async function rowChecker(db: Queryable, layer: ImportLayer): Promise<RowCheck> 
         const k = need(get, 'kind');
         if (isRefusal(k)) return k;
         const c = match(k);
-        if (!c) return refuse('unknown_category', 'kind', `unknown site kind "${k}"`);
+        if (!c) {
+          return refuseRow('unknown_category', 'kind', `unknown site kind "${k}"`, `未知的场所类型“${k}”`);
+        }
         return { name: n, kind: c.code, address: get('address') };
       };
     }
@@ -308,24 +409,35 @@ async function rowChecker(db: Queryable, layer: ImportLayer): Promise<RowCheck> 
         const code = need(get, 'code');
         if (isRefusal(code)) return code;
         if (!/^[0-9]{16}$/.test(code)) {
-          return refuse('bad_value', 'code', `component code "${code}" is not 16 digits (GB/T 30428.2)`);
+          return refuseRow(
+            'bad_value',
+            'code',
+            `component code "${code}" is not 16 digits (GB/T 30428.2)`,
+            `部件编码“${code}”不是16位（GB/T 30428.2）`,
+          );
         }
         const fromCode = code.slice(6, 10);
         const given = get('kind');
         const c = match(given ?? fromCode);
         if (!c || !c.leaf) {
-          return refuse('unknown_category', 'kind', `unknown component kind "${given ?? fromCode}"`);
+          return refuseRow(
+            'unknown_category',
+            'kind',
+            `unknown component kind "${given ?? fromCode}"`,
+            `未知的部件小类“${given ?? fromCode}”`,
+          );
         }
         if (c.code !== fromCode) {
-          return refuse(
+          return refuseRow(
             'bad_value',
             'kind',
             `kind ${c.code} does not match the code's digits 7–10 (${fromCode})`,
+            `部件小类${c.code}与编码第7–10位（${fromCode}）不一致`,
           );
         }
         const s = get('status');
         const status = s === null ? 'normal' : parseComponentStatus(s);
-        if (!status) return refuse('bad_value', 'status', `unknown status "${s}"`);
+        if (!status) return refuseRow('bad_value', 'status', `unknown status "${s}"`, `未知的状态“${s}”`);
         return { code, kind: c.code, status };
       };
     }
@@ -337,19 +449,34 @@ async function rowChecker(db: Queryable, layer: ImportLayer): Promise<RowCheck> 
         const k = need(get, 'kind');
         if (isRefusal(k)) return k;
         const c = match(k);
-        if (!c) return refuse('unknown_category', 'kind', `unknown risk source kind "${k}"`);
+        if (!c) {
+          return refuseRow(
+            'unknown_category',
+            'kind',
+            `unknown risk source kind "${k}"`,
+            `未知的风险源类型“${k}”`,
+          );
+        }
         const l = need(get, 'level');
         if (isRefusal(l)) return l;
         const level = parseRiskLevel(l);
-        if (!level) return refuse('bad_value', 'level', `risk level "${l}" is not 1–4 or 重大/较大/一般/低`);
+        if (!level) {
+          return refuseRow(
+            'bad_value',
+            'level',
+            `risk level "${l}" is not 1–4 or 重大/较大/一般/低`,
+            `风险等级“${l}”不是1–4或重大/较大/一般/低`,
+          );
+        }
         const r = need(get, 'impactRadiusM');
         if (isRefusal(r)) return r;
         const radius = parseMetres(r);
         if (radius === null || radius <= 0 || radius > 50_000) {
-          return refuse(
+          return refuseRow(
             'bad_value',
             'impactRadiusM',
             `impact radius "${r}" is not a number of metres in (0, 50000]`,
+            `影响半径“${r}”不是大于0且不超过50000的米数`,
           );
         }
         return { name: n, kind: c.code, level, radius };
@@ -359,7 +486,14 @@ async function rowChecker(db: Queryable, layer: ImportLayer): Promise<RowCheck> 
       return (get) => {
         const code = need(get, 'code');
         if (isRefusal(code)) return code;
-        if (code.length > 64) return refuse('bad_value', 'code', 'camera code is longer than 64 characters');
+        if (code.length > 64) {
+          return refuseRow(
+            'bad_value',
+            'code',
+            'camera code is longer than 64 characters',
+            '设备编码超过64个字符',
+          );
+        }
         const n = name(get);
         if (isRefusal(n)) return n;
         return { code, name: n };
@@ -375,23 +509,31 @@ async function rowChecker(db: Queryable, layer: ImportLayer): Promise<RowCheck> 
         const k = need(get, 'kind');
         if (isRefusal(k)) return k;
         const kind = parseTeamKind(k);
-        if (!kind) return refuse('bad_value', 'kind', `unknown team kind "${k}"`);
+        if (!kind) return refuseRow('bad_value', 'kind', `unknown team kind "${k}"`, `未知的队伍类型“${k}”`);
         const caps = splitList(get('capabilities') ?? '');
         const unknown = caps.filter((c) => !known.has(c));
         if (unknown.length) {
-          return refuse('bad_value', 'capabilities', `unknown capabilities: ${unknown.join(', ')}`);
+          return refuseRow(
+            'bad_value',
+            'capabilities',
+            `unknown capabilities: ${unknown.join(', ')}`,
+            `未知的处置能力：${unknown.join('、')}`,
+          );
         }
         const home = get('homeAreaCode');
         if (home !== null && !/^441900([0-9]{3}){1,3}$/.test(home)) {
-          return refuse(
+          return refuseRow(
             'bad_value',
             'homeAreaCode',
             `"${home}" is not a Dongguan town, village or grid code`,
+            `“${home}”不是东莞市的镇街、村（社区）或网格代码`,
           );
         }
         const d = get('onDuty');
         const onDuty = d === null ? true : parseYesNo(d);
-        if (onDuty === null) return refuse('bad_value', 'onDuty', `"${d}" is not yes or no`);
+        if (onDuty === null) {
+          return refuseRow('bad_value', 'onDuty', `"${d}" is not yes or no`, `“${d}”不是“是”或“否”`);
+        }
         return {
           name: n,
           kind,
@@ -406,7 +548,12 @@ async function rowChecker(db: Queryable, layer: ImportLayer): Promise<RowCheck> 
         const code = need(get, 'code');
         if (isRefusal(code)) return code;
         if (!/^441900([0-9]{3}){1,3}$/.test(code)) {
-          return refuse('bad_value', 'code', `"${code}" is not a 9-, 12- or 15-digit Dongguan area code`);
+          return refuseRow(
+            'bad_value',
+            'code',
+            `"${code}" is not a 9-, 12- or 15-digit Dongguan area code`,
+            `“${code}”不是9位、12位或15位的东莞市区划代码`,
+          );
         }
         const n = name(get);
         if (isRefusal(n)) return n;
@@ -418,7 +565,14 @@ async function rowChecker(db: Queryable, layer: ImportLayer): Promise<RowCheck> 
           const v = get(field);
           if (v === null) continue;
           const c = parseCount(v);
-          if (c === null) return refuse('bad_value', field, `${field} "${v}" is not a whole number`);
+          if (c === null) {
+            return refuseRow(
+              'bad_value',
+              field,
+              `${field} "${v}" is not a whole number`,
+              `${fieldZh(field)}“${v}”不是整数`,
+            );
+          }
           counts[col] = c;
         }
         return { code, name: n, ...counts };
@@ -430,7 +584,7 @@ const inRange = ([lon, lat]: LonLat) =>
   Number.isFinite(lon) && Number.isFinite(lat) && lon >= -180 && lon <= 180 && lat >= -90 && lat <= 90;
 
 /** Converts every position to WGS84, or says why the geometry cannot be used. */
-function convertGeometry(g: Geometry, crs: ChineseCrs): Geometry | Refusal {
+function convertGeometry(g: Geometry, crs: ChineseCrs): Geometry | RowRefusal {
   const found: { bad: LonLat | null } = { bad: null };
   const conv = (c: unknown): unknown => {
     if (typeof (c as unknown[])[0] === 'number') {
@@ -444,17 +598,18 @@ function convertGeometry(g: Geometry, crs: ChineseCrs): Geometry | Refusal {
   if (found.bad) {
     const [lon, lat] = found.bad;
     const swapped = Math.abs(lon) <= 90 && Math.abs(lat) > 90 && Math.abs(lat) <= 180;
-    return refuse(
+    return refuseRow(
       'bad_coordinates',
       null,
       `position (${lon}, ${lat}) is out of range${swapped ? ': longitude and latitude look swapped' : ''}`,
+      `坐标（${lon}, ${lat}）超出范围${swapped ? '：经度和纬度似乎填反了' : ''}`,
     );
   }
   return { type: g.type, coordinates };
 }
 
 /** The geometry a layer takes, from what the file gave; a refusal for the wrong kind. */
-function fitGeometry(layer: ImportLayer, g: Geometry): Geometry | Refusal {
+function fitGeometry(layer: ImportLayer, g: Geometry): Geometry | RowRefusal {
   const kind = IMPORT_LAYER_DEFS[layer].geometry;
   if (g.type === 'MultiPoint' && (g.coordinates as unknown[]).length === 1) {
     g = { type: 'Point', coordinates: (g.coordinates as unknown[])[0] };
@@ -463,7 +618,14 @@ function fitGeometry(layer: ImportLayer, g: Geometry): Geometry | Refusal {
   const polygon = g.type === 'Polygon' || g.type === 'MultiPolygon';
   if ((kind === 'point' && !point) || (kind === 'polygon' && !polygon) || (!point && !polygon)) {
     const want = { point: 'a point', polygon: 'a polygon', point_or_polygon: 'a point or a polygon' }[kind];
-    return refuse('bad_geometry', null, `a ${g.type} where ${layer} takes ${want}`);
+    const wantZh = { point: '点', polygon: '面', point_or_polygon: '点或面' }[kind];
+    const typeZh = GEOMETRY_TYPES_ZH[g.type] ?? g.type;
+    return refuseRow(
+      'bad_geometry',
+      null,
+      `a ${g.type} where ${layer} takes ${want}`,
+      `${LAYER_NAMES_ZH[layer]}图层只接受${wantZh}，此行是${typeZh}（${g.type}）`,
+    );
   }
   return g;
 }
@@ -544,16 +706,10 @@ export async function runImport(
   const layer = row.layer;
   const p = ctx.progress;
   const stage = new CsvWriter(`${ctx.workFile}.rows.csv`, STAGE_COLUMNS);
-  const rejects = new CsvWriter(`${ctx.workFile}.rejections.csv`, [
-    'import_id',
-    'row',
-    'reason',
-    'field',
-    'message',
-  ]);
-  const reject = async (r: number, why: Refusal) => {
+  const rejects = new CsvWriter(`${ctx.workFile}.rejections.csv`, REJECTION_COLUMNS);
+  const reject = async (r: number, why: RowRefusal) => {
     p.rejected++;
-    await rejects.line([id, r, why.reason, why.field, why.message]);
+    await rejects.line([id, r, why.reason, why.field, why.message, why.messageZh]);
   };
   try {
     const check = await rowChecker(db, layer);
@@ -576,7 +732,7 @@ export async function runImport(
         ]);
       }
       if (rec.error) {
-        await reject(rec.row, refuse(rec.geometry ? 'bad_value' : 'bad_geometry', null, rec.error));
+        await reject(rec.row, readerRefusal(rec, rec.error));
         continue;
       }
       const get = (field: string) => {
@@ -589,13 +745,18 @@ export async function runImport(
         continue;
       }
       // the position: the file's own geometry, or the CSV's columns
-      let geom: Geometry | Refusal | null = rec.geometry as Geometry | null;
+      let geom: Geometry | RowRefusal | null = rec.geometry as Geometry | null;
       if (coords && 'lon' in coords) {
         const lon = cell(rec.properties[coords.lon]);
         const lat = cell(rec.properties[coords.lat]);
         if (lon === null || lat === null) geom = null;
         else if (!/^\s*-?[0-9]+(\.[0-9]+)?\s*$/.test(lon) || !/^\s*-?[0-9]+(\.[0-9]+)?\s*$/.test(lat)) {
-          geom = refuse('bad_coordinates', null, `"${lon}", "${lat}" are not decimal degrees`);
+          geom = refuseRow(
+            'bad_coordinates',
+            null,
+            `"${lon}", "${lat}" are not decimal degrees`,
+            `经纬度“${lon}”、“${lat}”不是十进制度数`,
+          );
         } else geom = { type: 'Point', coordinates: [Number(lon), Number(lat)] };
       } else if (coords && 'wkt' in coords) {
         const w = cell(rec.properties[coords.wkt]);
@@ -603,11 +764,11 @@ export async function runImport(
           geom = w === null ? null : parseWkt(w);
         } catch (e) {
           if (!(e instanceof WktError)) throw e;
-          geom = refuse('bad_geometry', coords.wkt, e.message);
+          geom = refuseRow('bad_geometry', coords.wkt, e.message, `WKT 几何图形无法识别（${e.message}）`);
         }
       }
       if (geom === null && !(layer === 'teams' && values.home)) {
-        await reject(rec.row, refuse('bad_coordinates', null, 'the row has no position'));
+        await reject(rec.row, refuseRow('bad_coordinates', null, 'the row has no position', '该行没有位置'));
         continue;
       }
       if (geom && !isRefusal(geom)) geom = fitGeometry(layer, geom);
@@ -619,13 +780,29 @@ export async function runImport(
       const code = values.code;
       if (typeof code === 'string') {
         if (codes.has(code)) {
-          await reject(rec.row, refuse('duplicate_code', 'code', `code ${code} appears earlier in the file`));
+          await reject(
+            rec.row,
+            refuseRow(
+              'duplicate_code',
+              'code',
+              `code ${code} appears earlier in the file`,
+              `编码“${code}”在文件前面的行中已出现`,
+            ),
+          );
           continue;
         }
         codes.add(code);
       }
       if (layer === 'areas' && !scopeCovers(scope, String(code))) {
-        await reject(rec.row, refuse('outside_scope', 'code', `area ${code} lies outside your area`));
+        await reject(
+          rec.row,
+          refuseRow(
+            'outside_scope',
+            'code',
+            `area ${code} lies outside your area`,
+            `区域“${code}”不在本人负责的区域内`,
+          ),
+        );
         continue;
       }
       const point =
@@ -767,12 +944,22 @@ const PLACE_SQL = (layer: ImportLayer, scopeCond: string) => {
   }`;
 };
 
+/** The English message of a reason PLACE_SQL gives; `why` is the outline's validity reason. */
 const REASON_MESSAGES = `CASE reason
-    WHEN 'bad_geometry' THEN 'invalid geometry: ' || ST_IsValidReason(geom)
+    WHEN 'bad_geometry' THEN 'invalid geometry: ' || why
     WHEN 'outside_city' THEN 'the position lies outside the city'
     WHEN 'bad_value' THEN 'home area ' || home || ' does not exist'
     WHEN 'outside_scope' THEN 'the position lies outside your area'
     WHEN 'duplicate_code' THEN 'code ' || code || ' is already stored'
+  END`;
+
+/** The same in Chinese. */
+const REASON_MESSAGES_ZH = `CASE reason
+    WHEN 'bad_geometry' THEN '几何图形无效：' || ${validityReasonZh('why')}
+    WHEN 'outside_city' THEN '位置在东莞市范围之外'
+    WHEN 'bad_value' THEN '所属区域“' || home || '”不存在'
+    WHEN 'outside_scope' THEN '位置不在本人负责的区域内'
+    WHEN 'duplicate_code' THEN '编码“' || code || '”已存在'
   END`;
 
 const REASON_FIELDS = `CASE reason WHEN 'bad_value' THEN 'homeAreaCode' WHEN 'duplicate_code' THEN 'code' END`;
@@ -816,7 +1003,7 @@ async function writeImport(
   const p = ctx.progress;
   const abort = body.onRejected !== 'skip';
   const layer = row.layer;
-  let dbRejected: Array<{ row: number; reason: string; field: string | null; message: string }> = [];
+  let dbRejected: DbRejection[] = [];
   try {
     return await db.transaction(async (tx) => {
       await tx.query(`SELECT pg_advisory_xact_lock(${IMPORT_LOCK}, $1::integer)`, [id]);
@@ -833,15 +1020,8 @@ async function writeImport(
           : await writeFeatures(tx, scope, id, layer, abort, (r) => (dbRejected = r), ctx);
       p.rejected += dbRejected.length;
       p.accepted -= dbRejected.length;
-      await tx.copyCsv('import_rejections', ['import_id', 'row', 'reason', 'field', 'message'], rejectFile);
-      if (dbRejected.length) {
-        await tx.query(
-          `INSERT INTO import_rejections (import_id, row, reason, field, message)
-           SELECT $1, r.row, r.reason, r.field, r.message
-           FROM jsonb_to_recordset($2::jsonb) AS r(row integer, reason text, field text, message text)`,
-          [id, JSON.stringify(dbRejected)],
-        );
-      }
+      await tx.copyCsv('import_rejections', REJECTION_COLUMNS, rejectFile);
+      if (dbRejected.length) await tx.query(INSERT_DB_REJECTIONS, [id, JSON.stringify(dbRejected)]);
       await recordAudit(tx, scope, {
         action: 'import.apply',
         targetType: layer,
@@ -859,13 +1039,8 @@ async function writeImport(
     if (!(e instanceof RejectedRun)) throw e;
     // nothing written; keep the rejections so the user can fix the rows
     await db.transaction(async (tx) => {
-      await tx.copyCsv('import_rejections', ['import_id', 'row', 'reason', 'field', 'message'], rejectFile);
-      await tx.query(
-        `INSERT INTO import_rejections (import_id, row, reason, field, message)
-         SELECT $1, r.row, r.reason, r.field, r.message
-         FROM jsonb_to_recordset($2::jsonb) AS r(row integer, reason text, field text, message text)`,
-        [id, JSON.stringify(dbRejected)],
-      );
+      await tx.copyCsv('import_rejections', REJECTION_COLUMNS, rejectFile);
+      await tx.query(INSERT_DB_REJECTIONS, [id, JSON.stringify(dbRejected)]);
     });
     p.rejected += dbRejected.length;
     p.accepted -= dbRejected.length;
@@ -879,7 +1054,7 @@ async function writeFeatures(
   id: number,
   layer: Exclude<ImportLayer, 'areas'>,
   abort: boolean,
-  setRejected: (r: Array<{ row: number; reason: string; field: string | null; message: string }>) => void,
+  setRejected: (r: DbRejection[]) => void,
   ctx: RunContext,
 ): Promise<number> {
   const params: unknown[] = [];
@@ -897,9 +1072,12 @@ async function writeFeatures(
   }
   await tx.query(PLACE_SQL(layer, scopeCond), params);
   ctx.signal.throwIfAborted();
-  const { rows } = await tx.query<{ row: number; reason: string; field: string | null; message: string }>(
-    `SELECT row, reason, ${REASON_FIELDS} AS field, ${REASON_MESSAGES} AS message
-     FROM import_placed WHERE reason IS NOT NULL ORDER BY row`,
+  // the validity reason once per refused outline, for both messages
+  const { rows } = await tx.query<DbRejection>(
+    `SELECT row, reason, ${REASON_FIELDS} AS field, ${REASON_MESSAGES} AS message, ${REASON_MESSAGES_ZH} AS message_zh
+     FROM import_placed
+     CROSS JOIN LATERAL (SELECT CASE WHEN reason = 'bad_geometry' THEN ST_IsValidReason(geom) END AS why) v
+     WHERE reason IS NOT NULL ORDER BY row`,
   );
   setRejected(rows);
   if (abort && (rows.length || ctx.progress.rejected))
@@ -924,7 +1102,7 @@ async function writeAreas(
   _scope: Scope,
   id: number,
   abort: boolean,
-  setRejected: (r: Array<{ row: number; reason: string; field: string | null; message: string }>) => void,
+  setRejected: (r: DbRejection[]) => void,
   ctx: RunContext,
 ): Promise<number> {
   await tx.query(`
@@ -940,19 +1118,26 @@ async function writeAreas(
              WHEN NOT ST_IsValid(s.geom) THEN 'bad_geometry'
              WHEN p.code IS NULL AND NOT EXISTS (SELECT 1 FROM import_stage x WHERE x.code = s.parent) THEN 'bad_value'
            END AS reason,
-           CASE
-             WHEN NOT ST_IsValid(s.geom) THEN 'invalid geometry: ' || ST_IsValidReason(s.geom)
-             WHEN p.code IS NULL AND NOT EXISTS (SELECT 1 FROM import_stage x WHERE x.code = s.parent)
-               THEN 'parent area ' || s.parent || ' does not exist'
-           END AS message
+           NULL::text AS message, NULL::text AS message_zh
     FROM s
     LEFT JOIN areas p ON p.code = s.parent AND p.valid_to IS NULL
     LEFT JOIN areas o ON o.code = s.code AND o.valid_to IS NULL`);
+  // the messages of those reasons, worked out for the refused rows only (and the validity reason once)
+  await tx.query(`
+    UPDATE import_placed c SET
+           message = CASE c.reason WHEN 'bad_geometry' THEN 'invalid geometry: ' || v.why
+                                   ELSE 'parent area ' || c.parent || ' does not exist' END,
+           message_zh = CASE c.reason WHEN 'bad_geometry' THEN '几何图形无效：' || ${validityReasonZh('v.why')}
+                                      ELSE '上级区域“' || c.parent || '”不存在' END
+    FROM (SELECT row, CASE WHEN reason = 'bad_geometry' THEN ST_IsValidReason(geom) END AS why
+          FROM import_placed WHERE reason IS NOT NULL) v
+    WHERE v.row = c.row`);
   // outside the parent (existing parents; a parent in the same file is checked against its new outline)
   await tx.query(`
-    UPDATE import_placed c SET reason = 'bad_geometry',
-           message = 'lies ' || round(ST_Area(ST_Transform(ST_Difference(c.geom, pg.geom), 4547))::numeric, 1)
-                     || ' m² outside its parent ' || c.parent
+    UPDATE import_placed c SET (reason, message, message_zh) = (
+             SELECT 'bad_geometry', 'lies ' || d.m2 || ' m² outside its parent ' || c.parent,
+                    '有' || d.m2 || '平方米位于上级区域“' || c.parent || '”之外'
+             FROM (SELECT round(ST_Area(ST_Transform(ST_Difference(c.geom, pg.geom), 4547))::numeric, 1) AS m2) d)
     FROM (SELECT c2.row, coalesce(np.geom, c2.parent_geom) AS geom
           FROM import_placed c2 LEFT JOIN import_placed np ON np.code = c2.parent) pg
     WHERE pg.row = c.row AND c.reason IS NULL AND c.level <> 'town' AND pg.geom IS NOT NULL
@@ -961,7 +1146,8 @@ async function writeAreas(
   // overlapping a sibling: another row of the file, or a current area the file does not replace
   await tx.query(`
     UPDATE import_placed c SET reason = 'bad_geometry',
-           message = 'overlaps ' || o.code || ' by ' || round(o.m2::numeric, 1) || ' m²'
+           message = 'overlaps ' || o.code || ' by ' || round(o.m2::numeric, 1) || ' m²',
+           message_zh = '与“' || o.code || '”重叠' || round(o.m2::numeric, 1) || '平方米'
     FROM (
       SELECT DISTINCT ON (c2.row) c2.row, sib.code, ST_Area(ST_Transform(ST_Intersection(c2.geom, sib.geom), 4547)) AS m2
       FROM import_placed c2
@@ -976,8 +1162,8 @@ async function writeAreas(
     ) o
     WHERE o.row = c.row`);
   ctx.signal.throwIfAborted();
-  const { rows } = await tx.query<{ row: number; reason: string; field: string | null; message: string }>(
-    `SELECT row, reason, CASE reason WHEN 'bad_value' THEN 'code' END AS field, message
+  const { rows } = await tx.query<DbRejection>(
+    `SELECT row, reason, CASE reason WHEN 'bad_value' THEN 'code' END AS field, message, message_zh
      FROM import_placed WHERE reason IS NOT NULL ORDER BY row`,
   );
   setRejected(rows);

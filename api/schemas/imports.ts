@@ -87,9 +87,25 @@ export const ImportRejection = Type.Object({
   reason: Type.Enum(REJECTION_REASONS),
   /** The offending field, when one is to blame. */
   field: Type.Union([Type.String(), Type.Null()]),
+  /** What is wrong, in English. */
   message: Type.String(),
+  /** The same in Chinese; null for rejections stored before messages were kept in Chinese. */
+  messageZh: Type.Union([Type.String(), Type.Null()]),
 });
 export type ImportRejection = Static<typeof ImportRejection>;
+
+/** The languages the rejections file can give its `_message` in. */
+export const REJECTION_LANGUAGES = ['zh-CN', 'en'] as const;
+export type RejectionLanguage = (typeof REJECTION_LANGUAGES)[number];
+
+export const ImportRejectionsQuery = Type.Object(
+  {
+    /** The language of `_message`: Chinese (the default; English where a row has no Chinese) or English. */
+    lang: Type.Optional(Type.Enum(REJECTION_LANGUAGES)),
+  },
+  { additionalProperties: false },
+);
+export type ImportRejectionsQuery = Static<typeof ImportRejectionsQuery>;
 
 export const ImportCoordinates = Type.Union([
   Type.Object(

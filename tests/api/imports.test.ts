@@ -8,7 +8,13 @@ type Job = {
   status: string;
   inserted: number;
   rejectedCount: number;
-  rejections: Array<{ row: number; reason: string; field: string | null; message: string }>;
+  rejections: Array<{
+    row: number;
+    reason: string;
+    field: string | null;
+    message: string;
+    messageZh: string | null;
+  }>;
   suggestedMapping: Record<string, string>;
   suggestedCoordinates: unknown;
   columns: string[];
@@ -174,16 +180,53 @@ describe('imports', () => {
       [7, 'outside_scope'],
     ]);
     expect(done.rejections[2]!.message).toMatch(/swapped/);
-    const file = await cp.inject(`/api/imports/${job.id}/rejections`);
-    expect(file.statusCode).toBe(200);
-    expect(file.headers['content-type']).toMatch(/text\/csv/);
-    const lines = file.body
-      .replace(/^\uFEFF/, '')
-      .trimEnd()
-      .split('\r\n');
+    // every message in English and in Chinese
+    expect(done.rejections.map((r) => [r.row, r.message, r.messageZh])).toEqual([
+      [2, 'unknown site kind "NOPE"', '未知的场所类型“NOPE”'],
+      [3, 'the position lies outside the city', '位置在东莞市范围之外'],
+      [
+        4,
+        expect.stringMatching(/swapped/),
+        expect.stringMatching(/^坐标（.*）超出范围：经度和纬度似乎填反了$/),
+      ],
+      [
+        5,
+        `"abc", "${inside[3]![1]}" are not decimal degrees`,
+        `经纬度“abc”、“${inside[3]![1]}”不是十进制度数`,
+      ],
+      [6, 'name is empty', '必填字段“名称”为空'],
+      [7, 'the position lies outside your area', '位置不在本人负责的区域内'],
+    ]);
+    const download = async (query: string) => {
+      const file = await cp.inject(`/api/imports/${job.id}/rejections${query}`);
+      expect(file.statusCode, file.body).toBe(200);
+      expect(file.headers['content-type']).toMatch(/text\/csv/);
+      return file.body
+        .replace(/^\uFEFF/, '')
+        .trimEnd()
+        .split('\r\n');
+    };
+    // Chinese by default
+    const lines = await download('');
     expect(lines[0]).toBe('名称,类型,经度,纬度,地址,_row,_reason,_message');
     expect(lines).toHaveLength(7);
-    expect(lines[1]).toMatch(/^未知类型,NOPE,.*,2,unknown_category,/);
+    expect(lines[1]).toMatch(/^未知类型,NOPE,.*,2,unknown_category,未知的场所类型“NOPE”$/);
+    expect(lines[2]).toMatch(/,3,outside_city,位置在东莞市范围之外$/);
+    expect(await download('?lang=zh-CN')).toEqual(lines);
+    // English on request: the same rows, the English messages
+    const en = await download('?lang=en');
+    expect(en).toHaveLength(7);
+    expect(en[0]).toBe(lines[0]);
+    expect(en[1]).toMatch(/^未知类型,NOPE,.*,2,unknown_category,"unknown site kind ""NOPE"""$/);
+    expect(en[2]).toMatch(/,3,outside_city,the position lies outside the city$/);
+    expect((await cp.inject(`/api/imports/${job.id}/rejections?lang=fr`)).statusCode).toBe(400);
+    // a rejection stored without Chinese (before it was kept) is given in English
+    await t.db.query(`UPDATE import_rejections SET message_zh = NULL WHERE import_id = $1 AND row = 3`, [
+      job.id,
+    ]);
+    const old = ((await cp.inject(`/api/imports/${job.id}`)).json() as Job).rejections[1]!;
+    expect([old.row, old.message, old.messageZh]).toEqual([3, 'the position lies outside the city', null]);
+    expect((await download(''))[2]).toMatch(/,3,outside_city,the position lies outside the city$/);
 
     // the same file, accepting what passes: one row written
     const job2 = await uploaded(cp, 'sites', 'bad.csv', csv);
@@ -284,6 +327,29 @@ describe('imports', () => {
       [4, 'bad_value'],
       [5, 'bad_value'],
     ]);
+    expect(done.rejections.map((r) => r.messageZh)).toEqual([
+      `编码“4419000105${SERIAL}”在文件前面的行中已出现`,
+      `编码“${stored}”已存在`,
+      '部件小类0107与编码第7–10位（0105）不一致',
+      '部件编码“12345”不是16位（GB/T 30428.2）',
+    ]);
+    // the GeoJSON download gives _message in the language asked for
+    const messages = async (query: string) => {
+      const res = await cp.inject(`/api/imports/${job.id}/rejections${query}`);
+      expect(res.statusCode, res.body).toBe(200);
+      const fc = res.json() as { features: Array<{ properties: { _row: number; _message: string } }> };
+      return fc.features.map((f) => [f.properties._row, f.properties._message]);
+    };
+    expect((await messages('')).slice(1)).toEqual([
+      [3, `编码“${stored}”已存在`],
+      [4, '部件小类0107与编码第7–10位（0105）不一致'],
+      [5, '部件编码“12345”不是16位（GB/T 30428.2）'],
+    ]);
+    expect((await messages('?lang=en')).slice(1)).toEqual([
+      [3, `code ${stored} is already stored`],
+      [4, "kind 0107 does not match the code's digits 7–10 (0105)"],
+      [5, 'component code "12345" is not 16 digits (GB/T 30428.2)'],
+    ]);
     expect(done.inserted).toBe(1);
     const kind = (
       await t.db.query<{ kind: string }>(`SELECT kind FROM components WHERE import_id = $1`, [job.id])
@@ -370,6 +436,68 @@ describe('imports', () => {
     ).rows;
     expect(got).toEqual([{ name: '油库 & 仓储', level: 1, r: 80, t: 'MULTIPOLYGON' }]);
     expect((await cp.inject({ method: 'POST', url: `/api/imports/${job.id}/undo` })).statusCode).toBe(200);
+  });
+
+  it('gives the Chinese of a malformed record, a wrong geometry type, an invalid outline and a bad WKT', async () => {
+    const [x, y] = inside[0]!;
+    const features = [
+      { type: 'Circle', coordinates: [x, y] },
+      {
+        type: 'LineString',
+        coordinates: [
+          [x, y],
+          [x + 1e-4, y],
+        ],
+      },
+      { type: 'Point', coordinates: [x, y] },
+    ].map((geometry, i) => ({
+      type: 'Feature',
+      geometry,
+      properties: { code: i === 2 ? 'C'.repeat(65) : `ZH-${RUN}-${i}`, name: `中文说明 ${i}` },
+    }));
+    const job = await uploaded(
+      cp,
+      'cameras',
+      'zh.geojson',
+      JSON.stringify({ type: 'FeatureCollection', features }),
+    );
+    const done = await run(cp, job.id, { mapping: { code: 'code', name: 'name' }, crs: 'wgs84' });
+    expect(done.status).toBe('rejected');
+    const [reader, line, long] = done.rejections;
+    expect([reader!.row, reader!.reason]).toEqual([1, 'bad_geometry']);
+    // the reader's English detail stays, after a Chinese sentence for the reason
+    expect(reader!.message).toMatch(/Circle/);
+    expect(reader!.messageZh).toBe(`该记录的几何图形或格式有误，无法读取（${reader!.message}）`);
+    expect([line!.reason, line!.message, line!.messageZh]).toEqual([
+      'bad_geometry',
+      'a LineString where cameras takes a point',
+      '视频监控图层只接受点，此行是线（LineString）',
+    ]);
+    expect([long!.reason, long!.messageZh]).toEqual(['bad_value', '设备编码超过64个字符']);
+
+    // a self-intersecting risk source outline, refused by PostGIS, and a WKT that is not one
+    const bow = `POLYGON((${x} ${y},${x + 1e-3} ${y + 1e-3},${x + 1e-3} ${y},${x} ${y + 1e-3},${x} ${y}))`;
+    const risks = await uploaded(
+      cp,
+      'risk_sources',
+      'zh.csv',
+      `名称,类型,等级,半径,wkt\r\n自相交,R01,1,50,"${bow}"\r\n乱码,R01,1,50,POLYGON((1 2\r\n`,
+    );
+    const refused = await run(cp, risks.id, {
+      mapping: { name: '名称', kind: '类型', level: '等级', impactRadiusM: '半径' },
+      crs: 'wgs84',
+      coordinates: { wkt: 'wkt' },
+    });
+    expect(refused.status).toBe('rejected');
+    expect(refused.rejections.map((r) => [r.row, r.reason])).toEqual([
+      [1, 'bad_geometry'],
+      [2, 'bad_geometry'],
+    ]);
+    expect(refused.rejections[0]!.message).toMatch(/^invalid geometry: Self-intersection\[/);
+    expect(refused.rejections[0]!.messageZh).toMatch(/^几何图形无效：自相交\[/);
+    expect(refused.rejections[1]!.messageZh).toBe(
+      `WKT 几何图形无法识别（${refused.rejections[1]!.message}）`,
+    );
   });
 
   it('a file that breaks mid-way writes nothing, even when rejected rows may be skipped', async () => {
@@ -469,6 +597,56 @@ describe('imports', () => {
     expect(refused.status).toBe('rejected');
     expect(refused.rejections[0]).toMatchObject({ row: 1, reason: 'bad_geometry' });
     expect(refused.rejections[0]!.message).toContain(`overlaps ${b.code}`);
+    expect(refused.rejections[0]!.messageZh).toMatch(new RegExp(`^与“${b.code}”重叠[0-9.]+平方米$`));
+
+    // a grid of a village that does not exist, one lying outside its village, one whose outline crosses itself
+    const outside = (
+      await t.db.query<{ g: string }>(
+        `SELECT ST_AsGeoJSON(ST_Translate(geom, 0.01, 0)) g FROM areas WHERE code = $1 AND valid_to IS NULL`,
+        [b.parent],
+      )
+    ).rows[0]!.g;
+    const [x, y] = inside[0]!;
+    const bow = JSON.stringify({
+      type: 'Polygon',
+      coordinates: [
+        [
+          [x, y],
+          [x + 1e-3, y + 1e-3],
+          [x + 1e-3, y],
+          [x, y + 1e-3],
+          [x, y],
+        ],
+      ],
+    });
+    const wrong = await uploaded(
+      cp,
+      'areas',
+      'wrong.geojson',
+      fc([
+        { code: `${TOWN}999001`, name: '无上级网格', g: inner },
+        { code: `${b.parent}998`, name: '越界网格', g: outside },
+        { code: `${b.parent}997`, name: '自相交网格', g: bow },
+      ]),
+    );
+    const wrongDone = await run(cp, wrong.id, { mapping: wrong.suggestedMapping, crs: 'wgs84' });
+    expect(wrongDone.status).toBe('rejected');
+    expect(wrongDone.rejections.map((r) => [r.row, r.reason, r.field])).toEqual([
+      [1, 'bad_value', 'code'],
+      [2, 'bad_geometry', null],
+      [3, 'bad_geometry', null],
+    ]);
+    const [noParent, beyond, crossed] = wrongDone.rejections;
+    expect([noParent!.message, noParent!.messageZh]).toEqual([
+      `parent area ${TOWN}999 does not exist`,
+      `上级区域“${TOWN}999”不存在`,
+    ]);
+    const m2 = /^lies ([0-9.]+) m² outside its parent (\d+)$/.exec(beyond!.message);
+    expect(m2?.[2]).toBe(b.parent);
+    expect(Number(m2![1])).toBeGreaterThan(1000);
+    expect(beyond!.messageZh).toBe(`有${m2![1]}平方米位于上级区域“${b.parent}”之外`);
+    expect(crossed!.message).toMatch(/^invalid geometry: Self-intersection\[/);
+    expect(crossed!.messageZh).toMatch(/^几何图形无效：自相交\[/);
 
     const undo = await cp.inject({ method: 'POST', url: `/api/imports/${job.id}/undo` });
     expect(undo.statusCode, undo.body).toBe(200);

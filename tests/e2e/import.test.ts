@@ -131,6 +131,9 @@ describe('data import in Chromium', () => {
     const rejectionText = await page.getByTestId('import-rejections').textContent();
     expect(rejectionText).toContain('不在东莞市范围内');
     expect(rejectionText).not.toContain('unknown_category');
+    // and so are their messages, in the interface language
+    expect(rejectionText).toContain('未知的场所类型“NO_SUCH_KIND”');
+    expect(rejectionText).toContain('位置在东莞市范围之外');
     expect(await siteCount(page)).toBe(before);
     expect(await taggedSites(page)).toEqual([]);
 
@@ -146,6 +149,7 @@ describe('data import in Chromium', () => {
       expect(lines[0]).toContain(column);
     expect(lines.slice(1).join('\n')).toContain(`${TAG}-unknown-kind`);
     expect(lines.slice(1).join('\n')).toContain(`${TAG}-outside`);
+    expect(lines.slice(1).join('\n')).toContain('位置在东莞市范围之外');
 
     // ---- second run on a fresh upload: only the accepted rows
     const secondJob = await uploadCsv(page, csv, firstJob);

@@ -1,5 +1,5 @@
-import { importRejectionsUrl, type ImportJob } from '../api/client.ts';
-import { useI18n, type MessageKey } from '../i18n.ts';
+import { importRejectionsUrl, type ImportJob, type ImportRejection } from '../api/client.ts';
+import { useI18n, type Language, type MessageKey } from '../i18n.ts';
 import {
   formatBytes,
   importStatusName,
@@ -8,6 +8,23 @@ import {
   rejectionReasonName,
   rejectionsFileType,
 } from './import-format.ts';
+
+/**
+ * A rejection's message in the interface language. Rejections stored before the Chinese text
+ * was kept have only the English one, which is then shown (marked as English for screen readers).
+ */
+function rejectionMessage(r: ImportRejection, language: Language): { text: string; lang: Language } {
+  return language === 'zh-CN' && r.messageZh !== null
+    ? { text: r.messageZh, lang: 'zh-CN' }
+    : { text: r.message, lang: 'en' };
+}
+
+/** The rejections file with its `_message` in the interface language. */
+function rejectionsUrl(id: number, language: Language): string {
+  const url = new URL(importRejectionsUrl(id));
+  url.searchParams.set('lang', language);
+  return url.href;
+}
 
 /** A labelled number of the progress and result panels. */
 function Figure({ label, value, testId }: { label: string; value: number | string; testId: string }) {
@@ -86,7 +103,7 @@ export function ImportResultPanel({
   undoError: string | null;
   onUndo: () => void;
 }) {
-  const { t } = useI18n();
+  const { t, language } = useI18n();
   const tone =
     job.status === 'applied' ? 'form-success' : job.status === 'undone' ? 'form-notice' : 'form-error';
   return (
@@ -120,14 +137,19 @@ export function ImportResultPanel({
                 </tr>
               </thead>
               <tbody>
-                {job.rejections.map((r, i) => (
-                  <tr key={`${r.row}-${i}`} data-reason={r.reason}>
-                    <td>{r.row}</td>
-                    <td className="nowrap">{rejectionReasonName(t, r.reason)}</td>
-                    <td className="mono">{r.field ?? '—'}</td>
-                    <td>{r.message}</td>
-                  </tr>
-                ))}
+                {job.rejections.map((r, i) => {
+                  const message = rejectionMessage(r, language);
+                  return (
+                    <tr key={`${r.row}-${i}`} data-reason={r.reason}>
+                      <td>{r.row}</td>
+                      <td className="nowrap">{rejectionReasonName(t, r.reason)}</td>
+                      <td className="mono">{r.field ?? '—'}</td>
+                      <td lang={message.lang} data-testid="import-rejection-message">
+                        {message.text}
+                      </td>
+                    </tr>
+                  );
+                })}
               </tbody>
             </table>
           </div>
@@ -138,7 +160,7 @@ export function ImportResultPanel({
         {job.rejectedCount > 0 && (
           <a
             className="button"
-            href={importRejectionsUrl(job.id)}
+            href={rejectionsUrl(job.id, language)}
             download
             data-testid="import-download-rejections"
           >

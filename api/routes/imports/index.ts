@@ -22,7 +22,15 @@ import { suggestCoordinates, suggestMapping } from '../../lib/import-fields.ts';
 import { detectFormat, ImportFileError, previewFile, readRecords } from '../../lib/import-readers/index.ts';
 import { ImportRunner } from '../../lib/import-runner.ts';
 import { ErrorBody } from '../../schemas/common.ts';
-import { ImportJob, ImportJobList, ImportRunBody, ImportUploadQuery } from '../../schemas/imports.ts';
+import {
+  ImportJob,
+  ImportJobList,
+  ImportRejectionsQuery,
+  ImportRunBody,
+  ImportUploadQuery,
+  type ImportRejection,
+  type RejectionLanguage,
+} from '../../schemas/imports.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -35,6 +43,10 @@ export const MAX_IMPORT_BYTES = 2 * 1024 ** 3;
 
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody };
 const IdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
+
+/** A rejection's message in `lang`; Chinese falls back to English for rows stored without one. */
+const messageIn = (r: ImportRejection, lang: RejectionLanguage): string =>
+  lang === 'en' ? r.message : (r.messageZh ?? r.message);
 
 const csvField = (v: unknown): string => {
   if (v === null || v === undefined) return '';
@@ -256,14 +268,16 @@ export const importRoutes: FastifyPluginAsyncTypebox = async (app) => {
       config: { access: 'edit_grids' },
       schema: {
         summary:
-          'the rejected rows with their reasons, as a file to fix and upload again (CSV for a CSV, GeoJSON otherwise)',
+          'the rejected rows with their reasons, as a file to fix and upload again (CSV for a CSV, GeoJSON otherwise); `_message` in `lang` (zh-CN by default, or en)',
         tags: ['imports'],
         params: IdParams,
+        querystring: ImportRejectionsQuery,
         response: { 200: Type.Unknown(), ...errors },
       },
     },
     async (req, reply) => {
       const { id } = req.params;
+      const lang = req.query.lang ?? 'zh-CN';
       const row = await getImportRow(app.db, app.requireScope(req), id);
       if (!row) throw app.httpErrors.notFound(`import ${id} not found`);
       const rejections = new Map((await allRejections(app.db, id)).map((r) => [r.row, r]));
@@ -277,8 +291,9 @@ export const importRoutes: FastifyPluginAsyncTypebox = async (app) => {
           const r = rejections.get(rec.row);
           if (!r) continue;
           out.push(
-            [...columns.map((c) => rec.properties[c]), r.row, r.reason, r.message].map(csvField).join(',') +
-              '\r\n',
+            [...columns.map((c) => rec.properties[c]), r.row, r.reason, messageIn(r, lang)]
+              .map(csvField)
+              .join(',') + '\r\n',
           );
         }
         reply.header(
@@ -294,7 +309,7 @@ export const importRoutes: FastifyPluginAsyncTypebox = async (app) => {
         features.push({
           type: 'Feature',
           geometry: rec.geometry,
-          properties: { ...rec.properties, _row: r.row, _reason: r.reason, _message: r.message },
+          properties: { ...rec.properties, _row: r.row, _reason: r.reason, _message: messageIn(r, lang) },
         });
       }
       reply.header(
