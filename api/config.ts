@@ -25,6 +25,8 @@ export interface Config {
   liveMaxReplay: number;
   /** The basemap the web app draws under the data (RISKMAP_BASEMAP_*, see BasemapConfig). */
   basemap: BasemapConfig;
+  /** Largest import upload in bytes (RISKMAP_IMPORT_MAX_BYTES, default 2 GiB). */
+  importMaxBytes: number;
 }
 
 /** Coordinate system of a basemap's tiles: WGS84 (EPSG:4326 lon/lat) or China's GCJ-02. */
@@ -182,6 +184,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     fixMaxAgeS: positiveNumber(env, 'RISKMAP_FIX_MAX_AGE_S', 900),
     liveMaxReplay: positiveNumber(env, 'RISKMAP_LIVE_MAX_REPLAY', 10_000),
     basemap: loadBasemapConfig(env),
+    importMaxBytes: positiveNumber(env, 'RISKMAP_IMPORT_MAX_BYTES', 2 * 1024 ** 3),
   };
 }
 

@@ -1,6 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Database, Queryable } from './database.ts';
+import { foldTileCells } from './tile-repository.ts';
 
 /** The project's geodata folder (reference data and the committed small sample). */
 export const GEODATA_DIR = path.resolve(import.meta.dirname, '../../geodata');
@@ -212,6 +213,8 @@ export async function loadDataset(
     // Sample areas are valid from the start of the census year they describe.
     counts.areas = await loadAreas(tx, path.join(dir, 'areas.geojson'), '2020-11-01T00:00:00Z');
     for (const { table, file, columns } of files) counts[table] = await tx.copyCsv(table, columns, file);
+    // the tile counts of all of it, now, rather than left to the background fold
+    await foldTileCells(tx, null);
     // Keep the id sequence ahead of loaded incidents so new reports never collide.
     await tx.query(`SELECT setval('incidents_id_seq', greatest((SELECT max(id) FROM incidents), 1))`);
     await tx.query('INSERT INTO dataset_loads (name, scale, counts) VALUES ($1, $2, $3)', [

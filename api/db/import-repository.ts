@@ -32,6 +32,7 @@ import type {
 import { recordAudit } from './audit-repository.ts';
 import type { Database, Queryable } from './database.ts';
 import { RefusalError } from './refusal.ts';
+import { foldTileCells } from './tile-repository.ts';
 
 /** An import that cannot be started, undone or read as asked (409 or 422). */
 export class ImportError extends RefusalError {}
@@ -685,6 +686,14 @@ export function checkRunOptions(job: ImportJob, body: ImportRunBody): void {
   for (const c of Object.values(body.coordinates ?? {})) {
     if (!columns.has(c)) throw new ImportError(422, `the file has no column "${c}" (coordinates)`);
   }
+  // areas depend on each other (a parent, the siblings it must not overlap): without a refused
+  // row, the accepted ones could be checked against an area that is never written
+  if (job.layer === 'areas' && body.onRejected === 'skip') {
+    throw new ImportError(
+      422,
+      'areas are imported as a whole: onRejected must be abort (fix the rejected rows and upload again)',
+    );
+  }
 }
 
 /**
@@ -1087,6 +1096,8 @@ async function writeFeatures(
   // ids follow the largest stored one; the lock keeps a concurrent import from taking the same
   await tx.query(`LOCK TABLE ${layer} IN SHARE ROW EXCLUSIVE MODE`);
   const { rowCount } = await tx.query(INSERTS[layer], [id]);
+  // the tile counts of the whole import, in its transaction (migrations/0017)
+  await foldTileCells(tx, null);
   ctx.signal.throwIfAborted();
   return rowCount;
 }
@@ -1207,46 +1218,46 @@ export async function undoImport(db: Database, scope: Scope, id: number): Promis
     ]);
     if (again.rows[0]?.status !== 'applied') throw new ImportError(409, `import ${id} was undone meanwhile`);
     let deleted: number;
-    if (row.layer === 'areas') {
-      const later = await tx.query<{ code: string }>(
-        `SELECT a.code FROM areas a WHERE a.import_id = $1 AND a.valid_to IS NOT NULL LIMIT 5`,
-        [id],
-      );
-      if (later.rowCount) {
-        throw new ImportError(
-          409,
-          `cannot undo: areas ${later.rows.map((r) => r.code).join(', ')} have changed since the import`,
+    try {
+      if (row.layer === 'areas') {
+        const later = await tx.query<{ code: string }>(
+          `SELECT a.code FROM areas a WHERE a.import_id = $1 AND a.valid_to IS NOT NULL LIMIT 5`,
+          [id],
         );
-      }
-      const routed = await tx.query<{ n: string }>(
-        `SELECT count(*) AS n FROM incidents i JOIN areas a ON a.import_id = $1 AND a.version = 1 AND i.grid_code = a.code`,
-        [id],
-      );
-      if (Number(routed.rows[0]!.n) > 0) {
-        throw new ImportError(
-          409,
-          `cannot undo: ${routed.rows[0]!.n} incidents have been routed into areas this import created`,
+        if (later.rowCount) {
+          throw new ImportError(
+            409,
+            `cannot undo: areas ${later.rows.map((r) => r.code).join(', ')} have changed since the import`,
+          );
+        }
+        const routed = await tx.query<{ n: string }>(
+          `SELECT count(*) AS n FROM incidents i JOIN areas a ON a.import_id = $1 AND a.version = 1 AND i.grid_code = a.code`,
+          [id],
         );
-      }
-      // the time as text: a JS Date would cut PostgreSQL's microseconds off
-      const gone = await tx.query<{ code: string; valid_from: string; version: number }>(
-        `DELETE FROM areas WHERE import_id = $1 RETURNING code, valid_from::text AS valid_from, version`,
-        [id],
-      );
-      deleted = gone.rowCount;
-      await tx.query(
-        `UPDATE areas a SET valid_to = NULL, closed_reason = NULL
-         FROM jsonb_to_recordset($1::jsonb) AS g(code text, valid_from timestamptz)
-         WHERE a.code = g.code AND a.valid_to = g.valid_from`,
-        [JSON.stringify(gone.rows)],
-      );
-      await tx.query(
-        `DELETE FROM area_codes c WHERE c.code = ANY ($1::text[]) AND NOT EXISTS (SELECT 1 FROM areas a WHERE a.code = c.code)`,
-        [gone.rows.filter((g) => g.version === 1).map((g) => g.code)],
-      );
-    } else {
-      const table = row.layer;
-      try {
+        if (Number(routed.rows[0]!.n) > 0) {
+          throw new ImportError(
+            409,
+            `cannot undo: ${routed.rows[0]!.n} incidents have been routed into areas this import created`,
+          );
+        }
+        // the time as text: a JS Date would cut PostgreSQL's microseconds off
+        const gone = await tx.query<{ code: string; valid_from: string; version: number }>(
+          `DELETE FROM areas WHERE import_id = $1 RETURNING code, valid_from::text AS valid_from, version`,
+          [id],
+        );
+        deleted = gone.rowCount;
+        await tx.query(
+          `UPDATE areas a SET valid_to = NULL, closed_reason = NULL
+           FROM jsonb_to_recordset($1::jsonb) AS g(code text, valid_from timestamptz)
+           WHERE a.code = g.code AND a.valid_to = g.valid_from`,
+          [JSON.stringify(gone.rows)],
+        );
+        await tx.query(
+          `DELETE FROM area_codes c WHERE c.code = ANY ($1::text[]) AND NOT EXISTS (SELECT 1 FROM areas a WHERE a.code = c.code)`,
+          [gone.rows.filter((g) => g.version === 1).map((g) => g.code)],
+        );
+      } else {
+        const table = row.layer;
         if (table === 'teams') {
           await tx.query(
             `DELETE FROM team_positions WHERE team_id IN (SELECT id FROM teams WHERE import_id = $1)`,
@@ -1255,15 +1266,18 @@ export async function undoImport(db: Database, scope: Scope, id: number): Promis
         }
         const r = await tx.query(`DELETE FROM ${table} WHERE import_id = $1`, [id]);
         deleted = r.rowCount;
-      } catch (e) {
-        if ((e as { code?: string }).code === '23503') {
-          throw new ImportError(
-            409,
-            `cannot undo: records of this import are in use since (${(e as Error).message})`,
-          );
-        }
-        throw e;
+        await foldTileCells(tx, null);
       }
+    } catch (e) {
+      // what the import wrote is referred to since (a feature in an imported area, an incident at
+      // an imported site, a dispatch of an imported team): the database refuses the delete
+      if ((e as { code?: string }).code === '23503') {
+        throw new ImportError(
+          409,
+          `cannot undo: records of this import are in use since (${(e as Error).message})`,
+        );
+      }
+      throw e;
     }
     await tx.query(`UPDATE imports SET status = 'undone', finished_at = now() WHERE id = $1`, [id]);
     await recordAudit(tx, scope, {

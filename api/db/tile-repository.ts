@@ -316,12 +316,13 @@ export async function areaTile(db: Database, scope: Scope, t: TileAddress): Prom
 }
 
 /**
- * Moves up to `maxRows` pending tile-count changes (tile_cell_deltas, written by reports and
- * their status changes; migrations/0017) into tile_cells, every zoom at once. Answers how
- * many were moved: 0 when none were pending. Tiles are right before and after (they add the
- * pending changes); folding keeps the pending ones few. Safe to run from several processes.
+ * Moves up to `maxRows` pending tile-count changes (tile_cell_deltas, written by the triggers
+ * of every point layer; migrations/0017) into tile_cells, every zoom at once; all of them when
+ * `maxRows` is null. Answers how many were moved: 0 when none were pending. Tiles are right
+ * before and after (they add the pending changes); folding keeps the pending ones few. Safe to
+ * run from several processes, and inside a writing transaction (a bulk write folds its own).
  */
-export async function foldTileCells(db: Queryable, maxRows = 20_000): Promise<number> {
+export async function foldTileCells(db: Queryable, maxRows: number | null = 20_000): Promise<number> {
   const r = await db.query<{ moved: number }>('SELECT tile_cells_fold($1) AS moved', [maxRows]);
   return r.rows[0]?.moved ?? 0;
 }

@@ -596,6 +596,20 @@ describe('imports', () => {
     const refused = await run(cp, bad.id, { mapping: bad.suggestedMapping, crs: 'wgs84' });
     expect(refused.status).toBe('rejected');
     expect(refused.rejections[0]).toMatchObject({ row: 1, reason: 'bad_geometry' });
+    // areas depend on each other: never applied in part
+    const partly = await upload(
+      cp,
+      'areas',
+      'overlap.geojson',
+      fc([{ code: `${b.parent}999`, name: '重叠网格', g: inner }]),
+    );
+    const skip = await cp.inject({
+      method: 'POST',
+      url: `/api/imports/${partly.json().id}/run`,
+      payload: { mapping: bad.suggestedMapping, crs: 'wgs84', onRejected: 'skip' },
+    });
+    expect(skip.statusCode).toBe(422);
+    expect(skip.json().message).toMatch(/areas are imported as a whole/);
     expect(refused.rejections[0]!.message).toContain(`overlaps ${b.code}`);
     expect(refused.rejections[0]!.messageZh).toMatch(new RegExp(`^与“${b.code}”重叠[0-9.]+平方米$`));
 
@@ -722,5 +736,33 @@ describe('imports', () => {
     expect((await admin.inject(`/api/imports/${job.id}`)).statusCode).toBe(200);
     // and nothing ran
     expect((await cp.inject(`/api/imports/${job.id}`)).json().status).toBe('uploaded');
+  });
+});
+
+describe('the import upload limit', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await openTestApp({ importMaxBytes: 64 });
+  });
+  afterAll(() => t.close());
+
+  it('refuses a file announced over the limit with 413 and keeps nothing', async () => {
+    const admin = await t.as('admin');
+    const filename = `limit-${RUN}.csv`;
+    const body = `name,kind,lon,lat\n${'甲,S01,114,23\n'.repeat(10)}`;
+    const send = (payload: string) =>
+      admin.inject({
+        method: 'POST',
+        url: `/api/imports?layer=sites&filename=${filename}`,
+        headers: { 'content-type': 'application/octet-stream' },
+        payload,
+      });
+    const announced = await send(body);
+    expect(announced.statusCode).toBe(413);
+    expect(announced.json().message).toMatch(/larger than the import limit of 64 bytes/);
+    const jobs = (await admin.inject('/api/imports')).json() as Array<{ filename: string }>;
+    expect(jobs.filter((j) => j.filename === filename)).toEqual([]);
+    // within the limit it is taken
+    expect((await send('name,kind,lon,lat\n甲,S01,114,23\n')).statusCode).toBe(201);
   });
 });
