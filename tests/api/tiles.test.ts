@@ -154,6 +154,35 @@ describe('vector tiles', () => {
     expect(await cells('?kind=0506&status=reported')).toBe(reported - 1);
     expect(await cells('?kind=0506&status=rejected')).toBe(await stored('rejected'));
     expect(await cells('?kind=0506')).toBe(before + 1);
+
+    // a report changed before its first change is folded: both fold into the right cells,
+    // and the folded cells equal a count of the table at every zoom
+    const second = await commander.inject({
+      method: 'POST',
+      url: '/api/incidents',
+      payload: {
+        clientKey: `tiles-fold-2-${Date.now()}-${Math.random()}`,
+        category: '0506',
+        channel: 'desk',
+        description: '共享单车堆放',
+        lon: CP.lon + 0.01,
+        lat: CP.lat,
+      },
+    });
+    expect(second.statusCode).toBe(201);
+    await t.db.query(`UPDATE incidents SET status = 'rejected', closed_at = now() WHERE id = $1`, [
+      second.json().id,
+    ]);
+    while ((await foldTileCells(t.db)) > 0) {
+      // until nothing is pending
+    }
+    const perZoom = await t.db.query<{ cz: number; n: number; stored: number }>(
+      `SELECT cz, sum(n)::int AS n, (SELECT count(*)::int FROM incidents WHERE category = '0506' AND status = 'rejected') AS stored
+       FROM tile_cells WHERE layer = 'incidents' AND kind = '0506' AND status = 'rejected' GROUP BY cz ORDER BY cz`,
+    );
+    expect(perZoom.rows.map((r) => r.cz)).toEqual([10, 11, 12, 13, 14, 15, 16, 17, 18]);
+    for (const r of perZoom.rows) expect(r.n).toBe(r.stored);
+    expect(await cells('?kind=0506&status=reported')).toBe(await stored('reported'));
   });
 
   it('draws area outlines by zoom with labels', async () => {
