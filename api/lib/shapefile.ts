@@ -240,16 +240,23 @@ export function zip(files: Array<{ name: string; data: Buffer }>, when = new Dat
 }
 
 /**
- * A zipped polygon Shapefile named `base` (.shp, .shx, .dbf, .prj, .cpg), lon/lat WGS84.
+ * A zipped polygon Shapefile named `base` (.shp, .shx, .dbf, .prj, .cpg), lon/lat WGS84 by default.
+ * `prj` null leaves the .prj out: for coordinates in a CRS with no projection definition
+ * (GCJ-02, BD-09), where a WGS84 .prj would make readers take shifted coordinates as WGS84.
  * Records without polygons are written as null shapes.
  */
-export function shapefileZip(base: string, fields: DbfField[], records: ShapeRecord[]): Buffer {
+export function shapefileZip(
+  base: string,
+  fields: DbfField[],
+  records: ShapeRecord[],
+  prj: string | null = WGS84_PRJ,
+): Buffer {
   const { shp, shx } = writeShpShx(records);
   return zip([
     { name: `${base}.shp`, data: shp },
     { name: `${base}.shx`, data: shx },
     { name: `${base}.dbf`, data: writeDbf(fields, records) },
-    { name: `${base}.prj`, data: Buffer.from(WGS84_PRJ, 'ascii') },
+    ...(prj === null ? [] : [{ name: `${base}.prj`, data: Buffer.from(prj, 'ascii') }]),
     { name: `${base}.cpg`, data: Buffer.from('UTF-8', 'ascii') },
   ]);
 }

@@ -32,14 +32,18 @@ export function parseWkt(text: string): Geometry {
   s = s.slice(m[0].length);
   if (/^EMPTY$/i.test(s)) throw new WktError(`${m[1]} EMPTY has no position`);
   let i = 0;
+  // any whitespace, not only spaces: WKT from files and forms is often wrapped or indented
+  const skipSpace = () => {
+    while (i < s.length && /\s/.test(s[i]!)) i++;
+  };
   // nested lists of positions, as nested arrays
   const list = (): unknown => {
-    while (s[i] === ' ') i++;
+    skipSpace();
     if (s[i] !== '(') throw new WktError(`expected "(" at character ${i + 1}`);
     i++;
     const items: unknown[] = [];
     for (;;) {
-      while (s[i] === ' ') i++;
+      skipSpace();
       if (s[i] === '(') items.push(list());
       else {
         const end = s.slice(i).search(/[,)]/);
@@ -55,7 +59,7 @@ export function parseWkt(text: string): Geometry {
         items.push([nums[0], nums[1]]);
         i += end;
       }
-      while (s[i] === ' ') i++;
+      skipSpace();
       if (s[i] === ',') {
         i++;
         continue;

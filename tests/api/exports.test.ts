@@ -137,6 +137,22 @@ describe('exports', () => {
     expect((await cp.inject('/api/export/areas?level=county')).statusCode).toBe(400);
   });
 
+  it('a Shapefile in GCJ-02 or BD-09 has no .prj (no EPSG definition), one in WGS84 has the WGS84 .prj', async () => {
+    const entries = async (crs: string) => {
+      const res = await cp.inject(`/api/export/areas?level=grid&format=shapefile&crs=${crs}`);
+      expect(res.statusCode, res.body).toBe(200);
+      return [...unzip(res.rawPayload).keys()].map((name) => name.slice(name.lastIndexOf('.')));
+    };
+    const wgs = await entries('wgs84');
+    expect(wgs).toContain('.prj');
+    expect(wgs).toContain('.cpg');
+    for (const crs of ['gcj02', 'bd09']) {
+      const shifted = await entries(crs);
+      expect(shifted).not.toContain('.prj');
+      expect(shifted).toEqual(expect.arrayContaining(['.shp', '.shx', '.dbf', '.cpg']));
+    }
+  });
+
   it('the incident report counts by town and category, with the on-time rate, as XLSX', async () => {
     const res = await cp.inject('/api/export/incident-report');
     expect(res.statusCode, res.body).toBe(200);
@@ -166,5 +182,9 @@ describe('exports', () => {
       (await cp.inject('/api/export/incident-report?from=2026-02-01T00:00:00Z&to=2026-01-01T00:00:00Z'))
         .statusCode,
     ).toBe(400);
+    // compared as instants, not as text: 02:00Z to 05:00Z is a valid window
+    const from = encodeURIComponent('2026-01-01T10:00:00+08:00');
+    const valid = await cp.inject(`/api/export/incident-report?from=${from}&to=2026-01-01T05:00:00Z`);
+    expect(valid.statusCode, valid.body).toBe(200);
   });
 });

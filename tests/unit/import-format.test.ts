@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { importRejectionsUrl } from '../../web/api/client.ts';
 import type { ImportJob } from '../../api/schemas/imports.ts';
 import {
   coordinatesBody,
@@ -6,6 +7,7 @@ import {
   geometrySummary,
   initialCoordinates,
   initialMapping,
+  needsCoordinates,
   readFraction,
   unmappedRequired,
 } from '../../web/import/import-format.ts';
@@ -60,6 +62,22 @@ describe('import page helpers', () => {
       csvJob({ columns: ['x'], suggestedCoordinates: { lon: 'lng', lat: 'lat' } }),
     );
     expect(coordinatesBody(none)).toBeNull();
+  });
+
+  it('asks for position columns for a CSV, except for teams whose position is optional', () => {
+    expect(needsCoordinates(csvJob({ layer: 'sites', hasGeometry: false }))).toBe(true);
+    expect(needsCoordinates(csvJob({ layer: 'teams', hasGeometry: false }))).toBe(false);
+    expect(needsCoordinates(csvJob({ layer: 'sites', hasGeometry: true }))).toBe(false);
+  });
+
+  describe('the rejections download link', () => {
+    afterEach(() => vi.unstubAllGlobals());
+
+    it('asks for the messages in the interface language', () => {
+      vi.stubGlobal('window', { location: { origin: 'https://riskmap.example' } });
+      expect(importRejectionsUrl(7, 'en')).toBe('https://riskmap.example/api/imports/7/rejections?lang=en');
+      expect(new URL(importRejectionsUrl(7, 'zh-CN')).searchParams.get('lang')).toBe('zh-CN');
+    });
   });
 
   it('reports the share of the file read, unknown without a size', () => {

@@ -165,6 +165,43 @@ describe('CSV reader', () => {
     expect((await rows('only\nx\n'))[0]!.properties).toEqual({ only: 'x' });
   });
 
+  it('takes a quote inside an unquoted header field literally, as in rows', async () => {
+    const small = fixture('inch.csv', 'id;size 5";name\n1;27";a, b, c\n2;"3;4";d\n');
+    const expected = [
+      { id: '1', 'size 5"': '27"', name: 'a, b, c' },
+      { id: '2', 'size 5"': '3;4', name: 'd' },
+    ];
+    expect((await collect(small, 'csv')).map((r) => r.properties)).toEqual(expected);
+    for (const chunkBytes of [1, 7]) {
+      expect(
+        (await drain(readCsv(small, { chunkBytes }, { detectedCrs: null }))).map((r) => r.properties),
+      ).toEqual(expected);
+    }
+    // in a file larger than the encoding sniff, the header ends at its line: the rows stream
+    // from the start instead of waiting for a closing quote that never comes
+    const rows = 20_000;
+    const large = fixture(
+      'inch-large.csv',
+      'id,size 5",name\n' + Array.from({ length: rows }, (_, i) => `${i},${i}",n${i}\n`).join(''),
+    );
+    const meta = { detectedCrs: null, columns: [] as string[] };
+    let read = 0;
+    let readAtFirst = -1;
+    const records: SourceRecord[] = [];
+    for await (const r of readCsv(large, { chunkBytes: 4096, onProgress: (b) => (read = b) }, meta)) {
+      if (records.length === 0) readAtFirst = read;
+      records.push(r);
+    }
+    expect(meta.columns).toEqual(['id', 'size 5"', 'name']);
+    expect(records).toHaveLength(rows);
+    expect(records[rows - 1]!.properties).toEqual({
+      id: `${rows - 1}`,
+      'size 5"': `${rows - 1}"`,
+      name: `n${rows - 1}`,
+    });
+    expect(readAtFirst).toBeLessThan(statSync(large).size / 2);
+  });
+
   it('reads a GB18030 (GBK) file from Chinese Excel', async () => {
     const file = fixture(
       'gbk.csv',
@@ -450,6 +487,34 @@ describe('GeoJSON reader', () => {
       collect(fixture('f.geojson', '{"type":"FeatureCollection","features":{}}'), 'geojson'),
       /not an array/,
     );
+  });
+
+  it('refuses a projected crs member, whose coordinates are metres, not degrees', async () => {
+    const declaring = (name: string): string =>
+      JSON.stringify({
+        type: 'FeatureCollection',
+        crs: { type: 'name', properties: { name } },
+        features: [
+          { type: 'Feature', properties: {}, geometry: { type: 'Point', coordinates: [38500000, 2540000] } },
+        ],
+      });
+    for (const name of ['urn:ogc:def:crs:EPSG::3857', 'EPSG:4547', 'urn:ogc:def:crs:EPSG:6.6:32650']) {
+      await expectFileError(
+        collect(fixture('projected.geojson', declaring(name)), 'geojson'),
+        new RegExp(`projected coordinate system \\(${name.replace(/\./g, '\\.')}\\); reproject it to WGS 84`),
+      );
+      await expectFileError(
+        previewFile(fixture('projected.geojson', declaring(name)), 'geojson'),
+        /projected/,
+      );
+    }
+    // geographic systems are still read: CGCS2000 as WGS 84, others left to the user's choice
+    expect((await previewFile(fixture('cgcs.geojson', declaring('EPSG:4490')), 'geojson')).detectedCrs).toBe(
+      'wgs84',
+    );
+    expect(
+      (await previewFile(fixture('b54.geojson', declaring('EPSG:4214')), 'geojson')).detectedCrs,
+    ).toBeNull();
   });
 
   it('previews the union of property keys and the declared CRS', async () => {

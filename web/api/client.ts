@@ -76,6 +76,7 @@ import type {
   ImportRunBody,
   ImportStatus,
   ImportUploadQuery,
+  RejectionLanguage,
   RejectionReason,
 } from '../../api/schemas/imports.ts';
 
@@ -951,7 +952,10 @@ export function listImports(signal?: AbortSignal): Promise<ImportJob[]> {
   return getJson<ImportJob[]>('/api/imports', {}, signal);
 }
 
-/** URL of all rejected rows of an import as CSV (a download link; the session cookie goes along). */
-export function importRejectionsUrl(id: number): string {
-  return apiUrl(`/api/imports/${id}/rejections`);
+/**
+ * URL of all rejected rows of an import as a file (a download link; the session cookie goes
+ * along), with each row's `_message` in `lang`, the interface language.
+ */
+export function importRejectionsUrl(id: number, lang: RejectionLanguage): string {
+  return apiUrl(`/api/imports/${id}/rejections`, { lang });
 }

@@ -188,6 +188,14 @@ export function coordinatesBody(choice: CoordinateChoice): ImportCoordinates | n
   return choice.lon && choice.lat ? { lon: choice.lon, lat: choice.lat } : null;
 }
 
+/**
+ * Whether the run needs position columns: a file without geometries does, except for teams,
+ * whose position is optional (the API's run check asks the same).
+ */
+export function needsCoordinates(job: Pick<ImportJob, 'hasGeometry' | 'layer'>): boolean {
+  return !job.hasGeometry && job.layer !== 'teams';
+}
+
 /** Required target fields without a source column. */
 export function unmappedRequired(
   fields: readonly ImportField[],

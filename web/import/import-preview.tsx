@@ -8,6 +8,7 @@ import {
   IMPORT_CRS_LIST,
   initialCoordinates,
   initialMapping,
+  needsCoordinates,
   unmappedRequired,
   type CoordinateChoice,
 } from './import-format.ts';
@@ -38,7 +39,7 @@ export function ImportPreview({
   const coordinates = job.hasGeometry ? null : coordinatesBody(coords);
   const missing = [
     ...missingFields.map((f) => (language === 'zh-CN' ? f.nameZh : f.nameEn)),
-    ...(!job.hasGeometry && !coordinates ? [t('import.coordinates')] : []),
+    ...(needsCoordinates(job) && !coordinates ? [t('import.coordinates')] : []),
   ];
   const zh = language === 'zh-CN';
 
@@ -225,7 +226,8 @@ export function ImportPreview({
 
         <fieldset className="field-group">
           <legend>{t('import.onRejected')}</legend>
-          {(['abort', 'skip'] as const).map((choice) => (
+          {/* areas depend on each other and are imported as a whole (the API refuses skip) */}
+          {(job.layer === 'areas' ? (['abort'] as const) : (['abort', 'skip'] as const)).map((choice) => (
             <label key={choice} className="checkbox">
               <input
                 type="radio"

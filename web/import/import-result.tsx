@@ -19,13 +19,6 @@ function rejectionMessage(r: ImportRejection, language: Language): { text: strin
     : { text: r.message, lang: 'en' };
 }
 
-/** The rejections file with its `_message` in the interface language. */
-function rejectionsUrl(id: number, language: Language): string {
-  const url = new URL(importRejectionsUrl(id));
-  url.searchParams.set('lang', language);
-  return url.href;
-}
-
 /** A labelled number of the progress and result panels. */
 function Figure({ label, value, testId }: { label: string; value: number | string; testId: string }) {
   return (
@@ -160,7 +153,7 @@ export function ImportResultPanel({
         {job.rejectedCount > 0 && (
           <a
             className="button"
-            href={rejectionsUrl(job.id, language)}
+            href={importRejectionsUrl(job.id, language)}
             download
             data-testid="import-download-rejections"
           >

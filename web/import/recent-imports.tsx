@@ -78,7 +78,7 @@ export function RecentImports({
                       {t('import.view')}
                     </button>
                     {job.rejectedCount > 0 && (
-                      <a className="button small" href={importRejectionsUrl(job.id)} download>
+                      <a className="button small" href={importRejectionsUrl(job.id, language)} download>
                         {t('import.downloadShort')}
                       </a>
                     )}

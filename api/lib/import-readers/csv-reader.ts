@@ -25,7 +25,7 @@ const DELIMITERS = [',', ';', '\t', '|'] as const;
  */
 const MAX_RECORD_CHARS = 16 * 1024 * 1024;
 
-/** The delimiter giving the most fields on the header line (quoted parts are not counted). */
+/** The delimiter giving the most fields on the first line (quoted parts are not counted). */
 export function detectDelimiter(headerLine: string): string {
   const counts = new Map<string, number>(DELIMITERS.map((d) => [d, 0]));
   let quoted = false;
@@ -160,31 +160,30 @@ class CsvParser {
   private readHeader(final: boolean): boolean {
     const text = this.text;
     if (this.pos === 0 && text.charCodeAt(0) === 0xfeff) this.pos = 1;
-    // the header record ends at the first line break outside quotes
-    let quoted = false;
-    let end = -1;
-    for (let i = this.pos; i < text.length; i++) {
-      const ch = text[i];
-      if (ch === '"') quoted = !quoted;
-      else if (ch === '\n' && !quoted) {
-        end = i;
-        break;
+    // The delimiter comes from the first line only; the record parser then finds where the
+    // header record ends. Scanning for the first line break outside quotes would take a quote
+    // inside an unquoted field (`size 5"`) as an opening one and look to the end of the file;
+    // the parser, as for rows, opens quotes only at the start of a field.
+    const nl = text.indexOf('\n', this.pos);
+    let parsed: ParsedRecord | null = null;
+    if (nl !== -1 || final) {
+      const firstLine = text.slice(this.pos, nl === -1 ? text.length : nl);
+      if (firstLine.trim() === '') {
+        if (nl === -1) throw new ImportFileError('the CSV file is empty: it has no header line');
+        throw new ImportFileError('the CSV header line (line 1) is empty');
+      }
+      this.delim = detectDelimiter(firstLine);
+      parsed = parseRecordSlow(text, this.pos, this.delim, final);
+      if (parsed === null && final) {
+        throw new ImportFileError('the CSV header line has a quote that is not closed');
       }
     }
-    if (end === -1 && !final) {
+    if (parsed === null) {
       if (text.length - this.pos > MAX_RECORD_CHARS) {
         throw new ImportFileError('the CSV header line is longer than 16 MB (check the quotes on line 1)');
       }
       return false;
     }
-    const headerText = text.slice(this.pos, end === -1 ? text.length : end);
-    if (headerText.trim() === '') {
-      if (end === -1) throw new ImportFileError('the CSV file is empty: it has no header line');
-      throw new ImportFileError('the CSV header line (line 1) is empty');
-    }
-    this.delim = detectDelimiter(headerText);
-    const parsed = parseRecordSlow(text, this.pos, this.delim, true);
-    if (parsed === null) throw new ImportFileError('the CSV header line has a quote that is not closed');
     this.header = uniqueNames(parsed.fields);
     this.template = {};
     for (const name of this.header) setProperty(this.template, name, null);

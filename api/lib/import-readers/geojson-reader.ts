@@ -127,12 +127,39 @@ export function featureToRecord(feature: unknown, row: number, what: string): So
   return record;
 }
 
-/** The coordinate system a (pre-RFC 7946) `crs` member names, when it is WGS 84 or CGCS2000. */
+/**
+ * EPSG codes of projected systems (metres, not degrees) met in Chinese data and web maps:
+ * Web Mercator and World Mercator, UTM on WGS 84, and the Gauss-Krüger zones of CGCS2000,
+ * Xi'an 1980 and Beijing 1954 (with the other projected systems between 2327 and 2442).
+ */
+const PROJECTED_EPSG: ReadonlyArray<readonly [number, number]> = [
+  [3395, 3395],
+  [3785, 3785],
+  [3857, 3857],
+  [900913, 900913],
+  [32601, 32660],
+  [32701, 32760],
+  [4491, 4554],
+  [2327, 2442],
+  [21413, 21483],
+];
+
+/**
+ * The coordinate system a (pre-RFC 7946) `crs` member names, when it is WGS 84 or CGCS2000.
+ * A projected one is refused (as a projected .prj is): its coordinates would be taken as degrees.
+ */
 export function crsFromMember(prefix: string): DetectedCrs | null {
   const m = /"crs"\s*:\s*\{[\s\S]*?"name"\s*:\s*"([^"]*)"/.exec(prefix);
   if (!m) return null;
   const name = m[1]!.toUpperCase();
   if (/CRS84$|EPSG:+4326$|EPSG:+4490$/.test(name)) return 'wgs84';
+  // EPSG:4547, urn:ogc:def:crs:EPSG::3857 and the versioned urn:ogc:def:crs:EPSG:6.6:3857
+  const code = Number(/EPSG:(?:[\d.]*:)?(\d+)$/.exec(name)?.[1]);
+  if (PROJECTED_EPSG.some(([from, to]) => code >= from && code <= to)) {
+    throw new ImportFileError(
+      `the GeoJSON is in a projected coordinate system (${m[1]}); reproject it to WGS 84 or CGCS2000 geographic coordinates`,
+    );
+  }
   return null;
 }
 

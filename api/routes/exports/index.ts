@@ -5,7 +5,7 @@ import { LAYERS } from '../../db/feature-repository.ts';
 import { convertGeometry, fromWgs84, type ChineseCrs } from '../../lib/chinese-coordinates.ts';
 import { scopeCovers } from '../../auth/scope.ts';
 import type { ReportGroup } from '../../db/report-repository.ts';
-import { shapefileZip, type DbfField, type ShapeRecord } from '../../lib/shapefile.ts';
+import { shapefileZip, WGS84_PRJ, type DbfField, type ShapeRecord } from '../../lib/shapefile.ts';
 import { toEwkt, type Geometry } from '../../lib/wkt.ts';
 import { writeXlsx, type Cell } from '../../lib/xlsx.ts';
 import { ERRORS_4XX } from '../../schemas/common.ts';
@@ -113,10 +113,13 @@ export const exportRoutes: FastifyPluginAsyncTypebox = async (app) => {
             VALIDFROM: r.validFrom,
           },
         }));
-        return reply
-          .type('application/zip')
-          .header('content-disposition', `attachment; filename="${file}.zip"`)
-          .send(shapefileZip(file, fields, records));
+        return (
+          reply
+            .type('application/zip')
+            .header('content-disposition', `attachment; filename="${file}.zip"`)
+            // GCJ-02 and BD-09 have no EPSG definition: no .prj rather than a WGS84 one that is wrong
+            .send(shapefileZip(file, fields, records, crs === 'wgs84' ? WGS84_PRJ : null))
+        );
       }
       if (format === 'geojson') {
         reply.header('content-disposition', `attachment; filename="${file}.geojson"`);
@@ -175,7 +178,9 @@ export const exportRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (req, reply) => {
       const q = req.query;
-      if (q.from && q.to && q.from >= q.to) throw app.httpErrors.badRequest('from must be before to');
+      // as instants: the text of date-times with different offsets does not sort in time order
+      if (q.from && q.to && Date.parse(q.from) >= Date.parse(q.to))
+        throw app.httpErrors.badRequest('from must be before to');
       const report = await app.reposFor(req).reports.incidentReport(q);
       const rate = (g: ReportGroup) => (g.resolved ? Math.round((g.onTime / g.resolved) * 1000) / 10 : null);
       const head: Cell[] = [
