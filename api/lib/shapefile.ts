@@ -26,7 +26,7 @@ const SHAPE_NULL = 0;
 const SHAPE_POLYGON = 5;
 
 /** Twice the signed area of a ring (positive = counter-clockwise in lon/lat). */
-function signedArea2(ring: number[][]): number {
+export function signedArea2(ring: number[][]): number {
   let s = 0;
   for (let i = 0; i + 1 < ring.length; i++) {
     const [x1, y1] = ring[i] as [number, number];

@@ -4,6 +4,7 @@
  * (text encoding). The two main files are extracted into memory, which a 1 GB limit bounds;
  * records are then produced one by one.
  */
+import { signedArea2 } from '../shapefile.ts';
 import { isUtf8 } from 'node:buffer';
 import {
   ImportFileError,
@@ -206,17 +207,6 @@ const SHP_FILE_CODE = 9994;
 
 /** Thrown while decoding one shape; becomes the record's `error`. */
 class BadShape extends Error {}
-
-/** Twice the signed area of a ring (positive = counter-clockwise with y up). */
-function signedArea2(ring: number[][]): number {
-  let s = 0;
-  for (let i = 0; i + 1 < ring.length; i++) {
-    const a = ring[i]!;
-    const b = ring[i + 1]!;
-    s += a[0]! * b[1]! - b[0]! * a[1]!;
-  }
-  return s;
-}
 
 function pointInRing(x: number, y: number, ring: number[][]): boolean {
   let inside = false;
