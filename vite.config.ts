@@ -5,16 +5,18 @@ import react from '@vitejs/plugin-react';
 // Absolute, so the build works from any working directory.
 const webRoot = fileURLToPath(new URL('./web', import.meta.url));
 const outDir = fileURLToPath(new URL('./dist/web', import.meta.url));
+/** The build with the browser tests' hooks (`--mode test`), kept apart from the one users get. */
+const testOutDir = fileURLToPath(new URL('./dist/web-test', import.meta.url));
 
 /**
  * Build of the web client (web/ → dist/web). The API serves dist/web at http://localhost:8080/;
  * in development the Vite server on :5173 proxies /api to that API.
  */
-export default defineConfig({
+export default defineConfig(({ mode }) => ({
   root: webRoot,
   plugins: [react()],
   build: {
-    outDir,
+    outDir: mode === 'test' ? testOutDir : outDir,
     emptyOutDir: true,
     // maplibre-gl and deck.gl are large by nature; the warning would be noise.
     chunkSizeWarningLimit: 3000,
@@ -32,4 +34,4 @@ export default defineConfig({
     },
   },
   preview: { port: 4173 },
-});
+}));

@@ -18,6 +18,8 @@ export default defineConfig({
           include: ['tests/api/**/*.test.ts'],
           environment: 'node',
           globalSetup: ['tests/api/global-setup.ts'],
+          // the sample city's simulator runs only where a test turns it on
+          env: { RISKMAP_SIMULATE: '0' },
           // Each file opens its own copy of the embedded database (a WASM PostgreSQL):
           // opening takes seconds and memory, so run two files at a time.
           maxWorkers: 2,
@@ -32,6 +34,7 @@ export default defineConfig({
           include: ['tests/e2e/**/*.test.ts'],
           environment: 'node',
           fileParallelism: false,
+          env: { RISKMAP_SIMULATE: '0' },
           testTimeout: 120_000,
           hookTimeout: 300_000,
         },

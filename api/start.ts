@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { loadConfig, PROJECT_ROOT } from './config.ts';
@@ -14,23 +14,34 @@ function newest(dir: string): number {
   return t;
 }
 
-// `npm start`: build the web app when it is missing or older than its sources, then serve.
+/** Builds the web app in a child process; its output is shown only when it fails. */
+function buildWebApp(): Promise<void> {
+  console.log('building the web app (its sources changed or it is missing)…');
+  const vite = path.join(PROJECT_ROOT, 'node_modules/vite/bin/vite.js');
+  const child = spawn(process.execPath, [vite, 'build'], {
+    cwd: PROJECT_ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const output: Buffer[] = [];
+  child.stdout.on('data', (b: Buffer) => output.push(b));
+  child.stderr.on('data', (b: Buffer) => output.push(b));
+  return new Promise((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', (code) => {
+      if (code === 0) return resolve();
+      process.stderr.write(Buffer.concat(output));
+      reject(new Error('web build failed'));
+    });
+  });
+}
+
+// `npm start`: serve, building the web app meanwhile when it is missing or older than its
+// sources (the server says "starting…" until both the build and the database are ready).
 const config = loadConfig();
 const index = path.join(config.webDir, 'index.html');
 const sources = [path.join(PROJECT_ROOT, 'web'), path.join(PROJECT_ROOT, 'api/schemas')];
 const stale = !existsSync(index) || Math.max(...sources.map(newest)) > statSync(index).mtimeMs;
-if (stale) {
-  console.log('building the web app…');
-  const r = spawnSync(process.execPath, [path.join(PROJECT_ROOT, 'node_modules/vite/bin/vite.js'), 'build'], {
-    cwd: PROJECT_ROOT,
-    stdio: 'inherit',
-  });
-  if (r.status !== 0) {
-    console.error('web build failed');
-    process.exit(1);
-  }
-}
-startServer().catch((err: unknown) => {
+startServer({ before: stale ? buildWebApp() : undefined }).catch((err: unknown) => {
   console.error(err instanceof Error ? err.message : err);
   process.exit(1);
 });

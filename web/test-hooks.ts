@@ -2,6 +2,13 @@ import type { LiveStatus } from './api/client.ts';
 import type { Language } from './i18n.ts';
 
 /**
+ * True in the build the browser tests use (`vite build --mode test`, `npm run build:test`):
+ * only there does `window.__riskmap` exist. The production build (`npm run build`) carries
+ * none of it (the minifier drops what this constant turns off).
+ */
+export const TEST_HOOKS = import.meta.env.MODE === 'test';
+
+/**
  * State exposed on `window.__riskmap` for the browser tests. Keep the shape stable: the
  * Chromium end-to-end test reads it.
  */
@@ -62,6 +69,11 @@ export interface RiskmapTestState {
     unproject: (x: number, y: number) => [number, number];
     /** Moves the map as the app does (centre in WGS84). */
     jumpTo: (lon: number, lat: number, zoom: number) => void;
+    /**
+     * The basemap features drawn now in the given style layers (labels: only those placed), with
+     * their `name` property; null while the map is still loading tiles or placing labels.
+     */
+    renderedFeatures?: (layers: string[]) => { layer: string; name: string | null }[] | null;
   };
   /**
    * The deck.gl item drawn at a screen position (CSS pixels in the map) of the open overlay: its
@@ -78,6 +90,12 @@ declare global {
 
 /** Merge a change into `window.__riskmap` (the object keeps its identity). */
 export function publishTestState(patch: Partial<RiskmapTestState>): void {
+  if (!TEST_HOOKS) return;
   const current = (window.__riskmap ??= { mapReady: false, layers: {}, language: 'zh-CN', user: null });
   Object.assign(current, patch);
+}
+
+/** The state published so far (test builds only; undefined otherwise). */
+export function readTestState(): RiskmapTestState | undefined {
+  return TEST_HOOKS ? window.__riskmap : undefined;
 }

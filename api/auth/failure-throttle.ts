@@ -1,8 +1,11 @@
+import { setTimeout as wait } from 'node:timers/promises';
+
 /**
  * Sign-in failures per client address, in memory: after `limit` failures within
- * `windowMs` the address is refused until the oldest failure leaves the window.
- * Per-account locking lives in the database (users.failed_attempts, locked_until);
- * this guards against one address trying many accounts.
+ * `windowMs` the address is refused until the oldest failure leaves the window. A success
+ * in between forgets nothing, or one valid account would let an address keep guessing
+ * the passwords of others. Failures per sign-in name are counted in the database
+ * (login_failures, see ACCOUNT_FAILURES); this guards against one address trying many names.
  */
 export class FailureThrottle {
   private readonly failures = new Map<string, number[]>();
@@ -28,10 +31,6 @@ export class FailureThrottle {
     if (this.failures.size > 100_000) this.failures.delete(this.failures.keys().next().value!);
   }
 
-  reset(address: string): void {
-    this.failures.delete(address);
-  }
-
   private prune(address: string): number[] {
     const cutoff = this.now() - this.windowMs;
     const list = (this.failures.get(address) ?? []).filter((t) => t > cutoff);
@@ -42,10 +41,22 @@ export class FailureThrottle {
 }
 
 /**
- * Delay (ms) before answering a failed sign-in for an account with `failures`
+ * Failures per sign-in name, whether or not an account has that name (so that the answers
+ * do not tell which names exist): five in a row lock the name for 15 minutes; a name with
+ * no failure for a day starts afresh.
+ */
+export const ACCOUNT_FAILURES = { maxFailures: 5, lockMinutes: 15, forgetHours: 24 } as const;
+
+/**
+ * Delay (ms) before answering a failed sign-in for a name with `failures`
  * consecutive failures: nothing for the first two, then doubling from 250 ms, at most 4 s.
  */
 export function failureDelayMs(failures: number): number {
   if (failures <= 2) return 0;
   return Math.min(4000, 250 * 2 ** (failures - 3));
+}
+
+/** Waits `ms` milliseconds before a failed sign-in is answered (replaced in tests). */
+export async function sleep(ms: number): Promise<void> {
+  if (ms > 0) await wait(ms);
 }

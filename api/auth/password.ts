@@ -1,4 +1,7 @@
 import { randomBytes, scrypt as scryptCb, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import { DomainError } from '../lib/errors.ts';
+import { isCommonPassword } from './common-passwords.ts';
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, type PasswordErrorCode } from './password-rules.ts';
 
 function scrypt(password: string, salt: Buffer, keylen: number, opts: ScryptOptions): Promise<Buffer> {
   return new Promise((resolve, reject) =>
@@ -33,10 +36,56 @@ export async function verifyPassword(password: string, stored: string): Promise<
   return key.length === expected.length && timingSafeEqual(key, expected);
 }
 
-/** What a new password must satisfy; returns the problem, or null when it is acceptable. */
+/** A refused new password: status 400 with its code, which the web app translates. */
+export class PasswordPolicyError extends DomainError {
+  constructor(code: PasswordErrorCode, message: string, params: Record<string, number> = {}) {
+    super(400, code, message, params);
+  }
+}
+
+function lengthProblem(password: string): PasswordPolicyError | null {
+  // counted in code points, as a person counts characters
+  const length = [...password].length;
+  if (length < PASSWORD_MIN_LENGTH)
+    return new PasswordPolicyError(
+      'password_too_short',
+      `password must have at least ${PASSWORD_MIN_LENGTH} characters`,
+      { min: PASSWORD_MIN_LENGTH },
+    );
+  if (length > PASSWORD_MAX_LENGTH)
+    return new PasswordPolicyError(
+      'password_too_long',
+      `password must have at most ${PASSWORD_MAX_LENGTH} characters`,
+      { max: PASSWORD_MAX_LENGTH },
+    );
+  return null;
+}
+
+/**
+ * The length rule only, as a sentence; null when the length is acceptable. The whole rule
+ * (common passwords, the username, the current password) is `newPasswordProblem`.
+ */
 export function passwordProblem(password: string): string | null {
-  if (password.length < 10) return 'password must have at least 10 characters';
-  if (password.length > 200) return 'password must have at most 200 characters';
+  return lengthProblem(password)?.message ?? null;
+}
+
+/**
+ * What is wrong with a password someone wants to set, as the error to answer with; null when
+ * it is acceptable. Refused: fewer than 10 or more than 200 characters; a common password
+ * (also with another letter case or trailing digits and symbols), one character repeated,
+ * the username or the product's name; the current password (`currentHash`, when changing).
+ * Existing passwords are never re-checked: this applies only when a password is set.
+ */
+export async function newPasswordProblem(
+  password: string,
+  opts: { username?: string; currentHash?: string },
+): Promise<PasswordPolicyError | null> {
+  const length = lengthProblem(password);
+  if (length) return length;
+  if (await isCommonPassword(password, opts.username))
+    return new PasswordPolicyError('password_common', 'password is too common or too easy to guess');
+  if (opts.currentHash && (await verifyPassword(password, opts.currentHash)))
+    return new PasswordPolicyError('password_reused', 'password must differ from the current one');
   return null;
 }
 

@@ -90,13 +90,7 @@ export function scopeSql(scope: Scope, expr: string, params: unknown[]): string 
 }
 
 /** Thrown by repositories when the target exists but lies outside the caller's scope (→ 403). */
-export class OutOfScopeError extends Error {
-  readonly statusCode = 403;
-  constructor(what: string) {
-    super(`${what} lies outside your area`);
-    this.name = 'OutOfScopeError';
-  }
-}
+export { OutOfScopeError } from '../lib/errors.ts';
 
 /**
  * Like scopeSql, but also lets through the ancestors of the scope's areas (a town

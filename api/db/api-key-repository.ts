@@ -61,8 +61,8 @@ export async function revokeApiKey(
   return db.transaction(async (tx) => {
     const cur = await tx.query<ApiKeyRow>(`SELECT ${COLUMNS} FROM api_keys WHERE id = $1`, [id]);
     const before = cur.rows[0];
-    if (!before) return null;
-    if (!scopeCovers(scope, before.area_code)) throw new OutOfScopeError(`API key ${id}`);
+    // outside the caller's area answers as missing: an id reveals nothing
+    if (!before || !scopeCovers(scope, before.area_code)) return null;
     const r = await tx.query<ApiKeyRow>(
       `UPDATE api_keys SET revoked_at = coalesce(revoked_at, now()) WHERE id = $1 RETURNING ${COLUMNS}`,
       [id],

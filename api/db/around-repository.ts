@@ -1,4 +1,4 @@
-import { OutOfScopeError, scopeCovers, scopeSql, type Scope } from '../auth/scope.ts';
+import { scopeCovers, scopeSql, type Scope } from '../auth/scope.ts';
 import type { Queryable } from './database.ts';
 
 export interface AroundRiskSourceRow {
@@ -101,7 +101,7 @@ export interface ExposureRow {
 
 /**
  * The key sites inside a risk source's impact radius (schools near a hazardous-chemicals
- * site); null when there is no such risk source; OutOfScopeError outside the scope.
+ * site); null when there is no such risk source or it lies outside the scope.
  */
 export async function exposedSites(
   db: Queryable,
@@ -116,8 +116,8 @@ export async function exposedSites(
     [id],
   );
   const s = src.rows[0];
-  if (!s) return null;
-  if (!scopeCovers(scope, s.area_code)) throw new OutOfScopeError(`risk source ${id}`);
+  // outside the caller's area answers as missing: an id reveals nothing
+  if (!s || !scopeCovers(scope, s.area_code)) return null;
   const { sites } = await around(db, scope, s.lon, s.lat, s.impact_radius_m, limit);
   const { area_code: _a, ...source } = s;
   return { source, sites };

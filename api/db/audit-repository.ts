@@ -1,4 +1,4 @@
-import type { Scope } from '../auth/scope.ts';
+import { isCityWide, scopeSql, type Scope } from '../auth/scope.ts';
 import type { Queryable } from './database.ts';
 
 export interface AuditEntry {
@@ -8,6 +8,11 @@ export interface AuditEntry {
   before?: unknown;
   after?: unknown;
   address?: string | null;
+  /**
+   * The area the target lies in. Usually left out: the database looks it up from the
+   * target (audit_log_area_of, migration 0020); give it where the target is not yet visible.
+   */
+  areaCode?: string | null;
 }
 
 /**
@@ -16,8 +21,9 @@ export interface AuditEntry {
  */
 export async function recordAudit(q: Queryable, scope: Scope, e: AuditEntry): Promise<void> {
   await q.query(
-    `INSERT INTO audit_log (actor_id, actor_name, actor_kind, action, target_type, target_id, before, after, address)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+    `INSERT INTO audit_log (actor_id, actor_name, actor_kind, action, target_type, target_id, before, after, address,
+                            area_code)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
     [
       scope.id,
       scope.name,
@@ -28,6 +34,7 @@ export async function recordAudit(q: Queryable, scope: Scope, e: AuditEntry): Pr
       e.before === undefined ? null : JSON.stringify(e.before),
       e.after === undefined ? null : JSON.stringify(e.after),
       e.address ?? null,
+      e.areaCode ?? null,
     ],
   );
 }
@@ -73,10 +80,30 @@ export interface AuditFilter {
   limit: number;
 }
 
-/** Audit records, newest first. Only for principals who manage users (checked by the caller's permission). */
-export async function listAudit(db: Queryable, _scope: Scope, f: AuditFilter): Promise<AuditRow[]> {
+/**
+ * Audit records, newest first, for principals who manage users (checked by the caller's
+ * permission). A city-wide admin sees everything. Anyone else sees only the records whose
+ * target lies in their area (their users, incidents, teams, grids and imports, and their
+ * users' sign-ins), without API-key events and without client addresses.
+ */
+export async function listAudit(db: Queryable, scope: Scope, f: AuditFilter): Promise<AuditRow[]> {
+  const cityWide = isCityWide(scope);
+  const params: unknown[] = [
+    f.actor ?? null,
+    f.action ?? null,
+    f.targetType ?? null,
+    f.targetId ?? null,
+    f.from ?? null,
+    f.to ?? null,
+    f.beforeId ?? null,
+    f.limit,
+  ];
+  const scoped = cityWide
+    ? 'TRUE'
+    : `${scopeSql(scope, 'area_code', params)} AND target_type <> 'api_key' AND action NOT LIKE 'api_key.%'`;
   const r = await db.query<AuditRow>(
-    `SELECT id, at, actor_name, actor_kind, action, target_type, target_id, before, after, address
+    `SELECT id, at, actor_name, actor_kind, action, target_type, target_id, before, after,
+            ${cityWide ? 'address' : 'NULL::text AS address'}
      FROM audit_log
      WHERE ($1::text IS NULL OR actor_name = $1)
        AND ($2::text IS NULL OR action = $2)
@@ -85,18 +112,10 @@ export async function listAudit(db: Queryable, _scope: Scope, f: AuditFilter): P
        AND ($5::timestamptz IS NULL OR at >= $5)
        AND ($6::timestamptz IS NULL OR at < $6)
        AND ($7::bigint IS NULL OR id < $7)
+       AND ${scoped}
      ORDER BY id DESC
      LIMIT $8`,
-    [
-      f.actor ?? null,
-      f.action ?? null,
-      f.targetType ?? null,
-      f.targetId ?? null,
-      f.from ?? null,
-      f.to ?? null,
-      f.beforeId ?? null,
-      f.limit,
-    ],
+    params,
   );
   return r.rows;
 }

@@ -1,5 +1,12 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { scopeSql, type Scope } from '../auth/scope.ts';
-import { CoverageGrid, type GridSpec, type MultiPolygonGeometry } from '../lib/coverage-grid.ts';
+import {
+  CoverageGrid,
+  type CellSelection,
+  type GridSpec,
+  type MultiPolygonGeometry,
+} from '../lib/coverage-grid.ts';
 import { ACCESS_SPEED_MS, type RoadGraph, type RoadSearch } from '../lib/road-graph.ts';
 import type { Database } from './database.ts';
 import { roadGraph } from './road-repository.ts';
@@ -11,12 +18,63 @@ import { getTeam } from './team-repository.ts';
  */
 const MAX_REACH_M = 400;
 
-/** Marks the places reached within `limitS`: around every settled node, the time left spent at access speed. */
-function markReached(grid: CoverageGrid, graph: RoadGraph, search: RoadSearch, limitS: number): void {
+const CELL_OUTLINE_SQL = readFileSync(fileURLToPath(new URL('./cell-outline.sql', import.meta.url)), 'utf8');
+
+/** Patches and holes of fewer cells than this are speckles: left out of the outline. */
+const SPECK_CELLS = 4;
+
+/** The staircase of cell edges is simplified within this fraction of a cell. */
+const SIMPLIFY_CELLS = 0.75;
+
+/**
+ * The selected cells of a grid as the map draws them: one polygon per connected patch (holes
+ * kept), the cell staircase simplified within SIMPLIFY_CELLS of a cell. Speckles are first
+ * removed from the grid itself (see CoverageGrid.despeckle), so the areas reported, which are
+ * those of the cells, describe the same shapes (hence the grid's marks change).
+ */
+export async function cellOutline(
+  db: Database,
+  grid: CoverageGrid,
+  selection: CellSelection = {},
+): Promise<MultiPolygonGeometry> {
+  grid.despeckle(SPECK_CELLS, selection);
+  const cells = grid.toMultiPolygon(selection);
+  if (cells.coordinates.length === 0) return cells;
+  const tolerance = SIMPLIFY_CELLS * Math.min(grid.cellWidthDeg, grid.cellHeightDeg);
+  const r = await db.query<{ geojson: string | null }>(CELL_OUTLINE_SQL, [JSON.stringify(cells), tolerance]);
+  const geojson = r.rows[0]?.geojson;
+  if (!geojson) return { type: 'MultiPolygon', coordinates: [] };
+  return JSON.parse(geojson) as MultiPolygonGeometry;
+}
+
+/**
+ * Marks the places reached within `limitS`: along every road travelled (sampled about once a
+ * cell, so the reach follows the road rather than beading at its nodes) and around every
+ * settled node, the time left spent at access speed.
+ */
+function markReached(
+  grid: CoverageGrid,
+  graph: RoadGraph,
+  search: RoadSearch,
+  limitS: number,
+  cellM: number,
+): void {
+  const reach = (timeS: number) => Math.min(MAX_REACH_M, (limitS - timeS) * ACCESS_SPEED_MS);
   for (let v = 0; v < graph.n; v++) {
     const t = search.timeS[v]!;
-    if (t <= limitS)
-      grid.markDisc(graph.lon[v]!, graph.lat[v]!, Math.min(MAX_REACH_M, (limitS - t) * ACCESS_SPEED_MS));
+    if (!(t <= limitS)) continue;
+    const lon = graph.lon[v]!;
+    const lat = graph.lat[v]!;
+    grid.markDisc(lon, lat, reach(t));
+    graph.forEachEdgeFrom(v, (to, edgeS, lengthM) => {
+      const steps = Math.ceil(lengthM / cellM);
+      for (let k = 1; k < steps; k++) {
+        const f = k / steps;
+        const at = t + f * edgeS;
+        if (at > limitS) break;
+        grid.markDisc(lon + f * (graph.lon[to]! - lon), lat + f * (graph.lat[to]! - lat), reach(at));
+      }
+    });
   }
 }
 
@@ -61,13 +119,15 @@ export async function teamIsochrones(
   }
   const pad = MAX_REACH_M / 100_000 + 0.001;
   const grid = new CoverageGrid({ west: w - pad, south: s - pad, east: e + pad, north: n + pad, cellM });
-  const isochrones = limits.map((m) => {
+  const isochrones: Isochrone[] = [];
+  for (const m of limits) {
     grid.clear();
     const limitS = m * 60;
-    grid.markDisc(team.lon!, team.lat!, Math.min(MAX_REACH_M, limitS * ACCESS_SPEED_MS));
-    markReached(grid, graph, search, limitS);
-    return { minutes: m, geometry: grid.toMultiPolygon(), areaKm2: grid.areaM2() / 1e6 };
-  });
+    grid.markDisc(team.lon, team.lat, Math.min(MAX_REACH_M, limitS * ACCESS_SPEED_MS));
+    markReached(grid, graph, search, limitS, cellM);
+    const geometry = await cellOutline(db, grid);
+    isochrones.push({ minutes: m, geometry, areaKm2: grid.areaM2() / 1e6 });
+  }
   return { lon: team.lon, lat: team.lat, isochrones };
 }
 
@@ -77,7 +137,10 @@ interface CityMask {
 }
 const masks = new WeakMap<Database, Map<number, Promise<CityMask>>>();
 
-/** The cells of the city (inside a town outline), for one cell size; read once per database. */
+/**
+ * The cells of the city (inside a town outline, speckles removed), for one cell size; read once
+ * per database.
+ */
 function cityMask(db: Database, cellM: number): Promise<CityMask> {
   let byCell = masks.get(db);
   if (!byCell) masks.set(db, (byCell = new Map()));
@@ -103,6 +166,8 @@ function cityMask(db: Database, cellM: number): Promise<CityMask> {
       const spec = { west: w, south: s, east: e, north: n, cellM };
       const grid = new CoverageGrid(spec);
       grid.markPolygons(polygons);
+      // the city without speckles, as its uncovered part is drawn
+      grid.despeckle(SPECK_CELLS);
       return { spec, mask: grid.snapshot() };
     })();
     m.catch(() => byCell.delete(cellM));
@@ -158,11 +223,12 @@ export async function coverage(
   });
   const search = graph.searchFrom(origins);
   search.settleWithin(limitS);
-  markReached(local, graph, search, limitS);
+  markReached(local, graph, search, limitS, cellM);
+  const uncovered = await cellOutline(db, local, { invert: true, mask });
   return {
     minutes: o.minutes,
     teams: teams.rows.length,
-    uncovered: local.toMultiPolygon({ invert: true, mask }),
+    uncovered,
     uncoveredKm2: local.areaM2({ invert: true, mask }) / 1e6,
     cityKm2: (local.areaM2({ mask, invert: true }) + local.areaM2({ mask })) / 1e6,
   };

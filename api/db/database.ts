@@ -42,8 +42,17 @@ export interface Database extends Queryable {
   readonly backend: Backend;
   /** Runs `fn` in one transaction: committed when it resolves, rolled back when it throws. */
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
-  /** Subscribes to NOTIFY on `channel`; resolves to an unsubscribe function. */
-  listen(channel: string, handler: (payload: string) => void): Promise<() => Promise<void>>;
+  /**
+   * Subscribes to NOTIFY on `channel`; resolves to an unsubscribe function. `onRelisten` is
+   * called when the connection that listens was lost and listens again: notifications sent
+   * in between are gone, so it must look up whatever they would have announced. (The
+   * embedded engine's one connection is never lost.)
+   */
+  listen(
+    channel: string,
+    handler: (payload: string) => void,
+    onRelisten?: () => void,
+  ): Promise<() => Promise<void>>;
   notify(channel: string, payload: string): Promise<void>;
   close(): Promise<void>;
 }

@@ -1,6 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Database, Queryable } from './database.ts';
+import { HISTORY_TABLES, loadHistory } from './sample-history.ts';
 import { foldTileCells } from './tile-repository.ts';
 
 /** The project's geodata folder (reference data and the committed small sample). */
@@ -71,6 +72,14 @@ export const DATASET_TABLES: ReadonlyArray<{ table: string; columns: readonly st
       'town_code',
       'village_code',
       'grid_code',
+      'team_capability',
+      'raised_by',
+      'reported_by',
+      'extension_pending_minutes',
+      'extended_minutes',
+      'rework_count',
+      'merged_into',
+      'updated_at',
       'synthetic',
       'geom',
     ],
@@ -80,6 +89,29 @@ export const DATASET_TABLES: ReadonlyArray<{ table: string; columns: readonly st
     table: 'road_edges',
     columns: ['id', 'source', 'target', 'length_m', 'speed_kmh', 'oneway', 'class', 'synthetic', 'geom'],
   },
+  // the history (manifest `history`, api/db/sample-history.ts): after the roads, which fixes name
+  {
+    table: 'incident_events',
+    columns: ['id', 'incident_id', 'at', 'actor', 'action', 'from_status', 'to_status', 'note'],
+  },
+  {
+    table: 'dispatches',
+    columns: [
+      'id',
+      'incident_id',
+      'team_id',
+      'status',
+      'created_at',
+      'created_by',
+      'arrived_at',
+      'ended_at',
+      'travel_time_s',
+      'distance_m',
+      'note',
+    ],
+  },
+  // a fix at a road node names it (road_node); one elsewhere has its point (geom)
+  { table: 'team_positions', columns: ['team_id', 'recorded_at', 'road_node', 'geom'] },
 ];
 
 /** The columns of a dataset CSV, in file order (the generator writes exactly these). */
@@ -112,6 +144,8 @@ export interface DatasetManifest {
   scale: string;
   seed: number;
   counts: Record<string, number>;
+  /** The files describe the day starting at `reference` (ISO): loaded moved to the load time. */
+  history?: { reference: string; days: number };
 }
 
 /** Reads the header line of a CSV file and checks it against the allowed columns. */
@@ -186,16 +220,34 @@ async function loadAreas(tx: Queryable, file: string, validFrom: string): Promis
   return fc.features.length;
 }
 
+/** A step of a dataset load: `rows` is absent when the step starts, set when it is done. */
+export interface LoadProgress {
+  /** A table (`areas`, `sites`, … `road_edges`), or `tile_cells` for the tile counts. */
+  step: string;
+  rows?: number;
+  ms?: number;
+}
+
 /**
  * Loads a generated dataset folder (areas.geojson + CSVs, see geodata/README.md) in
  * one transaction: either all of it is there afterwards or none of it, also when the
  * process dies mid-way. Returns null when a dataset was already loaded (nothing done).
+ * `onProgress` hears of each table as it starts and as it is done (a first start's
+ * console and starting page say what is being loaded).
  */
 export async function loadDataset(
   db: Database,
   dir: string,
   name = 'sample',
+  onProgress: (p: LoadProgress) => void = () => undefined,
 ): Promise<Record<string, number> | null> {
+  const step = async (table: string, load: () => Promise<number>): Promise<number> => {
+    onProgress({ step: table });
+    const t0 = performance.now();
+    const rows = await load();
+    onProgress({ step: table, rows, ms: Math.round(performance.now() - t0) });
+    return rows;
+  };
   const manifest = JSON.parse(await readFile(path.join(dir, 'manifest.json'), 'utf8')) as DatasetManifest;
   // Check every file's columns before touching the database.
   const files: Array<{ table: string; file: string; columns: string[] }> = [];
@@ -211,10 +263,23 @@ export async function loadDataset(
     await loadReferenceData(tx);
     const counts: Record<string, number> = {};
     // Sample areas are valid from the start of the census year they describe.
-    counts.areas = await loadAreas(tx, path.join(dir, 'areas.geojson'), '2020-11-01T00:00:00Z');
-    for (const { table, file, columns } of files) counts[table] = await tx.copyCsv(table, columns, file);
+    counts.areas = await step('areas', () =>
+      loadAreas(tx, path.join(dir, 'areas.geojson'), '2020-11-01T00:00:00Z'),
+    );
+    const history = manifest.history ? new Date(manifest.history.reference) : null;
+    for (const { table, file, columns } of files) {
+      if (HISTORY_TABLES.has(table)) continue;
+      counts[table] = await step(table, () => tx.copyCsv(table, columns, file));
+    }
+    const dated = files.filter((f) => HISTORY_TABLES.has(f.table));
+    if (history) Object.assign(counts, await loadHistory(tx, dated, history, new Date(), step));
+    else
+      for (const { table, file, columns } of dated)
+        counts[table] = await step(table, () => tx.copyCsv(table, columns, file));
+    // each town's department units; teams and incidents join theirs (migrations/0021)
+    await tx.query('SELECT ensure_units()');
     // the tile counts of all of it, now, rather than left to the background fold
-    await foldTileCells(tx, null);
+    await step('tile_cells', () => foldTileCells(tx, null));
     // Keep the id sequence ahead of loaded incidents so new reports never collide.
     await tx.query(`SELECT setval('incidents_id_seq', greatest((SELECT max(id) FROM incidents), 1))`);
     await tx.query('INSERT INTO dataset_loads (name, scale, counts) VALUES ($1, $2, $3)', [

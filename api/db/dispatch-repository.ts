@@ -1,9 +1,11 @@
 import { createHash } from 'node:crypto';
 import { scopeSql, type Scope } from '../auth/scope.ts';
 import { minCostAssignment } from '../lib/assignment.ts';
+import type { ErrorCode } from '../lib/error-codes.ts';
+import { DomainError, NotFoundError, type ErrorParams } from '../lib/errors.ts';
 import { ACCESS_SPEED_MS, metres, type RoadGraph, type RoadSearch } from '../lib/road-graph.ts';
 import type { Database, Queryable } from './database.ts';
-import { DispatchError } from './dispatch-sync.ts';
+import { unknownTeam } from './dispatch-sync.ts';
 import {
   applyTransition,
   getCalendar,
@@ -62,7 +64,13 @@ interface Target {
 async function targetAt(db: Database, lon: number, lat: number): Promise<Target> {
   const graph = await roadGraph(db);
   const snap = graph.nearestNode(lon, lat);
-  if (!snap) throw new DispatchError(409, 'the road network is empty: load road_nodes and road_edges first');
+  if (!snap) {
+    throw new DomainError(
+      409,
+      'road_network_empty',
+      'the road network is empty: load road_nodes and road_edges first',
+    );
+  }
   return {
     graph,
     node: snap.node,
@@ -269,8 +277,8 @@ export async function getDispatch(db: Queryable, scope: Scope, id: number): Prom
     params,
   );
   const row = r.rows[0];
-  if (!row) return null;
-  if (!row.in_scope) throw new DispatchError(404, `no dispatch ${id} in your area`);
+  // outside the caller's area answers as missing: an id reveals nothing
+  if (!row || !row.in_scope) return null;
   const { in_scope: _, ...d } = row;
   return d;
 }
@@ -313,13 +321,13 @@ export async function dispatchTeam(
   input: { incidentId: number; teamId: number; note?: string },
 ): Promise<DispatchRow> {
   const incident = await getIncident(db, scope, input.incidentId);
-  if (!incident) throw new DispatchError(404, `no incident ${input.incidentId}`);
+  if (!incident) throw new NotFoundError('incident', input.incidentId);
   const team = await db.query<{ lon: number | null; lat: number | null }>(
     'SELECT ST_X(geom) AS lon, ST_Y(geom) AS lat FROM teams WHERE id = $1',
     [input.teamId],
   );
   const pos = team.rows[0];
-  if (!pos) throw new DispatchError(422, `body/teamId: there is no team ${input.teamId}`);
+  if (!pos) throw unknownTeam(input.teamId);
   let travelTimeS: number | undefined;
   let distanceM: number | undefined;
   if (pos.lon !== null && pos.lat !== null) {
@@ -350,6 +358,15 @@ export async function dispatchTeam(
   return open[0]!;
 }
 
+/** A step asked of a dispatch that is no longer open for it (409). */
+function closedDispatch(id: number, status: string, step: string): DomainError {
+  return new DomainError(409, 'dispatch_closed', `dispatch ${id} is ${status}: cannot ${step}`, {
+    id,
+    status,
+    step,
+  });
+}
+
 /**
  * A step of an open dispatch, through its incident's state machine: arrive (on scene),
  * complete (resolved; the team is free) or cancel (the incident returns to accepted; the
@@ -365,8 +382,7 @@ export async function advanceDispatch(
   const d = await getDispatch(db, scope, id);
   if (!d) return null;
   const allowed = step === 'arrive' ? ['active'] : ['active', 'on_scene'];
-  if (!allowed.includes(d.status))
-    throw new DispatchError(409, `dispatch ${id} is ${d.status}: cannot ${step}`);
+  if (!allowed.includes(d.status)) throw closedDispatch(id, d.status, step);
   const action = step === 'arrive' ? 'arrive' : step === 'complete' ? 'resolve' : 'return';
   const cal = await getCalendar(db);
   await db.transaction((tx) => applyTransition(tx, scope, d.incident_id, { action, note }, cal));
@@ -386,9 +402,15 @@ export async function reassignDispatch(
 ): Promise<DispatchRow | null> {
   const d = await getDispatch(db, scope, id);
   if (!d) return null;
-  if (d.status !== 'active') throw new DispatchError(409, `dispatch ${id} is ${d.status}: cannot reassign`);
-  if (d.team_id === teamId)
-    throw new DispatchError(422, `body/teamId: team ${teamId} already has this dispatch`);
+  if (d.status !== 'active') throw closedDispatch(id, d.status, 'reassign');
+  if (d.team_id === teamId) {
+    throw new DomainError(
+      422,
+      'team_already_assigned',
+      `body/teamId: team ${teamId} already has this dispatch`,
+      { teamId },
+    );
+  }
   const cal = await getCalendar(db);
   await db.transaction(async (tx) => {
     await applyTransition(
@@ -571,19 +593,26 @@ export async function planDispatches(
   };
 }
 
-/** A planned dispatch that could not be applied, and why. */
+/** A planned dispatch that could not be applied, and why (in English, and as a code with its params). */
 export interface PlanConflict {
   incidentId: number;
   teamId: number;
   reason: string;
+  code: ErrorCode;
+  params: ErrorParams;
 }
 
 /** Refusal of a whole plan (409): what changed since it was made; nothing was applied. */
-export class PlanConflictError extends Error {
-  readonly statusCode = 409;
+export class PlanConflictError extends DomainError {
+  override readonly details: { conflicts: PlanConflict[] };
   constructor(readonly conflicts: PlanConflict[]) {
-    super(`${conflicts.length} of the planned dispatches no longer hold; nothing was applied`);
-    this.name = 'PlanConflictError';
+    super(
+      409,
+      'plan_conflict',
+      `${conflicts.length} of the planned dispatches no longer hold; nothing was applied`,
+      { count: conflicts.length },
+    );
+    this.details = { conflicts };
   }
 }
 
@@ -601,10 +630,22 @@ export async function applyPlan(
   const seenTeams = new Set<number>();
   const seenIncidents = new Set<number>();
   for (const a of assignments) {
-    if (seenTeams.has(a.teamId))
-      conflicts.push({ ...a, reason: `team ${a.teamId} appears twice in the plan` });
-    if (seenIncidents.has(a.incidentId))
-      conflicts.push({ ...a, reason: `incident ${a.incidentId} appears twice in the plan` });
+    if (seenTeams.has(a.teamId)) {
+      conflicts.push({
+        ...a,
+        reason: `team ${a.teamId} appears twice in the plan`,
+        code: 'plan_team_twice',
+        params: { teamId: a.teamId },
+      });
+    }
+    if (seenIncidents.has(a.incidentId)) {
+      conflicts.push({
+        ...a,
+        reason: `incident ${a.incidentId} appears twice in the plan`,
+        code: 'plan_incident_twice',
+        params: { incidentId: a.incidentId },
+      });
+    }
     seenTeams.add(a.teamId);
     seenIncidents.add(a.incidentId);
   }
@@ -654,9 +695,15 @@ export async function applyPlan(
         await tx.query('RELEASE SAVEPOINT plan_step');
       } catch (err) {
         await tx.query('ROLLBACK TO SAVEPOINT plan_step');
-        const e = err as { statusCode?: number; message?: string };
-        if (!e.statusCode || e.statusCode >= 500) throw err;
-        conflicts.push({ incidentId: a.incidentId, teamId: a.teamId, reason: e.message ?? String(err) });
+        // a refusal of this step is a conflict; anything else ends the whole plan
+        if (!(err instanceof DomainError)) throw err;
+        conflicts.push({
+          incidentId: a.incidentId,
+          teamId: a.teamId,
+          reason: err.message,
+          code: err.code,
+          params: err.params,
+        });
       }
     }
     if (conflicts.length) throw new PlanConflictError(conflicts);

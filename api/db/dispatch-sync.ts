@@ -1,10 +1,7 @@
-import { OutOfScopeError, scopeCovers, type Scope } from '../auth/scope.ts';
+import { scopeCovers, type Scope } from '../auth/scope.ts';
+import { DomainError } from '../lib/errors.ts';
 import type { IncidentAction } from '../lib/incident-lifecycle.ts';
 import type { Queryable } from './database.ts';
-import { RefusalError } from './refusal.ts';
-
-/** A refusal about a team or a dispatch, with the reason (4xx). */
-export class DispatchError extends RefusalError {}
 
 export interface DispatchStep {
   /** dispatch: the team sent (none = dispatched to a department, no team tracked). */
@@ -23,8 +20,8 @@ interface TeamLock {
   home_area_code: string | null;
 }
 
-/** Why a team cannot be sent, naming who has it when it is out on another incident. */
-async function busyReason(tx: Queryable, team: TeamLock): Promise<string> {
+/** Why a team cannot be sent (409), naming who has it when it is out on another incident. */
+async function busyError(tx: Queryable, team: TeamLock): Promise<DomainError> {
   const open = await tx.query<{ incident_id: number; created_by: string; created_at: Date }>(
     `SELECT incident_id, created_by, created_at FROM dispatches
      WHERE team_id = $1 AND status IN ('active', 'on_scene') ORDER BY id DESC LIMIT 1`,
@@ -32,10 +29,31 @@ async function busyReason(tx: Queryable, team: TeamLock): Promise<string> {
   );
   const d = open.rows[0];
   if (d) {
-    return `team ${team.id} (${team.name}) is already dispatched to incident ${d.incident_id} by ${d.created_by} at ${new Date(d.created_at).toISOString()}`;
+    const at = new Date(d.created_at).toISOString();
+    return new DomainError(
+      409,
+      'team_dispatched',
+      `team ${team.id} (${team.name}) is already dispatched to incident ${d.incident_id} by ${d.created_by} at ${at}`,
+      { teamId: team.id, team: team.name, incidentId: d.incident_id, by: d.created_by, at },
+    );
   }
-  if (!team.on_duty || team.status === 'off_duty') return `team ${team.id} (${team.name}) is off duty`;
-  return `team ${team.id} (${team.name}) is ${team.status}, not available`;
+  if (!team.on_duty || team.status === 'off_duty') {
+    return new DomainError(409, 'team_off_duty', `team ${team.id} (${team.name}) is off duty`, {
+      teamId: team.id,
+      team: team.name,
+    });
+  }
+  return new DomainError(
+    409,
+    'team_unavailable',
+    `team ${team.id} (${team.name}) is ${team.status}, not available`,
+    { teamId: team.id, team: team.name, status: team.status },
+  );
+}
+
+/** A team that does not exist or lies outside the caller's area (alike), as the body names it. */
+export function unknownTeam(teamId: number): DomainError {
+  return new DomainError(422, 'team_unknown', `body/teamId: there is no team ${teamId}`, { teamId });
 }
 
 /**
@@ -63,10 +81,9 @@ export async function syncDispatch(
       [step.teamId],
     );
     const team = t.rows[0];
-    if (!team) throw new DispatchError(422, `body/teamId: there is no team ${step.teamId}`);
-    if (!scopeCovers(scope, team.home_area_code)) throw new OutOfScopeError(`team ${team.id}`);
-    if (team.status !== 'available' || !team.on_duty)
-      throw new DispatchError(409, await busyReason(tx, team));
+    // a team outside the caller's area answers as a missing one
+    if (!team || !scopeCovers(scope, team.home_area_code)) throw unknownTeam(step.teamId);
+    if (team.status !== 'available' || !team.on_duty) throw await busyError(tx, team);
     await tx.query(
       `INSERT INTO dispatches (incident_id, team_id, created_by, travel_time_s, distance_m, note)
        VALUES ($1, $2, $3, $4, $5, $6)`,
@@ -76,6 +93,7 @@ export async function syncDispatch(
     await tx.query(`SELECT pg_notify('teams', $1)`, [JSON.stringify({ id: team.id, op: 'dispatched' })]);
     return `team ${team.id} ${team.name}`;
   }
+  if (action === 'verify_fail') return null; // redispatchForRework does it
   const change: Partial<
     Record<IncidentAction, { from: string[]; to: string; team: string; ended: boolean }>
   > = {
@@ -104,4 +122,34 @@ export async function syncDispatch(
     await tx.query(`SELECT pg_notify('teams', $1)`, [JSON.stringify({ id, op: c.team })]);
   }
   return `team ${teams.join(', ')}`;
+}
+
+/**
+ * 返工: a resolved incident that fails verification goes back to the team that resolved it
+ * (a new dispatch, so it is never `dispatched` with nobody sent). Returns words for the
+ * timeline, or null when that team cannot take it now (busy, off duty, or none): the
+ * incident then goes back to accepted for the dispatcher to send someone.
+ */
+export async function redispatchForRework(
+  tx: Queryable,
+  scope: Scope,
+  incidentId: number,
+): Promise<string | null> {
+  const last = await tx.query<TeamLock>(
+    `SELECT t.id, t.name, t.status, t.on_duty, t.home_area_code
+     FROM dispatches d JOIN teams t ON t.id = d.team_id
+     WHERE d.incident_id = $1 AND d.status = 'completed'
+     ORDER BY d.ended_at DESC NULLS LAST, d.id DESC LIMIT 1
+     FOR UPDATE OF t`,
+    [incidentId],
+  );
+  const team = last.rows[0];
+  if (!team || team.status !== 'available' || !team.on_duty) return null;
+  await tx.query(
+    `INSERT INTO dispatches (incident_id, team_id, created_by, note) VALUES ($1, $2, $3, 'rework')`,
+    [incidentId, team.id, scope.name],
+  );
+  await tx.query(`UPDATE teams SET status = 'dispatched' WHERE id = $1`, [team.id]);
+  await tx.query(`SELECT pg_notify('teams', $1)`, [JSON.stringify({ id: team.id, op: 'dispatched' })]);
+  return `rework: team ${team.id} ${team.name} sent again`;
 }

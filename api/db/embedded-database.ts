@@ -5,6 +5,7 @@ import { btree_gist } from '@electric-sql/pglite/contrib/btree_gist';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { postgis } from '@electric-sql/pglite-postgis';
 import { copyStatement, type Database, type Queryable, type QueryResult } from './database.ts';
+import { postgisBundle } from './postgis-bundle.ts';
 
 // int8 and numeric come back as JS numbers on both backends: ids and counts here
 // stay far below 2^53, and one row shape for both engines keeps repositories simple.
@@ -31,13 +32,30 @@ function wrap(q: PGlite | Transaction): Queryable {
   };
 }
 
+/** PostGIS as published, but unpacked from the cut-down bundle (see postgis-bundle.ts). */
+function postgisFrom(bundle: URL): typeof postgis {
+  return {
+    name: postgis.name,
+    setup: async (pg, emscriptenOpts) => ({
+      ...(await postgis.setup(pg, emscriptenOpts)),
+      bundlePath: bundle,
+    }),
+  };
+}
+
 /**
  * Opens (creating if needed) the embedded PGlite + PostGIS database in `dataDir`.
  * PGlite has a single connection: queries and transactions are serialised by it.
+ * Closing it ends its Postgres normally, which writes a shutdown checkpoint: the next
+ * open replays no WAL.
  */
 export async function openEmbeddedDatabase(dataDir: string): Promise<Database> {
-  await mkdir(dataDir, { recursive: true });
-  const pg = await PGlite.create({ dataDir, extensions: { postgis, btree_gist, pg_trgm }, parsers });
+  const [bundle] = await Promise.all([postgisBundle(), mkdir(dataDir, { recursive: true })]);
+  const pg = await PGlite.create({
+    dataDir,
+    extensions: { postgis: postgisFrom(bundle), btree_gist, pg_trgm },
+    parsers,
+  });
   const base = wrap(pg);
   return {
     backend: 'embedded',

@@ -1,5 +1,5 @@
 import type { LayerId } from '../schemas/layers.ts';
-import { OutOfScopeError, scopeCovers, scopeSql, type Scope } from '../auth/scope.ts';
+import { scopeCovers, scopeSql, type Scope } from '../auth/scope.ts';
 import type { Queryable } from './database.ts';
 
 /** The filters a layer may accept as query parameters. */
@@ -235,6 +235,18 @@ export async function layerExtent(
   return e && e.x0 !== null ? [e.x0, e.y0, e.x1, e.y1] : null;
 }
 
+/** The earliest report time of the incidents inside the scope (OGC temporal extent); null when none. */
+export async function incidentsSince(db: Queryable, scope: Scope): Promise<Date | null> {
+  const def = LAYERS.incidents;
+  const params: unknown[] = [];
+  const where = whereClause(def, scope, {}, params).join(' AND ');
+  const r = await db.query<{ first: Date | null }>(
+    `SELECT min(t.reported_at) AS first FROM ${def.table} t WHERE ${where}`,
+    params,
+  );
+  return r.rows[0]?.first ?? null;
+}
+
 function selectClause(def: LayerDef): string {
   const props = Object.entries(def.properties)
     .map(([k, expr]) => `'${k}', ${expr}`)
@@ -268,7 +280,7 @@ export async function listFeatures(
   return { features: truncated ? r.rows.slice(0, limit) : r.rows, truncated };
 }
 
-/** One feature of a layer by id; null when there is none; OutOfScopeError when it lies outside the scope. */
+/** One feature of a layer by id; null when there is none or it lies outside the scope (the two answer alike). */
 export async function getFeature(
   db: Queryable,
   scope: Scope,
@@ -277,8 +289,7 @@ export async function getFeature(
 ): Promise<FeatureRow | null> {
   const r = await db.query<FeatureRow>(`${selectClause(LAYERS[layer])} WHERE t.id = $1`, [id]);
   const row = r.rows[0];
-  if (!row) return null;
-  if (!scopeCovers(scope, row.area_code)) throw new OutOfScopeError(`${layer} feature ${id}`);
+  if (!row || !scopeCovers(scope, row.area_code)) return null;
   return row;
 }
 

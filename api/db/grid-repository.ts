@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { OutOfScopeError, scopeCovers, scopeSql, type Scope } from '../auth/scope.ts';
+import type { ErrorCode } from '../lib/error-codes.ts';
+import { DomainError, NotFoundError, type ErrorParams } from '../lib/errors.ts';
 import {
   lineShapeProblems,
   numberingOrder,
@@ -8,6 +10,7 @@ import {
   type LineGeometry,
   type PolygonGeometry,
 } from '../lib/grid-geometry.ts';
+import { validityReasonCode } from '../lib/postgis-validity.ts';
 import { recordAudit } from './audit-repository.ts';
 import type { Database, Queryable } from './database.ts';
 
@@ -21,17 +24,37 @@ export const TOLERANCE_M = 0.5;
 /** Pieces of a stored outline smaller than this (m²) are dropped when it is trimmed. */
 const MIN_PART_M2 = 1;
 
+/**
+ * Grid of the overlays, in degrees (about 1 cm; the API returns 7 decimals): intersections,
+ * differences and unions snap-round onto it, which needs no fallback (see grid-topology.sql).
+ */
+export const GRID_SIZE_DEG = 1e-7;
+
 const TOPOLOGY_SQL = readFileSync(new URL('./grid-topology.sql', import.meta.url), 'utf8');
 
-/** A refusal with its reasons (4xx): `problems` carry the offending parts as GeoJSON. */
-export class GridError extends Error {
+/**
+ * A refused change of grids (422) with its reasons: `problems` carry the offending parts as
+ * GeoJSON, each with its own code; the error handler passes them on.
+ */
+export class GridCheckError extends DomainError {
   constructor(
-    readonly statusCode: 400 | 403 | 404 | 409 | 422,
+    code: ErrorCode,
     message: string,
-    readonly problems: GridProblem[] = [],
+    params: ErrorParams,
+    readonly problems: GridProblem[],
   ) {
-    super(message);
-    this.name = 'GridError';
+    super(422, code, message, params);
+  }
+}
+
+/**
+ * The geometry engine gave no answer (the embedded engine ends a statement whose overlay
+ * failed without a row and without an error): never read as "no problem found".
+ */
+class GeometryEngineError extends Error {
+  constructor(what: string) {
+    super(`the geometry engine returned no answer while ${what}`);
+    this.name = 'GeometryEngineError';
   }
 }
 
@@ -106,6 +129,11 @@ async function attachWorkers(db: Queryable, rows: Omit<GridRow, 'workers'>[]): P
   }));
 }
 
+/** A grid outside the caller's area answers as a missing one: a code reveals nothing. */
+function missingGrid(code: string): NotFoundError {
+  return new NotFoundError('grid', code);
+}
+
 function checkReadScope(scope: Scope, code: string): void {
   if (!scopeCovers(scope, code)) throw new OutOfScopeError(`area ${code}`);
 }
@@ -152,40 +180,28 @@ export async function listGrids(
      ORDER BY a.code`,
     [parentCode, at],
   );
-  const gaps = await db.query<GapRow>(
-    `SELECT v.code AS village_code, ST_AsGeoJSON(d.geom, 7)::json AS geometry, ST_Area(d.geom::geography) AS area_m2
-     FROM areas v
-     CROSS JOIN LATERAL (
-       SELECT coalesce(ST_Union(g.geom), 'SRID=4326;POLYGON EMPTY'::geometry) AS u FROM areas g
-       WHERE g.parent_code = v.code AND g.level = 'grid' AND ${validAt('g', 2)}) c
-     CROSS JOIN LATERAL ST_Dump(ST_CollectionExtract(ST_Difference(v.geom, c.u), 3)) d
-     WHERE v.level = 'village' AND v.code LIKE $1 || '%' AND v.geom IS NOT NULL AND ${validAt('v', 2)}
-       AND NOT ST_IsEmpty(ST_Buffer(ST_Transform(d.geom, 4547), -$3::float8))
-     ORDER BY v.code, area_m2 DESC`,
-    [parentCode, at, TOLERANCE_M],
-  );
-  return { parent: p, villages, grids: await attachWorkers(db, grids.rows), gaps: gaps.rows };
+  const gaps = await gapsOf(db, parentCode, at);
+  return { parent: p, villages, grids: await attachWorkers(db, grids.rows), gaps };
 }
 
-/** The current version of one grid; null when none; OutOfScopeError outside the scope. */
+/** The current version of one grid; null when none or outside the scope (the two answer alike). */
 export async function getGrid(db: Queryable, scope: Scope, code: string): Promise<GridRow | null> {
   const r = await db.query<Omit<GridRow, 'workers'>>(
     `SELECT ${GRID_COLUMNS} FROM areas a WHERE a.code = $1 AND a.level = 'grid' AND a.valid_to IS NULL`,
     [code],
   );
   const row = r.rows[0];
-  if (!row) return null;
-  checkReadScope(scope, code);
+  if (!row || !scopeCovers(scope, code)) return null;
   return (await attachWorkers(db, [row]))[0]!;
 }
 
-/** Every version of a grid, oldest first; empty when the code was never a grid. */
+/** Every version of a grid, oldest first; empty when the code was never a grid or lies outside the scope. */
 export async function gridHistory(db: Queryable, scope: Scope, code: string): Promise<GridRow[]> {
   const r = await db.query<Omit<GridRow, 'workers'>>(
     `SELECT ${GRID_COLUMNS} FROM areas a WHERE a.code = $1 AND a.level = 'grid' ORDER BY a.version`,
     [code],
   );
-  if (r.rows.length > 0) checkReadScope(scope, code);
+  if (!scopeCovers(scope, code)) return [];
   return r.rows.map((g) => ({ ...g, workers: [] }));
 }
 
@@ -216,7 +232,9 @@ export async function listWorkerCandidates(
 }
 
 // ---------------------------------------------------------------------------------------------
-// Checks
+// Checks. One function plans every change of grids — the live check, POST /api/grids/validate
+// and each write run it — so that a check and a save cannot disagree: it finds the problems,
+// computes the outlines a save stores, and the gaps the change leaves.
 
 /** Problems found in a candidate set: `errors` refuse a save, `warnings` (gaps) do not. */
 export interface CheckResult {
@@ -224,12 +242,24 @@ export interface CheckResult {
   warnings: GridProblem[];
 }
 
-/** A candidate outline under a key (a grid code, `new`, or a feature index). */
+/** A candidate outline under a key (a grid code, `new`, a piece, or a feature index). */
 interface Candidate {
   key: string;
-  geometry: PolygonGeometry;
+  geometry: PolygonGeometry | { type: 'MultiPolygon'; coordinates: number[][][][] };
   /** Position in an import, for the report. */
   feature?: number;
+}
+
+/** What a save of a candidate stores: its outline clipped and cut back (hex EWKB), in `pieces`. */
+interface StoredOutline {
+  ewkb: string | null;
+  pieces: number;
+  geometry: { type: string; coordinates: unknown[] } | null;
+}
+
+/** A planned change: its problems, the gaps it leaves, and what a save stores per candidate key. */
+interface Plan extends CheckResult {
+  stored: Map<string, StoredOutline>;
 }
 
 /** ST_IsValid with the reason and location, and a non-zero area, for each candidate. */
@@ -248,62 +278,116 @@ async function validityProblems(db: Queryable, candidates: Candidate[]): Promise
           LATERAL (SELECT ST_Force2D(ST_SetSRID(ST_GeomFromGeoJSON(e->>'geometry'), 4326)) AS g) x`,
     [JSON.stringify(candidates.map((c) => ({ key: c.key, geometry: c.geometry })))],
   );
+  if (r.rows.length !== candidates.length) throw new GeometryEngineError('checking the outlines’ validity');
   const out: GridProblem[] = [];
   for (const row of r.rows) {
     const c = candidates.find((x) => x.key === row.key);
     if (!row.valid) {
+      const detail = row.reason ?? 'unknown reason';
       out.push({
         kind: 'invalid',
-        message: `the outline is not a valid polygon: ${row.reason ?? 'unknown reason'}`,
+        code: 'invalid',
+        params: { reason: validityReasonCode(row.reason), detail },
+        message: `the outline is not a valid polygon: ${detail}`,
         geometry: row.location,
         feature: c?.feature,
       });
     } else if ((row.area_m2 ?? 0) < MIN_PART_M2) {
-      out.push({ kind: 'invalid', message: 'the outline encloses no area', feature: c?.feature });
+      out.push({
+        kind: 'invalid',
+        code: 'no_area',
+        params: {},
+        message: 'the outline encloses no area',
+        feature: c?.feature,
+      });
     }
   }
   return out;
 }
 
+type Shape = { type: string; coordinates: unknown[] };
+
+interface TopologyRow {
+  kind: 'outside_parent' | 'overlap' | 'gap' | 'stored' | 'end';
+  key: string | null;
+  other: string | null;
+  village: string | null;
+  geometry: Shape | null;
+  ewkb: string | null;
+  area_m2: number;
+  n: number | null;
+}
+
+/** Runs grid-topology.sql; an answer without its final row is the engine failing, not "no problem". */
+async function topology(
+  db: Queryable,
+  what: string,
+  args: { candidates: Candidate[]; parent: string; replaces: string[]; at: Date | null; enforce: boolean },
+): Promise<TopologyRow[]> {
+  const r = await db.query<TopologyRow>(TOPOLOGY_SQL, [
+    JSON.stringify(args.candidates.map((c) => ({ key: c.key, geometry: c.geometry }))),
+    args.parent,
+    args.replaces,
+    TOLERANCE_M,
+    MIN_PART_M2,
+    GRID_SIZE_DEG,
+    args.at,
+    args.enforce,
+  ]);
+  if (!r.rows.some((row) => row.kind === 'end')) throw new GeometryEngineError(what);
+  return r.rows.filter((row) => row.kind !== 'end');
+}
+
+const round1 = (v: number) => Math.round(v * 10) / 10;
+
+function gapProblem(row: { geometry: Shape | null; area_m2: number }): GridProblem {
+  const area = round1(row.area_m2);
+  return {
+    kind: 'gap',
+    code: 'gap',
+    params: { areaM2: area },
+    message: `${area} m² of the village are in no grid`,
+    geometry: row.geometry,
+    areaM2: area,
+  };
+}
+
 /**
- * All checks of candidate outlines within a village: shape, validity, inside the village,
- * no overlap with each other or with the village's other current grids (except `replaces`),
- * and the gaps left (warnings). `candidates` must already have passed polygonShapeProblems.
+ * Plans a change in one village: `candidates` replace the current grids `replaces`. Checks
+ * shape-checked candidates for validity; with `enforce` (drawn or imported outlines) also that
+ * they lie inside the village and over no other grid (both within the tolerance) and that each
+ * is one piece once clipped and cut back; and says what a save stores and which gaps are left.
  */
-async function checkCandidates(
+async function planChange(
   db: Queryable,
   villageCode: string,
   candidates: Candidate[],
   replaces: string[],
-): Promise<CheckResult> {
+  enforce: boolean,
+): Promise<Plan> {
   const invalid = await validityProblems(db, candidates);
-  if (invalid.length > 0) return { errors: invalid, warnings: [] };
-  const r = await db.query<{
-    kind: 'outside_parent' | 'overlap' | 'gap';
-    key: string | null;
-    other: string | null;
-    geometry: { type: string; coordinates: unknown[] };
-    area_m2: number;
-  }>(TOPOLOGY_SQL, [
-    JSON.stringify(candidates.map((c) => ({ key: c.key, geometry: c.geometry }))),
-    villageCode,
+  if (invalid.length > 0) return { errors: invalid, warnings: [], stored: new Map() };
+  const rows = await topology(db, `checking grids of village ${villageCode}`, {
+    candidates,
+    parent: villageCode,
     replaces,
-    TOLERANCE_M,
-    true,
-  ]);
+    at: null,
+    enforce,
+  });
   const errors: GridProblem[] = [];
   const warnings: GridProblem[] = [];
+  const stored = new Map<string, StoredOutline>();
   const byKey = new Map(candidates.map((c) => [c.key, c]));
-  const name = (key: string | null) => {
-    const c = key === null ? undefined : byKey.get(key);
-    return c?.feature !== undefined ? `feature ${c.feature}` : (key ?? '');
-  };
-  for (const row of r.rows) {
-    const area = Math.round(row.area_m2 * 10) / 10;
+  const refused = new Set<string>();
+  for (const row of rows) {
+    const area = round1(row.area_m2);
     const feature = row.key === null ? undefined : byKey.get(row.key)?.feature;
     if (row.kind === 'outside_parent') {
+      refused.add(row.key!);
       errors.push({
         kind: 'outside_parent',
+        code: 'outside_village',
+        params: { village: villageCode, areaM2: area, toleranceM: TOLERANCE_M },
         message: `${area} m² lie outside the village ${villageCode} (more than ${TOLERANCE_M} m beyond its boundary)`,
         geometry: row.geometry,
         areaM2: area,
@@ -311,30 +395,68 @@ async function checkCandidates(
       });
     } else if (row.kind === 'overlap') {
       const other = row.other ?? '';
-      const otherName = byKey.has(other) ? name(other) : `grid ${other}`;
-      errors.push({
-        kind: 'overlap',
-        message: `overlaps ${otherName} by ${area} m²`,
-        geometry: row.geometry,
-        otherCode: byKey.has(other) ? undefined : other,
-        areaM2: area,
-        feature,
-      });
-    } else {
-      warnings.push({
-        kind: 'gap',
-        message: `${area} m² of the village are in no grid`,
-        geometry: row.geometry,
-        areaM2: area,
-      });
+      // an overlap between two candidates is reported once, on the first; neither is stored
+      refused.add(row.key!).add(other);
+      const otherFeature = byKey.get(other)?.feature;
+      errors.push(
+        byKey.has(other)
+          ? {
+              kind: 'overlap',
+              code: 'overlaps_feature',
+              params: { other: otherFeature ?? other, areaM2: area },
+              message: `overlaps ${otherFeature !== undefined ? `feature ${otherFeature}` : other} by ${area} m²`,
+              geometry: row.geometry,
+              areaM2: area,
+              feature,
+            }
+          : {
+              kind: 'overlap',
+              code: 'overlaps_grid',
+              params: { other, areaM2: area },
+              message: `overlaps grid ${other} by ${area} m²`,
+              geometry: row.geometry,
+              otherCode: other,
+              areaM2: area,
+              feature,
+            },
+      );
+    } else if (row.kind === 'gap') {
+      warnings.push(gapProblem(row));
+    } else if (row.kind === 'stored' && row.key !== null) {
+      stored.set(row.key, { ewkb: row.ewkb, pieces: row.n ?? 0, geometry: row.geometry });
     }
   }
-  return { errors, warnings };
+  // What a save stores must be one piece (drawn outlines) or at least something (a split or merge)
+  for (const c of candidates) {
+    const s = stored.get(c.key);
+    const pieces = s?.pieces ?? 0;
+    if (refused.has(c.key) || pieces === 1 || (!enforce && pieces > 1)) continue;
+    errors.push(
+      pieces === 0
+        ? {
+            kind: 'invalid',
+            code: 'nothing_left',
+            params: { village: villageCode },
+            message:
+              'nothing is left once the outline is clipped to the village and cut back from its neighbours',
+            feature: c.feature,
+          }
+        : {
+            kind: 'invalid',
+            code: 'pieces',
+            params: { pieces },
+            message: `clipped to the village and cut back from its neighbours the outline falls into ${pieces} pieces; a grid is one piece`,
+            geometry: s?.geometry ?? null,
+            feature: c.feature,
+          },
+    );
+  }
+  return { errors, warnings, stored };
 }
 
 function shapeOrThrow(geometry: unknown, feature?: number): PolygonGeometry {
   const problems = polygonShapeProblems(geometry).map((p) => ({ ...p, feature }));
-  if (problems.length > 0) throw new GridError(422, problems.map((p) => p.message).join('; '), problems);
+  if (problems.length > 0) refuse(problems);
   return geometry as PolygonGeometry;
 }
 
@@ -344,25 +466,45 @@ function refuse(errors: GridProblem[]): never {
     .map((e) => (e.feature !== undefined ? `feature ${e.feature}: ${e.message}` : e.message))
     .join('; ');
   const more = errors.length > 3 ? ` (and ${errors.length - 3} more)` : '';
-  throw new GridError(422, `the grid cannot be saved: ${head}${more}`, errors);
+  throw new GridCheckError(
+    'grid_rejected',
+    `the grid cannot be saved: ${head}${more}`,
+    { count: errors.length },
+    errors,
+  );
 }
 
 /** The current village (12-digit code) a grid belongs to, checked against the scope for writing. */
 async function writableVillage(db: Queryable, scope: Scope, villageCode: string): Promise<{ name: string }> {
   if (!/^[0-9]{12}$/.test(villageCode)) {
-    throw new GridError(422, `parentCode: grids belong to a village (12 digits), not ${villageCode}`);
+    throw new DomainError(
+      422,
+      'grid_parent_not_village',
+      `parentCode: grids belong to a village (12 digits), not ${villageCode}`,
+      { parent: villageCode },
+    );
   }
   const r = await db.query<{ name: string }>(
     `SELECT name FROM areas WHERE code = $1 AND level = 'village' AND valid_to IS NULL AND geom IS NOT NULL`,
     [villageCode],
   );
   const v = r.rows[0];
-  if (!v) throw new GridError(422, `parentCode: no current village ${villageCode} with an outline`);
+  if (!v) {
+    throw new DomainError(
+      422,
+      'grid_village_unknown',
+      `parentCode: no current village ${villageCode} with an outline`,
+      { village: villageCode },
+    );
+  }
   if (!scopeCovers(scope, villageCode)) throw new OutOfScopeError(`village ${villageCode}`);
   return v;
 }
 
-/** Checks a grid outline without saving: for the editor, on every change. */
+/**
+ * Checks a grid outline without saving, for the editor on every change: the plan a save of
+ * the same outline (a new grid, or `code` reshaped) would run, so the verdict is the save's.
+ */
 export async function validateGrid(
   db: Queryable,
   scope: Scope,
@@ -374,23 +516,45 @@ export async function validateGrid(
   if (input.code && !input.code.startsWith(input.parentCode)) {
     return {
       errors: [
-        { kind: 'code', message: `grid ${input.code} does not belong to village ${input.parentCode}` },
+        {
+          kind: 'code',
+          code: 'not_in_village',
+          params: { code: input.code, village: input.parentCode },
+          message: `grid ${input.code} does not belong to village ${input.parentCode}`,
+        },
       ],
       warnings: [],
     };
   }
-  return checkCandidates(
+  const { errors, warnings } = await planChange(
     db,
     input.parentCode,
     [{ key: input.code ?? 'new', geometry: input.geometry as PolygonGeometry }],
     input.code ? [input.code] : [],
+    true,
   );
+  return { errors, warnings };
+}
+
+/** The gaps of the villages under `parentCode` (a village or a town) at `at` (now when null). */
+async function gapsOf(db: Queryable, parentCode: string, at: Date | null): Promise<GapRow[]> {
+  const rows = await topology(db, `finding the gaps under ${parentCode}`, {
+    candidates: [],
+    parent: parentCode,
+    replaces: [],
+    at,
+    enforce: false,
+  });
+  return rows
+    .filter((r) => r.kind === 'gap' && r.geometry !== null)
+    .map((r) => ({ village_code: r.village!, geometry: r.geometry!, area_m2: r.area_m2 }))
+    .sort((a, b) => a.village_code.localeCompare(b.village_code) || b.area_m2 - a.area_m2);
 }
 
 // ---------------------------------------------------------------------------------------------
 // Writes. Every write locks the village row first, so the edits of one village happen one
-// after another and each is checked against what the previous one left; the checks run
-// inside the same transaction as the write.
+// after another and each is checked against what the previous one left; the plan runs
+// inside the same transaction as the write, and the write stores the outlines it computed.
 
 interface Locked {
   at: Date;
@@ -428,12 +592,13 @@ async function currentForWrite(
     [code],
   );
   const row = r.rows[0];
-  if (!row) throw new GridError(404, `no current grid ${code}`);
-  if (!scopeCovers(scope, code)) throw new OutOfScopeError(`grid ${code}`);
+  if (!row || !scopeCovers(scope, code)) throw missingGrid(code);
   if (version !== undefined && row.version !== version) {
-    throw new GridError(
+    throw new DomainError(
       409,
+      'grid_version_stale',
       `grid ${code} was changed by someone else: it is at version ${row.version}, your edit started from version ${version}; reload it and edit again`,
+      { code, current: row.version, yours: version },
     );
   }
   return row;
@@ -459,16 +624,14 @@ interface NewVersion {
   version: number;
   households: number | null;
   population: number | null;
-  /** GeoJSON to trim and store, or `keep` the geometry of the version just closed (rename). */
-  geometry: PolygonGeometry | { type: 'MultiPolygon'; coordinates: unknown[] } | 'keep';
-  /** Codes left out of the trimming against neighbours (the grids this one replaces). */
-  replaces: string[];
+  /** The outline a plan computed for it, or `keep` the geometry of the version just closed (rename). */
+  geometry: StoredOutline | undefined | 'keep';
   change: GridChange;
   at: Date;
   by: string;
 }
 
-/** Inserts a version; trims the outline to the village and the neighbours (see rm_grid_trim). */
+/** Inserts a version with the outline its plan computed (clipped and cut back, see planChange). */
 async function insertVersion(tx: Queryable, v: NewVersion): Promise<void> {
   if (v.geometry === 'keep') {
     await tx.query(
@@ -479,11 +642,11 @@ async function insertVersion(tx: Queryable, v: NewVersion): Promise<void> {
     );
     return;
   }
-  const r = await tx.query<{ parts: number | null }>(
-    `WITH t AS (SELECT rm_grid_trim(ST_Force2D(ST_SetSRID(ST_GeomFromGeoJSON($9), 4326)), $4, $10::text[], $11) AS g)
-     INSERT INTO areas (code, level, name, parent_code, population, households, synthetic, geom, version, valid_from, change, changed_by)
-     SELECT $1, 'grid', $2, $4, $3, $5, false, t.g, $6, $7, $8, $12 FROM t
-     RETURNING ST_NumGeometries(geom) AS parts`,
+  // a plan without errors has an outline for every candidate: anything else is a bug here
+  if (!v.geometry?.ewkb) throw new Error(`grid ${v.code}: the plan computed no outline to store`);
+  await tx.query(
+    `INSERT INTO areas (code, level, name, parent_code, population, households, synthetic, geom, version, valid_from, change, changed_by)
+     VALUES ($1, 'grid', $2, $4, $3, $5, false, $9::geometry, $6, $7, $8, $10)`,
     [
       v.code,
       v.name,
@@ -493,22 +656,10 @@ async function insertVersion(tx: Queryable, v: NewVersion): Promise<void> {
       v.version,
       v.at,
       v.change,
-      JSON.stringify(v.geometry),
-      v.replaces,
-      MIN_PART_M2,
+      v.geometry.ewkb,
       v.by,
     ],
   );
-  const parts = r.rows[0]?.parts ?? 0;
-  if (parts !== 1) {
-    throw new GridError(
-      422,
-      parts === 0
-        ? `grid ${v.code}: nothing is left once the outline is clipped to the village and its neighbours`
-        : `grid ${v.code}: clipped to the village and its neighbours the outline falls into ${parts} pieces; a grid is one piece`,
-      [{ kind: 'invalid', message: 'the outline does not form one piece inside the village' }],
-    );
-  }
 }
 
 /** The next `n` unused grid codes of a village (sequence numbers never reused, even after deletes). */
@@ -519,7 +670,12 @@ async function nextCodes(tx: Queryable, villageCode: string, n: number): Promise
   );
   const start = (r.rows[0]?.max ?? 0) + 1;
   if (start + n - 1 > 999) {
-    throw new GridError(422, `village ${villageCode} has used all 999 grid numbers`);
+    throw new DomainError(
+      422,
+      'grid_codes_exhausted',
+      `village ${villageCode} has used all 999 grid numbers`,
+      { village: villageCode },
+    );
   }
   const codes = Array.from({ length: n }, (_, i) => `${villageCode}${String(start + i).padStart(3, '0')}`);
   for (const code of codes) {
@@ -547,11 +703,22 @@ async function setWorkers(
   );
   for (const id of workerIds) {
     const u = users.rows.find((x) => x.id === id);
-    if (!u) throw new GridError(422, `workerIds: no user ${id}`);
-    if (u.role !== 'grid_worker')
-      throw new GridError(422, `workerIds: ${u.username} is a ${u.role}, not a grid worker`);
+    if (!u) throw new DomainError(422, 'grid_worker_unknown', `workerIds: no user ${id}`, { id });
+    if (u.role !== 'grid_worker') {
+      throw new DomainError(
+        422,
+        'grid_worker_role',
+        `workerIds: ${u.username} is a ${u.role}, not a grid worker`,
+        { username: u.username, role: u.role },
+      );
+    }
     if (!scopeCovers(scope, u.home_area_code) || !u.home_area_code.startsWith(village.slice(0, 9))) {
-      throw new GridError(422, `workerIds: ${u.username} works outside this town or your area`);
+      throw new DomainError(
+        422,
+        'grid_worker_elsewhere',
+        `workerIds: ${u.username} works outside this town or your area`,
+        { username: u.username },
+      );
     }
   }
   const before = (
@@ -587,16 +754,7 @@ async function finish(
     const g = await getGrid(db, scope, code);
     if (g) grids.push(g);
   }
-  const gaps = await db.query<{ geometry: { type: string; coordinates: unknown[] }; area_m2: number }>(
-    TOPOLOGY_SQL,
-    ['[]', villageCode, [], TOLERANCE_M, true],
-  );
-  const warnings = gaps.rows.map((g) => ({
-    kind: 'gap' as const,
-    message: `${Math.round(g.area_m2 * 10) / 10} m² of the village are in no grid`,
-    geometry: g.geometry,
-    areaM2: Math.round(g.area_m2 * 10) / 10,
-  }));
+  const warnings = (await gapsOf(db, villageCode, null)).map(gapProblem);
   const reassignable = (await pendingReassignments(db, scope, villageCode)).length;
   return { grids, warnings, reassignable };
 }
@@ -611,15 +769,15 @@ export interface NewGridInput {
 }
 
 /**
- * Creates a grid in a village: checks (422 with the problems), takes the village's next
- * sequence number as its code, stores version 1 trimmed to the village and its neighbours.
+ * Creates a grid in a village: plans it (422 with the problems), takes the village's next
+ * sequence number as its code, stores version 1 as planned (clipped and cut back).
  */
 export async function createGrid(db: Database, scope: Scope, input: NewGridInput): Promise<WriteResult> {
   const geometry = shapeOrThrow(input.geometry);
   const code = await db.transaction(async (tx) => {
     const { at } = await lockVillage(tx, scope, input.parentCode);
-    const check = await checkCandidates(tx, input.parentCode, [{ key: 'new', geometry }], []);
-    if (check.errors.length > 0) refuse(check.errors);
+    const plan = await planChange(tx, input.parentCode, [{ key: 'new', geometry }], [], true);
+    if (plan.errors.length > 0) refuse(plan.errors);
     const [newCode] = await nextCodes(tx, input.parentCode, 1);
     await insertVersion(tx, {
       code: newCode!,
@@ -628,8 +786,7 @@ export async function createGrid(db: Database, scope: Scope, input: NewGridInput
       version: 1,
       households: input.households ?? null,
       population: null,
-      geometry,
-      replaces: [],
+      geometry: plan.stored.get('new'),
       change: 'created',
       at,
       by: scope.name,
@@ -674,12 +831,15 @@ export async function updateGrid(
 ): Promise<WriteResult> {
   const geometry = patch.geometry === undefined ? undefined : shapeOrThrow(patch.geometry);
   const village = code.slice(0, 12);
+  if (!scopeCovers(scope, code)) throw missingGrid(code);
   await db.transaction(async (tx) => {
     const { at } = await lockVillage(tx, scope, village);
     const cur = await currentForWrite(tx, scope, code, patch.version);
+    let outline: StoredOutline | undefined;
     if (geometry) {
-      const check = await checkCandidates(tx, village, [{ key: code, geometry }], [code]);
-      if (check.errors.length > 0) refuse(check.errors);
+      const plan = await planChange(tx, village, [{ key: code, geometry }], [code], true);
+      if (plan.errors.length > 0) refuse(plan.errors);
+      outline = plan.stored.get(code);
     }
     const name = patch.name ?? cur.name;
     const households = patch.households === undefined ? cur.households : patch.households;
@@ -693,8 +853,7 @@ export async function updateGrid(
         version: cur.version + 1,
         households,
         population: cur.population,
-        geometry: geometry ?? 'keep',
-        replaces: [code],
+        geometry: geometry ? outline : 'keep',
         change: geometry ? 'reshaped' : name !== cur.name ? 'renamed' : 'attributes',
         at,
         by: scope.name,
@@ -734,6 +893,7 @@ export async function deleteGrid(
   version: number,
 ): Promise<WriteResult> {
   const village = code.slice(0, 12);
+  if (!scopeCovers(scope, code)) throw missingGrid(code);
   await db.transaction(async (tx) => {
     const { at } = await lockVillage(tx, scope, village);
     const cur = await currentForWrite(tx, scope, code, version);
@@ -749,10 +909,57 @@ export async function deleteGrid(
   return finish(db, scope, village, []);
 }
 
+/** One face of a grid cut by a split line. */
+interface Face {
+  geometry: PolygonGeometry;
+  area_m2: number;
+  lon: number;
+  lat: number;
+  height: number;
+  /** The line cut it off: it shares an edge with another face of the grid. */
+  cut: boolean;
+  /** Wider than twice the tolerance somewhere (else a sliver). */
+  wide: boolean;
+}
+
+/**
+ * The faces a line cuts a grid (every part of it) into: the grid's edges and the line noded
+ * on the precision grid and polygonised, the faces inside the grid kept.
+ */
+async function splitFaces(tx: Queryable, code: string, line: LineGeometry): Promise<Face[]> {
+  const r = await tx.query<Face & { kind: string }>(
+    `WITH g AS (SELECT geom FROM areas WHERE code = $1 AND valid_to IS NULL),
+          l AS (SELECT ST_Force2D(ST_SetSRID(ST_GeomFromGeoJSON($2), 4326)) AS line),
+          f AS (SELECT d.geom FROM g, l,
+                  LATERAL ST_Dump(ST_Polygonize(ARRAY[ST_UnaryUnion(ST_Collect(ST_Boundary(g.geom), l.line), $4)])) d),
+          inside AS (SELECT f.geom, row_number() OVER () AS i FROM f, g WHERE ST_Intersects(g.geom, ST_PointOnSurface(f.geom))),
+          cut AS (SELECT a.i, bool_or(ST_Relate(a.geom, b.geom, '****1****')) AS cut
+                  FROM inside a JOIN inside b ON a.i <> b.i AND a.geom && b.geom GROUP BY a.i)
+     SELECT 'face' AS kind, ST_AsGeoJSON(i.geom, 9)::json AS geometry, ST_Area(i.geom::geography) AS area_m2,
+            ST_X(ST_PointOnSurface(i.geom)) AS lon, ST_Y(ST_PointOnSurface(i.geom)) AS lat,
+            ST_YMax(i.geom) - ST_YMin(i.geom) AS height, coalesce(c.cut, false) AS cut,
+            -- wider than the tolerance, decided as in grid-topology.sql
+            CASE WHEN m.r > $3 THEN true
+                 WHEN m.r + m.slack <= $3 THEN false
+                 ELSE NOT ST_IsEmpty(ST_Buffer(ST_ReducePrecision(t.m, 0.01), -$3::float8)) END AS wide
+     FROM inside i LEFT JOIN cut c ON c.i = i.i,
+          LATERAL (SELECT ST_Transform(i.geom, 4547) AS m) t,
+          LATERAL (SELECT (ST_MaximumInscribedCircle(t.m)).radius AS r,
+                          greatest(ST_XMax(t.m) - ST_XMin(t.m), ST_YMax(t.m) - ST_YMin(t.m)) / 500 AS slack) m
+     UNION ALL
+     SELECT 'end', NULL, 0, 0, 0, 0, false, false
+     ORDER BY area_m2 DESC`,
+    [code, JSON.stringify(line), TOLERANCE_M, GRID_SIZE_DEG],
+  );
+  if (!r.rows.some((f) => f.kind === 'end')) throw new GeometryEngineError(`splitting grid ${code}`);
+  return r.rows.filter((f) => f.kind === 'face');
+}
+
 /**
  * Splits a grid along a line that crosses it: the largest piece keeps the code (a new
- * version), the others get new codes numbered west→east, north→south. 422 when the line
- * does not cut the grid in two or more pieces wider than the tolerance.
+ * version, with any part of the grid the line does not touch), the others get new codes
+ * numbered west→east, north→south. 422 when the line does not cut the grid in two or more
+ * pieces wider than the tolerance.
  */
 export async function splitGrid(
   db: Database,
@@ -761,38 +968,56 @@ export async function splitGrid(
   input: { version: number; line: unknown; names?: string[] },
 ): Promise<WriteResult> {
   const lineProblems = lineShapeProblems(input.line);
-  if (lineProblems.length > 0) throw new GridError(422, lineProblems[0]!.message, lineProblems);
+  if (lineProblems.length > 0) {
+    throw new GridCheckError('grid_split_line_invalid', lineProblems[0]!.message, {}, lineProblems);
+  }
   const line = input.line as LineGeometry;
   const village = code.slice(0, 12);
+  if (!scopeCovers(scope, code)) throw missingGrid(code);
   const codes = await db.transaction(async (tx) => {
     const { at, villageName } = await lockVillage(tx, scope, village);
     const cur = await currentForWrite(tx, scope, code, input.version);
-    const pieces = await tx.query<{
-      geometry: PolygonGeometry;
-      area_m2: number;
-      lon: number;
-      lat: number;
-      height: number;
-    }>(
-      `WITH g AS (SELECT geom FROM areas WHERE code = $1 AND valid_to IS NULL),
-            l AS (SELECT ST_Force2D(ST_SetSRID(ST_GeomFromGeoJSON($2), 4326)) AS line)
-       SELECT ST_AsGeoJSON(d.geom, 9)::json AS geometry, ST_Area(d.geom::geography) AS area_m2,
-              ST_X(ST_PointOnSurface(d.geom)) AS lon, ST_Y(ST_PointOnSurface(d.geom)) AS lat,
-              ST_YMax(d.geom) - ST_YMin(d.geom) AS height
-       FROM g, l, LATERAL ST_Dump(ST_CollectionExtract(ST_Split(ST_GeometryN(g.geom, 1), l.line), 3)) d
-       WHERE NOT ST_IsEmpty(ST_Buffer(ST_Transform(d.geom, 4547), -$3::float8))
-       ORDER BY area_m2 DESC`,
-      [code, JSON.stringify(line), TOLERANCE_M],
-    );
-    if (pieces.rows.length < 2) {
-      throw new GridError(
-        422,
+    const faces = await splitFaces(tx, code, line);
+    const pieces = faces.filter((f) => f.cut && f.wide);
+    if (pieces.length < 2) {
+      throw new GridCheckError(
+        'grid_split_line_misses',
         `the line does not cut grid ${code} in two: draw it across the grid, from outside one edge to outside another`,
-        [{ kind: 'split_line', message: 'the line does not cross the grid', geometry: line }],
+        { code },
+        [
+          {
+            kind: 'split_line',
+            code: 'line_misses',
+            params: {},
+            message: 'the line does not cross the grid',
+            geometry: line,
+          },
+        ],
       );
     }
-    const [keep, ...rest] = pieces.rows;
+    const [keep, ...rest] = pieces;
+    // the parts the line does not touch stay with the grid that keeps the code
+    const untouched = faces.filter((f) => !f.cut);
+    const keepGeometry: Candidate['geometry'] =
+      untouched.length === 0
+        ? keep!.geometry
+        : {
+            type: 'MultiPolygon',
+            coordinates: [keep!.geometry, ...untouched.map((f) => f.geometry)].map((g) => g.coordinates),
+          };
     const order = numberingOrder(rest);
+    const keys = rest.map((_, i) => `piece${String(i).padStart(3, '0')}`);
+    const plan = await planChange(
+      tx,
+      village,
+      [
+        { key: code, geometry: keepGeometry },
+        ...rest.map((f, i) => ({ key: keys[i]!, geometry: f.geometry })),
+      ],
+      [code],
+      false,
+    );
+    if (plan.errors.length > 0) refuse(plan.errors);
     const newCodes = await nextCodes(tx, village, rest.length);
     await closeVersion(tx, code, at, 'split');
     await insertVersion(tx, {
@@ -802,8 +1027,7 @@ export async function splitGrid(
       version: cur.version + 1,
       households: null,
       population: null,
-      geometry: keep!.geometry,
-      replaces: [code],
+      geometry: plan.stored.get(code),
       change: 'split',
       at,
       by: scope.name,
@@ -817,8 +1041,7 @@ export async function splitGrid(
         version: 1,
         households: null,
         population: null,
-        geometry: rest[idx]!.geometry,
-        replaces: [],
+        geometry: plan.stored.get(keys[idx]!),
         change: 'split',
         at,
         by: scope.name,
@@ -847,36 +1070,57 @@ export async function mergeGrids(
   input: { grids: Array<{ code: string; version: number }>; name?: string },
 ): Promise<WriteResult> {
   const codes = [...new Set(input.grids.map((g) => g.code))].sort();
-  if (codes.length < 2) throw new GridError(422, 'grids: name at least two different grids to merge');
+  if (codes.length < 2) {
+    throw new DomainError(422, 'grid_merge_too_few', 'grids: name at least two different grids to merge');
+  }
   const village = codes[0]!.slice(0, 12);
   const stranger = codes.find((c) => c.slice(0, 12) !== village);
-  if (stranger) throw new GridError(422, `grids: ${stranger} is in another village than ${codes[0]}`);
+  if (stranger) {
+    throw new DomainError(
+      422,
+      'grid_merge_villages',
+      `grids: ${stranger} is in another village than ${codes[0]}`,
+      { code: stranger, other: codes[0]! },
+    );
+  }
   const keep = codes[0]!;
   await db.transaction(async (tx) => {
     const { at } = await lockVillage(tx, scope, village);
     const rows: CurrentRow[] = [];
     for (const g of input.grids) rows.push(await currentForWrite(tx, scope, g.code, g.version));
-    const u = await tx.query<{ geometry: { type: string; coordinates: unknown[] }; parts: number }>(
+    const u = await tx.query<{ geometry: { type: string; coordinates: unknown[] } | null; parts: number }>(
       // parts smaller than MIN_PART_M2 are rounding crumbs along shared edges, not pieces
-      `WITH u AS (SELECT ST_UnaryUnion(ST_Collect(geom)) AS g FROM areas WHERE code = ANY ($1::text[]) AND valid_to IS NULL),
-            p AS (SELECT d.geom FROM u, LATERAL ST_Dump(u.g) d WHERE ST_Area(d.geom::geography) >= $2)
+      `WITH u AS (SELECT ST_UnaryUnion(ST_Collect(geom), $3) AS g FROM areas WHERE code = ANY ($1::text[]) AND valid_to IS NULL),
+            p AS (SELECT d.geom FROM u, LATERAL ST_Dump(ST_CollectionExtract(u.g, 3)) d WHERE ST_Area(d.geom::geography) >= $2)
        SELECT ST_AsGeoJSON(ST_Collect(geom), 9)::json AS geometry, count(*)::int AS parts FROM p`,
-      [codes, MIN_PART_M2],
+      [codes, MIN_PART_M2, GRID_SIZE_DEG],
     );
-    const merged = u.rows[0]!;
-    if (merged.parts !== 1) {
-      throw new GridError(
-        422,
+    const merged = u.rows[0];
+    if (!merged) throw new GeometryEngineError(`merging grids ${codes.join(', ')}`);
+    if (merged.parts !== 1 || !merged.geometry) {
+      throw new GridCheckError(
+        'grid_merge_not_neighbours',
         `grids ${codes.join(', ')} do not share edges: together they make ${merged.parts} pieces`,
+        { codes: codes.join(', '), parts: merged.parts },
         [
           {
             kind: 'not_neighbours',
+            code: 'merge_not_neighbours',
+            params: { parts: merged.parts },
             message: 'only neighbouring grids can be merged',
             geometry: merged.geometry,
           },
         ],
       );
     }
+    const plan = await planChange(
+      tx,
+      village,
+      [{ key: keep, geometry: merged.geometry as Candidate['geometry'] }],
+      codes,
+      false,
+    );
+    if (plan.errors.length > 0) refuse(plan.errors);
     const first = rows.find((r) => r.code === keep)!;
     const households = rows.every((r) => r.households === null)
       ? null
@@ -890,11 +1134,7 @@ export async function mergeGrids(
       version: first.version + 1,
       households,
       population: null,
-      geometry:
-        merged.geometry.type === 'MultiPolygon'
-          ? { type: 'Polygon', coordinates: (merged.geometry.coordinates as number[][][][])[0]! }
-          : (merged.geometry as PolygonGeometry),
-      replaces: codes,
+      geometry: plan.stored.get(keep),
       change: 'merged',
       at,
       by: scope.name,
@@ -959,12 +1199,25 @@ export async function importGrids(
     const candidates: Candidate[] = [];
     const seenCodes = new Set<string>();
     const meta: Array<{ name: string; code: string | null; households: number | null }> = [];
-    if (features.length === 0) errors.push({ kind: 'geometry_type', message: 'the file has no features' });
+    if (features.length === 0) {
+      errors.push({
+        kind: 'geometry_type',
+        code: 'no_features',
+        params: {},
+        message: 'the file has no features',
+      });
+    }
     for (const [i, f] of features.entries()) {
       const props = (f.properties ?? {}) as { name?: unknown; code?: unknown; households?: unknown };
       const name = typeof props.name === 'string' ? props.name.trim() : '';
       if (name.length < 1 || name.length > 200) {
-        errors.push({ kind: 'name', message: 'properties.name: 1 to 200 characters required', feature: i });
+        errors.push({
+          kind: 'name',
+          code: 'name_required',
+          params: { max: 200 },
+          message: 'properties.name: 1 to 200 characters required',
+          feature: i,
+        });
       }
       let code: string | null = null;
       if (props.code !== undefined && props.code !== null && props.code !== '') {
@@ -972,19 +1225,33 @@ export async function importGrids(
         if (!current.some((c) => c.code === code)) {
           errors.push({
             kind: 'code',
+            code: 'code_unknown',
+            params: { code, village: villageCode },
             message: `properties.code ${code} is not a current grid of village ${villageCode} (leave it out for a new grid)`,
             feature: i,
           });
           code = null;
         } else if (seenCodes.has(code)) {
-          errors.push({ kind: 'code', message: `properties.code ${code} appears twice`, feature: i });
+          errors.push({
+            kind: 'code',
+            code: 'code_twice',
+            params: { code },
+            message: `properties.code ${code} appears twice`,
+            feature: i,
+          });
         }
         if (code) seenCodes.add(code);
       }
       const hh = props.households;
       const households = typeof hh === 'number' && Number.isInteger(hh) && hh >= 0 ? hh : null;
       if (hh !== undefined && hh !== null && households === null) {
-        errors.push({ kind: 'name', message: 'properties.households: a whole number ≥ 0', feature: i });
+        errors.push({
+          kind: 'name',
+          code: 'households_invalid',
+          params: {},
+          message: 'properties.households: a whole number ≥ 0',
+          feature: i,
+        });
       }
       meta.push({ name, code, households });
       const shape = polygonShapeProblems(f.geometry).map((p) => ({ ...p, feature: i }));
@@ -997,15 +1264,18 @@ export async function importGrids(
         });
     }
     let warnings: GridProblem[] = [];
+    let stored = new Map<string, StoredOutline>();
     if (candidates.length > 0) {
-      const check = await checkCandidates(
+      const plan = await planChange(
         tx,
         villageCode,
         candidates,
         current.map((c) => c.code),
+        true,
       );
-      errors.push(...check.errors);
-      warnings = check.warnings;
+      errors.push(...plan.errors);
+      warnings = plan.warnings;
+      stored = plan.stored;
     }
     errors.sort((a, b) => (a.feature ?? -1) - (b.feature ?? -1));
     const closed = current.filter((c) => !seenCodes.has(c.code)).map((c) => c.code);
@@ -1038,8 +1308,7 @@ export async function importGrids(
         version: prev ? prev.version + 1 : 1,
         households: m.households ?? prev?.households ?? null,
         population: prev?.population ?? null,
-        geometry: c.geometry,
-        replaces: current.map((x) => x.code),
+        geometry: stored.get(c.key),
         change: 'imported',
         at,
         by: scope.name,
@@ -1117,7 +1386,8 @@ export async function pendingReassignments(
 /**
  * Moves open incidents to the grid their point now lies in (confirmed by the coordinator),
  * each with a timeline entry and an audit record. Ids that no longer need it are skipped
- * and returned in `skipped`. OutOfScopeError when one lies outside the scope.
+ * and returned in `skipped`, as are ids outside the scope. OutOfScopeError when an incident of the
+ * scope would move into a grid outside it.
  */
 export async function reassignIncidents(
   db: Database,
@@ -1134,8 +1404,10 @@ export async function reassignIncidents(
     const reassigned: Array<{ id: number; from: string | null; to: string | null }> = [];
     for (const row of rows) {
       const owner = row.grid_code ?? row.village_code ?? row.town_code;
-      if (!scopeCovers(scope, owner) || (row.new_grid_code && !scopeCovers(scope, row.new_grid_code))) {
-        throw new OutOfScopeError(`incident ${row.id}`);
+      // someone else's incident is skipped like an id that needs nothing: it reveals nothing
+      if (!scopeCovers(scope, owner)) continue;
+      if (row.new_grid_code && !scopeCovers(scope, row.new_grid_code)) {
+        throw new OutOfScopeError(`the grid ${row.new_grid_code} of incident ${row.id}`);
       }
       const to = row.new_grid_code;
       await tx.query(

@@ -1,8 +1,12 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { once } from 'node:events';
+import { DomainError, NotFoundError } from '../lib/errors.ts';
 import { isCityWide, scopeCovers, scopePrefixes, scopeSql, type Scope } from '../auth/scope.ts';
-import { toWgs84, type ChineseCrs, type LonLat } from '../lib/chinese-coordinates.ts';
+import type { LonLat } from '../lib/chinese-coordinates.ts';
+import { crsById, isProjected, type LocalDatum } from '../lib/crs/definitions.ts';
+import { toWgs84Converter, type DatumParams } from '../lib/crs/transform.ts';
+import { csvField } from '../lib/csv.ts';
 import {
   categoryMatcher,
   IMPORT_LAYER_DEFS,
@@ -18,7 +22,8 @@ import {
   type CategoryRef,
   type Refusal,
 } from '../lib/import-fields.ts';
-import { readRecords, type SourceRecord } from '../lib/import-readers/index.ts';
+import { readRecords, type ReadLimits, type SourceRecord } from '../lib/import-readers/index.ts';
+import { VALIDITY_REASONS } from '../lib/postgis-validity.ts';
 import { parseWkt, toEwkt, WktError, type Geometry } from '../lib/wkt.ts';
 import type {
   ImportFormat,
@@ -31,11 +36,9 @@ import type {
 } from '../schemas/imports.ts';
 import { recordAudit } from './audit-repository.ts';
 import type { Database, Queryable } from './database.ts';
-import { RefusalError } from './refusal.ts';
 import { foldTileCells } from './tile-repository.ts';
 
 /** An import that cannot be started, undone or read as asked (409 or 422). */
-export class ImportError extends RefusalError {}
 
 /** What the upload found in the file, kept with the import for the preview. */
 export interface ImportPreview {
@@ -45,7 +48,12 @@ export interface ImportPreview {
   hasGeometry: boolean;
   suggestedMapping: Record<string, string>;
   suggestedCoordinates: { lon: string; lat: string } | { wkt: string } | null;
-  detectedCrs: ChineseCrs | null;
+  /** An id of api/lib/crs/definitions.ts, recognised from the file; null when it declares none. */
+  detectedCrs: string | null;
+  /** The local datums the server had no shift values for at upload (absent in imports stored before). */
+  approximateDatums?: LocalDatum[];
+  /** KMZ: the KML documents read (absent in imports stored before). */
+  layers?: string[];
 }
 
 interface ImportRow {
@@ -108,6 +116,8 @@ function toJob(r: ImportRow, rejections: ImportRejection[]): ImportJob {
     suggestedMapping: r.preview.suggestedMapping,
     suggestedCoordinates: r.preview.suggestedCoordinates,
     detectedCrs: r.preview.detectedCrs,
+    approximateDatums: r.preview.approximateDatums ?? [],
+    layers: r.preview.layers ?? [],
     options: r.options,
     progress: r.progress,
     inserted: r.inserted,
@@ -231,12 +241,6 @@ const STAGE_COLUMNS = [
 type StageColumn = (typeof STAGE_COLUMNS)[number];
 type StageValues = Partial<Record<StageColumn, string | number | boolean | null>>;
 
-const csvField = (v: string | number | boolean | null | undefined): string => {
-  if (v === null || v === undefined) return '';
-  const s = String(v);
-  return /[",\r\n]/.test(s) || s === '' ? `"${s.replace(/"/g, '""')}"` : s;
-};
-
 /** A CSV file written in large chunks, waiting when the disk is behind. */
 class CsvWriter {
   private out: WriteStream;
@@ -338,28 +342,9 @@ const GEOMETRY_TYPES_ZH: Record<string, string> = {
   GeometryCollection: '几何集合',
 };
 
-/**
- * The PostGIS (GEOS) validity reasons in Chinese, longest first where one contains another;
- * the position GEOS appends in brackets stays as it is.
- */
-const VALIDITY_REASONS_ZH: ReadonlyArray<readonly [string, string]> = [
-  ['Ring Self-intersection', '环自相交'],
-  ['Self-intersection', '自相交'],
-  ['Hole lies outside shell', '内环位于外环之外'],
-  ['Holes are nested', '内环相互嵌套'],
-  ['Nested shells', '外环相互嵌套'],
-  ['Interior is disconnected', '内部不连通'],
-  ['Duplicate Rings', '存在重复的环'],
-  ['Too few distinct points in geometry component', '几何部件的不同点过少'],
-  ['Too few points in geometry component', '几何部件的点过少'],
-  ['Invalid Coordinate', '坐标无效'],
-  ['Ring is not closed', '环未闭合'],
-  ['Repeated Point', '存在重复点'],
-];
-
 /** SQL: the Chinese of the validity reason `expr` (ST_IsValidReason); unknown reasons stay English. */
 const validityReasonZh = (expr: string): string =>
-  VALIDITY_REASONS_ZH.reduce((sql, [en, zh]) => `replace(${sql}, '${en}', '${zh}')`, expr);
+  VALIDITY_REASONS.reduce((sql, { en, zh }) => `replace(${sql}, '${en}', '${zh}')`, expr);
 
 /** The layer's checks on one mapped row: stage values, or why the row is refused. */
 type RowCheck = (get: (field: string) => string | null) => StageValues | RowRefusal;
@@ -584,26 +569,48 @@ async function rowChecker(db: Queryable, layer: ImportLayer): Promise<RowCheck> 
 const inRange = ([lon, lat]: LonLat) =>
   Number.isFinite(lon) && Number.isFinite(lat) && lon >= -180 && lon <= 180 && lat >= -90 && lat <= 90;
 
-/** Converts every position to WGS84, or says why the geometry cannot be used. */
-function convertGeometry(g: Geometry, crs: ChineseCrs): Geometry | RowRefusal {
+/**
+ * Converts every position to WGS84 with `convert`, or says why the geometry cannot be used: a
+ * position out of range (for lon/lat sources, before converting, with a hint when longitude
+ * and latitude look swapped), or one the source system does not place on the earth.
+ */
+function convertGeometry(
+  g: Geometry,
+  convert: (p: LonLat) => LonLat,
+  projected: boolean,
+  crsName: string,
+): Geometry | RowRefusal {
   const found: { bad: LonLat | null } = { bad: null };
   const conv = (c: unknown): unknown => {
     if (typeof (c as unknown[])[0] === 'number') {
       const p = c as LonLat;
-      if (!inRange(p)) found.bad ??= p;
-      return crs === 'wgs84' || !inRange(p) ? p : toWgs84(p, crs);
+      if (!projected && !inRange(p)) {
+        found.bad ??= p;
+        return p;
+      }
+      const q = convert(p);
+      if (!inRange(q)) found.bad ??= p;
+      return q;
     }
     return (c as unknown[]).map(conv);
   };
   const coordinates = conv(g.coordinates);
   if (found.bad) {
-    const [lon, lat] = found.bad;
-    const swapped = Math.abs(lon) <= 90 && Math.abs(lat) > 90 && Math.abs(lat) <= 180;
+    const [x, y] = found.bad;
+    if (projected || inRange(found.bad)) {
+      return refuseRow(
+        'bad_coordinates',
+        null,
+        `position (${x}, ${y}) is not a position of ${crsName}`,
+        `坐标（${x}, ${y}）不是${crsName}中的有效位置`,
+      );
+    }
+    const swapped = Math.abs(x) <= 90 && Math.abs(y) > 90 && Math.abs(y) <= 180;
     return refuseRow(
       'bad_coordinates',
       null,
-      `position (${lon}, ${lat}) is out of range${swapped ? ': longitude and latitude look swapped' : ''}`,
-      `坐标（${lon}, ${lat}）超出范围${swapped ? '：经度和纬度似乎填反了' : ''}`,
+      `position (${x}, ${y}) is out of range${swapped ? ': longitude and latitude look swapped' : ''}`,
+      `坐标（${x}, ${y}）超出范围${swapped ? '：经度和纬度似乎填反了' : ''}`,
     );
   }
   return { type: g.type, coordinates };
@@ -647,6 +654,10 @@ export interface RunContext {
   file: string;
   /** When the writing phase began (performance.now()), for the phase timings. */
   writingAt?: number;
+  /** Local datum shifts (RISKMAP_DATUM_PARAMS_*). */
+  datumParams?: DatumParams;
+  /** The readers' limits other than the defaults (RISKMAP_IMPORT_MAX_EXPANDED_BYTES). */
+  limits?: Partial<ReadLimits>;
 }
 
 /** The outcome of a run, as stored. */
@@ -661,36 +672,36 @@ export interface RunOutcome {
 
 /**
  * Checks a run's options against the import before it starts: every required field mapped
- * to a column of the file, and the position columns of a CSV. Throws ImportError (422).
+ * to a column of the file, and the position columns of a CSV. Throws a DomainError (422).
  */
+function mappingInvalid(message: string): DomainError {
+  return new DomainError(422, 'import_mapping_invalid', message, { message });
+}
+
 export function checkRunOptions(job: ImportJob, body: ImportRunBody): void {
   const columns = new Set(job.columns);
   for (const [field, column] of Object.entries(body.mapping)) {
     if (!job.fields.some((f) => f.name === field)) {
-      throw new ImportError(
-        422,
+      throw mappingInvalid(
         `${job.layer} has no field "${field}"; its fields are ${job.fields.map((f) => f.name).join(', ')}`,
       );
     }
-    if (!columns.has(column))
-      throw new ImportError(422, `the file has no column "${column}" (mapped to ${field})`);
+    if (!columns.has(column)) throw mappingInvalid(`the file has no column "${column}" (mapped to ${field})`);
   }
   const missing = job.fields.filter((f) => f.required && !body.mapping[f.name]).map((f) => f.name);
-  if (missing.length) throw new ImportError(422, `required fields not mapped: ${missing.join(', ')}`);
+  if (missing.length) throw mappingInvalid(`required fields not mapped: ${missing.join(', ')}`);
   if (!job.hasGeometry && job.layer !== 'teams' && !body.coordinates) {
-    throw new ImportError(
-      422,
-      'a CSV needs coordinates: the longitude and latitude columns, or a WKT column',
-    );
+    throw mappingInvalid('a CSV needs coordinates: the longitude and latitude columns, or a WKT column');
   }
   for (const c of Object.values(body.coordinates ?? {})) {
-    if (!columns.has(c)) throw new ImportError(422, `the file has no column "${c}" (coordinates)`);
+    if (!columns.has(c)) throw mappingInvalid(`the file has no column "${c}" (coordinates)`);
   }
   // areas depend on each other (a parent, the siblings it must not overlap): without a refused
   // row, the accepted ones could be checked against an area that is never written
   if (job.layer === 'areas' && body.onRejected === 'skip') {
-    throw new ImportError(
+    throw new DomainError(
       422,
+      'import_areas_whole',
       'areas are imported as a whole: onRejected must be abort (fix the rejected rows and upload again)',
     );
   }
@@ -711,7 +722,7 @@ export async function runImport(
   ctx: RunContext,
 ): Promise<RunOutcome> {
   const row = await getImportRow(db, scope, id);
-  if (!row) throw new ImportError(404, `import ${id} not found`);
+  if (!row) throw new NotFoundError('import', id);
   const layer = row.layer;
   const p = ctx.progress;
   const stage = new CsvWriter(`${ctx.workFile}.rows.csv`, STAGE_COLUMNS);
@@ -722,7 +733,13 @@ export async function runImport(
   };
   try {
     const check = await rowChecker(db, layer);
-    const crs = body.crs as ChineseCrs;
+    const crsDef = crsById(body.crs);
+    if (!crsDef)
+      throw new DomainError(422, 'import_crs_unknown', `unknown coordinate system ${body.crs}`, {
+        crs: body.crs,
+      });
+    const toWgs84 = toWgs84Converter(crsDef.id, ctx.datumParams);
+    const projected = isProjected(crsDef);
     const codes = new Set<string>();
     const coords = body.coordinates;
     let lastBeat = 0;
@@ -731,6 +748,7 @@ export async function runImport(
     for await (const rec of readRecords(ctx.file, row.format, {
       signal: ctx.signal,
       onProgress: (n) => (p.bytesRead = n),
+      limits: ctx.limits,
     }) as AsyncGenerator<SourceRecord>) {
       p.rowsRead++;
       if (Date.now() - lastBeat > 1000) {
@@ -760,12 +778,19 @@ export async function runImport(
         const lat = cell(rec.properties[coords.lat]);
         if (lon === null || lat === null) geom = null;
         else if (!/^\s*-?[0-9]+(\.[0-9]+)?\s*$/.test(lon) || !/^\s*-?[0-9]+(\.[0-9]+)?\s*$/.test(lat)) {
-          geom = refuseRow(
-            'bad_coordinates',
-            null,
-            `"${lon}", "${lat}" are not decimal degrees`,
-            `经纬度“${lon}”、“${lat}”不是十进制度数`,
-          );
+          geom = projected
+            ? refuseRow(
+                'bad_coordinates',
+                null,
+                `"${lon}", "${lat}" are not decimal numbers (metres)`,
+                `坐标“${lon}”、“${lat}”不是十进制数（米）`,
+              )
+            : refuseRow(
+                'bad_coordinates',
+                null,
+                `"${lon}", "${lat}" are not decimal degrees`,
+                `经纬度“${lon}”、“${lat}”不是十进制度数`,
+              );
         } else geom = { type: 'Point', coordinates: [Number(lon), Number(lat)] };
       } else if (coords && 'wkt' in coords) {
         const w = cell(rec.properties[coords.wkt]);
@@ -781,7 +806,7 @@ export async function runImport(
         continue;
       }
       if (geom && !isRefusal(geom)) geom = fitGeometry(layer, geom);
-      if (geom && !isRefusal(geom)) geom = convertGeometry(geom, crs);
+      if (geom && !isRefusal(geom)) geom = convertGeometry(geom, toWgs84, projected, crsDef.name);
       if (geom && isRefusal(geom)) {
         await reject(rec.row, geom);
         continue;
@@ -1207,16 +1232,25 @@ async function writeAreas(
  */
 export async function undoImport(db: Database, scope: Scope, id: number): Promise<ImportJob> {
   const row = await getImportRow(db, scope, id);
-  if (!row) throw new ImportError(404, `import ${id} not found`);
+  if (!row) throw new NotFoundError('import', id);
   if (row.status !== 'applied')
-    throw new ImportError(409, `import ${id} is ${row.status}: only an applied import can be undone`);
+    throw new DomainError(
+      409,
+      'import_undo_refused',
+      `import ${id} is ${row.status}: only an applied import can be undone`,
+      {
+        id,
+        status: row.status,
+      },
+    );
   await db.transaction(async (tx) => {
     await tx.query(`SELECT pg_advisory_xact_lock(${IMPORT_LOCK}, $1::integer)`, [id]);
     await tx.query(`SET LOCAL riskmap.bulk_load = 'on'`);
     const again = await tx.query<{ status: string }>(`SELECT status FROM imports WHERE id = $1 FOR UPDATE`, [
       id,
     ]);
-    if (again.rows[0]?.status !== 'applied') throw new ImportError(409, `import ${id} was undone meanwhile`);
+    if (again.rows[0]?.status !== 'applied')
+      throw new DomainError(409, 'import_undo_refused', `import ${id} was undone meanwhile`, { id });
     let deleted: number;
     try {
       if (row.layer === 'areas') {
@@ -1225,8 +1259,9 @@ export async function undoImport(db: Database, scope: Scope, id: number): Promis
           [id],
         );
         if (later.rowCount) {
-          throw new ImportError(
+          throw new DomainError(
             409,
+            'import_undo_refused',
             `cannot undo: areas ${later.rows.map((r) => r.code).join(', ')} have changed since the import`,
           );
         }
@@ -1235,8 +1270,9 @@ export async function undoImport(db: Database, scope: Scope, id: number): Promis
           [id],
         );
         if (Number(routed.rows[0]!.n) > 0) {
-          throw new ImportError(
+          throw new DomainError(
             409,
+            'import_undo_refused',
             `cannot undo: ${routed.rows[0]!.n} incidents have been routed into areas this import created`,
           );
         }
@@ -1272,8 +1308,9 @@ export async function undoImport(db: Database, scope: Scope, id: number): Promis
       // what the import wrote is referred to since (a feature in an imported area, an incident at
       // an imported site, a dispatch of an imported team): the database refuses the delete
       if ((e as { code?: string }).code === '23503') {
-        throw new ImportError(
+        throw new DomainError(
           409,
+          'import_undo_refused',
           `cannot undo: records of this import are in use since (${(e as Error).message})`,
         );
       }
@@ -1288,4 +1325,50 @@ export async function undoImport(db: Database, scope: Scope, id: number): Promis
     });
   });
   return (await getImport(db, scope, id))!;
+}
+
+/** What the file sweep needs to know of the imports whose files it finds. */
+export interface StoredFileState {
+  id: number;
+  storedName: string;
+  status: ImportJob['status'];
+  createdAt: Date;
+}
+
+/** The imports owning the given stored file names (uploads), and the imports with the given ids. */
+export async function storedFileStates(
+  db: Queryable,
+  storedNames: readonly string[],
+  ids: readonly number[],
+): Promise<StoredFileState[]> {
+  const { rows } = await db.query<{
+    id: string;
+    stored_name: string;
+    status: ImportJob['status'];
+    created_at: Date;
+  }>(
+    `SELECT id, stored_name, status, created_at FROM imports WHERE stored_name = ANY ($1::text[]) OR id = ANY ($2::bigint[])`,
+    [storedNames, ids],
+  );
+  return rows.map((r) => ({
+    id: Number(r.id),
+    storedName: r.stored_name,
+    status: r.status,
+    createdAt: r.created_at,
+  }));
+}
+
+/**
+ * Marks uploads never run within `maxAgeHours` as failed (their file is deleted by the
+ * caller). Returns their stored file names.
+ */
+export async function expireUploads(db: Queryable, maxAgeHours: number): Promise<string[]> {
+  const { rows } = await db.query<{ stored_name: string }>(
+    `UPDATE imports SET status = 'failed', finished_at = now(),
+            error = 'the uploaded file was deleted after ' || $1::text || ' hours without a run; upload it again'
+     WHERE status = 'uploaded' AND created_at < now() - make_interval(hours => $1::int)
+     RETURNING stored_name`,
+    [maxAgeHours],
+  );
+  return rows.map((r) => r.stored_name);
 }

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import {
@@ -13,6 +14,8 @@ import {
   TRANSITIONS,
   allowedActions,
   type IncidentAction,
+  COORDINATING_DEPARTMENT,
+  UNIT_MOVES,
   type IncidentStatus,
 } from '../lib/incident-lifecycle.ts';
 import {
@@ -24,15 +27,12 @@ import {
   type DeadlineUnit,
   type WorkingCalendar,
 } from '../lib/working-time.ts';
+import { DomainError, NotFoundError } from '../lib/errors.ts';
 import type { Photo } from '../lib/photos.ts';
 import { groupCommit } from '../lib/group-commit.ts';
 import { recordAudit } from './audit-repository.ts';
-import { syncDispatch, type DispatchStep } from './dispatch-sync.ts';
-import { RefusalError } from './refusal.ts';
+import { redispatchForRework, syncDispatch, type DispatchStep } from './dispatch-sync.ts';
 import type { Database, Queryable } from './database.ts';
-
-/** A refusal about an incident that says why (4xx): bad input the database would accept, or a forbidden step. */
-export class IncidentError extends RefusalError {}
 
 const calendars = new WeakMap<Database, Promise<WorkingCalendar>>();
 
@@ -62,6 +62,8 @@ export function reloadCalendar(db: Database): void {
 export interface IncidentRow {
   id: number;
   client_key: string | null;
+  /** Random code a citizen follows the report with (reports made without an account only). */
+  tracking_code: string | null;
   category: string;
   category_name: string | null;
   channel: string;
@@ -83,16 +85,24 @@ export interface IncidentRow {
   site_id: number | null;
   reported_by: string | null;
   photo_count: number;
+  /** The unit handling it (归口), its name and department; null outside any town. */
+  lead_unit_id: number | null;
+  lead_unit_name: string | null;
+  lead_department: string | null;
+  /** Times it has moved between units (transfer, send back, assign). */
+  handoffs: number;
   lon: number;
   lat: number;
 }
 
-const INCIDENT_COLUMNS = `i.id, i.client_key, i.category, c.name_zh AS category_name, i.channel, i.description, i.status,
+const INCIDENT_COLUMNS = `i.id, i.client_key, i.tracking_code, i.category, c.name_zh AS category_name, i.channel, i.description, i.status,
   i.priority, i.reported_at, i.deadline_at, i.closed_at, i.town_code, i.village_code, i.grid_code, i.team_capability,
   i.raised_by, i.extension_pending_minutes, i.extended_minutes, i.rework_count, i.merged_into, i.site_id, i.reported_by,
   (SELECT count(*)::int FROM incident_photos p WHERE p.incident_id = i.id) AS photo_count,
+  i.lead_unit_id, lu.name AS lead_unit_name, lu.department_code AS lead_department, i.handoffs,
   ST_X(i.geom) AS lon, ST_Y(i.geom) AS lat`;
-const FROM_INCIDENTS = `FROM incidents i LEFT JOIN categories c ON c.kind = 'incident' AND c.code = i.category`;
+const FROM_INCIDENTS = `FROM incidents i LEFT JOIN categories c ON c.kind = 'incident' AND c.code = i.category
+  LEFT JOIN units lu ON lu.id = i.lead_unit_id`;
 
 /** The deadline clock of an incident at `now`: working minutes left (negative = overdue). */
 export function clock(cal: WorkingCalendar, row: Pick<IncidentRow, 'deadline_at' | 'status'>, now: Date) {
@@ -173,10 +183,25 @@ async function incidentCategory(db: Database, code: string): Promise<IncidentCat
   return (await cache.map).get(code) ?? null;
 }
 
+/**
+ * Whose idempotency keys a scope's reports use: each user and each API key has its own, and
+ * every report made without an account shares the public one. A key is unique only within
+ * its namespace, so one caller's key can neither swallow nor reveal another caller's report.
+ */
+export function clientNamespace(scope: Scope): string {
+  if ((scope.kind === 'user' || scope.kind === 'api_key') && scope.id !== null)
+    return `${scope.kind}:${scope.id}`;
+  return scope.kind === 'anonymous' ? 'public' : 'system';
+}
+
 /** One report as the batch statement takes it: checked, with its deadline worked out. */
 interface IntakeItem {
   input: IntakeInput;
   scope: Scope;
+  /** clientNamespace(scope) */
+  ns: string;
+  /** For a report made without an account: the code its reporter follows it with. */
+  trackingCode: string | null;
   category: IncidentCategory;
   reportedAt: Date;
   deadlineAt: Date;
@@ -204,9 +229,10 @@ async function intakeBatch(q: Queryable, items: IntakeItem[]): Promise<IntakeOut
   const first: number[] = [];
   const again: number[] = [];
   items.forEach((it, i) => {
-    if (seen.has(it.input.clientKey)) again.push(i);
+    const key = `${it.ns} ${it.input.clientKey}`;
+    if (seen.has(key)) again.push(i);
     else {
-      seen.add(it.input.clientKey);
+      seen.add(key);
       first.push(i);
     }
   });
@@ -243,6 +269,8 @@ async function intakeBatch(q: Queryable, items: IntakeItem[]): Promise<IntakeOut
         col((it) => it.scope.name),
         col((it) => it.scope.kind),
         col((it) => (isCityWide(it.scope) ? null : scopePrefixes(it.scope).join(','))),
+        col((it) => it.ns),
+        col((it) => it.trackingCode),
       ],
       { prepare: 'riskmap_intake' },
     );
@@ -260,6 +288,7 @@ async function intakeBatch(q: Queryable, items: IntakeItem[]): Promise<IntakeOut
             : {
                 id: row.id,
                 client_key: row.client_key,
+                tracking_code: row.tracking_code,
                 category: row.category,
                 category_name: it.category.name_zh,
                 channel: row.channel,
@@ -281,6 +310,10 @@ async function intakeBatch(q: Queryable, items: IntakeItem[]): Promise<IntakeOut
                 site_id: row.site_id,
                 reported_by: row.reported_by,
                 photo_count: it.input.photos?.length ?? 0,
+                lead_unit_id: row.lead_unit_id,
+                lead_unit_name: row.lead_unit_name,
+                lead_department: row.lead_department,
+                handoffs: 0,
                 lon: it.input.lon,
                 lat: it.input.lat,
               },
@@ -294,7 +327,9 @@ async function intakeBatch(q: Queryable, items: IntakeItem[]): Promise<IntakeOut
 function explainIntakeError(err: unknown, input: IntakeInput): Error {
   const e = err as { code?: string; constraint?: string };
   if (e.code === '23503' && e.constraint === 'incidents_site_id_fkey') {
-    return new IncidentError(422, `body/siteId: there is no site ${input.siteId}`);
+    return new DomainError(422, 'site_unknown', `body/siteId: there is no site ${input.siteId}`, {
+      siteId: input.siteId ?? null,
+    });
   }
   return err instanceof Error ? err : new Error(String(err));
 }
@@ -348,24 +383,30 @@ function writerFor(db: Database): (item: IntakeItem) => Promise<IntakeOutcome> {
 export async function intake(db: Database, scope: Scope, input: IntakeInput): Promise<IntakeResult> {
   const category = await incidentCategory(db, input.category);
   if (!category) {
-    throw new IncidentError(
+    throw new DomainError(
       422,
+      'category_unknown',
       `body/category: '${input.category}' is not an incident category (see GET /api/categories?kind=incident)`,
+      { category: input.category },
     );
   }
   const { lon, lat } = input;
   const inBox = (x: number, y: number) =>
     x >= CITY_BOX.minLon && x <= CITY_BOX.maxLon && y >= CITY_BOX.minLat && y <= CITY_BOX.maxLat;
   if (!inBox(lon, lat) && inBox(lat, lon)) {
-    throw new IncidentError(
+    throw new DomainError(
       422,
+      'coordinates_swapped',
       `body: lon ${lon} / lat ${lat} look swapped: longitude comes first (about 113.5–114.3 here)`,
+      { lon, lat },
     );
   }
   const reportedAt = input.reportedAt ?? new Date();
   const cal = await getCalendar(db);
   const deadlineAt = computeDeadline(cal, reportedAt, category.deadline_amount, category.deadline_unit);
-  const item: IntakeItem = { input, scope, category, reportedAt, deadlineAt };
+  const ns = clientNamespace(scope);
+  const trackingCode = scope.kind === 'anonymous' ? randomBytes(12).toString('base64url') : null;
+  const item: IntakeItem = { input, scope, ns, trackingCode, category, reportedAt, deadlineAt };
 
   let outcome: IntakeOutcome;
   if (input.photos?.length) {
@@ -390,14 +431,29 @@ export async function intake(db: Database, scope: Scope, input: IntakeInput): Pr
 
   if (!outcome.row) {
     if (!outcome.routedTown) {
-      throw new IncidentError(422, `body: the point ${lon}, ${lat} lies outside the city's towns`);
+      throw new DomainError(
+        422,
+        'position_outside_city',
+        `body: the point ${lon}, ${lat} lies outside the city's towns`,
+        { lon, lat },
+      );
     }
     const areaCode = outcome.routedGrid ?? outcome.routedVillage ?? outcome.routedTown;
     if (!scopeCovers(scope, areaCode)) throw new OutOfScopeError(`the point ${lon}, ${lat} (${areaCode})`);
-    // not inserted, inside the city and the scope: the client key is already stored
-    const existing = await findByClientKey(db, input.clientKey);
+    // not inserted, inside the city and the scope: this client stored the key before
+    const existing = await findByClientKey(db, ns, input.clientKey);
     if (!existing) throw new Error('incident vanished after a client-key conflict');
-    return { ...(await describeExisting(db, scope, existing)), created: false };
+    // Reports made without an account share one namespace: only a true retry (the same
+    // report again) gets it back, so a guessed key reveals nothing of someone else's report.
+    if (scope.kind === 'anonymous' && !sameReport(existing, input)) {
+      throw new DomainError(
+        409,
+        'client_key_used',
+        'body/clientKey: this key was already used for a different report; send the report with a new key',
+        { field: 'clientKey' },
+      );
+    }
+    return { ...(await describeExisting(db, scope, existing.id)), created: false };
   }
   return {
     incident: outcome.row,
@@ -407,13 +463,37 @@ export async function intake(db: Database, scope: Scope, input: IntakeInput): Pr
   };
 }
 
-async function findByClientKey(db: Queryable, key: string): Promise<number | null> {
-  const r = await db.query<{ id: number }>('SELECT id FROM incidents WHERE client_key = $1', [key]);
-  return r.rows[0]?.id ?? null;
+interface StoredReport {
+  id: number;
+  category: string;
+  description: string;
+  lon: number;
+  lat: number;
+}
+
+async function findByClientKey(db: Queryable, ns: string, key: string): Promise<StoredReport | null> {
+  const r = await db.query<StoredReport>(
+    `SELECT id, category, description, ST_X(geom) AS lon, ST_Y(geom) AS lat
+     FROM incidents WHERE client_ns = $1 AND client_key = $2`,
+    [ns, key],
+  );
+  return r.rows[0] ?? null;
+}
+
+/** Whether a retry carries the report that is stored under its key (positions to about 1 cm). */
+function sameReport(stored: StoredReport, input: IntakeInput): boolean {
+  return (
+    stored.category === input.category &&
+    stored.description === input.description &&
+    Math.abs(stored.lon - input.lon) < 1e-7 &&
+    Math.abs(stored.lat - input.lat) < 1e-7
+  );
 }
 
 async function describeExisting(db: Database, scope: Scope, id: number) {
   const incident = (await getIncident(db, scope, id))!;
+  // a citizen's retry gets back its own report's number and status only
+  if (scope.kind === 'anonymous') return { incident, raisedBy: [], possibleDuplicates: [] };
   const hits = await db.query<RiskHit>(
     'SELECT id, name, level FROM risk_sources WHERE id = ANY ($1::bigint[]) ORDER BY level, id',
     [incident.raised_by],
@@ -470,6 +550,37 @@ export function duplicatesOf(db: Queryable, scope: Scope, inc: DuplicateAsk['inc
   return read({ scope, inc });
 }
 
+/** A video camera near an incident (雪亮工程). */
+export interface NearbyCamera {
+  id: number;
+  code: string;
+  name: string;
+  distance_m: number;
+}
+
+/** The cameras within `radiusM` of a point, inside the scope, nearest first (at most 20). */
+export async function nearbyCameras(
+  db: Queryable,
+  scope: Scope,
+  at: { lon: number; lat: number },
+  radiusM = 300,
+): Promise<NearbyCamera[]> {
+  const params: unknown[] = [at.lon, at.lat, radiusM];
+  const inScope = scopeSql(scope, 'coalesce(c.grid_code, c.village_code, c.town_code)', params);
+  const r = await db.query<NearbyCamera>(
+    `SELECT c.id, c.code, c.name,
+            ST_Distance(c.geom::geography, ST_SetSRID(ST_MakePoint($1, $2), 4326)::geography) AS distance_m
+     FROM cameras c
+     -- a bbox of the radius (0.01° ≥ 1 km here) lets the GiST index pick the candidates
+     WHERE c.geom && ST_Expand(ST_SetSRID(ST_MakePoint($1, $2), 4326), $3 / 100000.0 * 1.2)
+       AND ST_DWithin(c.geom::geography, ST_SetSRID(ST_MakePoint($1, $2), 4326)::geography, $3)
+       AND ${inScope}
+     ORDER BY distance_m, c.id LIMIT 20`,
+    params,
+  );
+  return r.rows;
+}
+
 /** Where an incident is and who it needs: the little dispatch reads, in one prepared query. */
 export interface IncidentPlace {
   id: number;
@@ -479,7 +590,7 @@ export interface IncidentPlace {
   lat: number;
 }
 
-/** An incident's place and needed capability; null when there is none; OutOfScopeError when elsewhere. */
+/** An incident's place and needed capability; null when there is none or it lies outside the scope. */
 export async function incidentPlace(db: Queryable, scope: Scope, id: number): Promise<IncidentPlace | null> {
   const r = await db.query<IncidentPlace & { area: string | null }>(
     `SELECT id, team_capability, grid_code, coalesce(grid_code, village_code, town_code) AS area,
@@ -489,19 +600,16 @@ export async function incidentPlace(db: Queryable, scope: Scope, id: number): Pr
     { prepare: 'riskmap_incident_place' },
   );
   const row = r.rows[0];
-  if (!row) return null;
-  if (!scopeCovers(scope, row.area)) throw new OutOfScopeError(`incident ${id}`);
+  if (!row || !scopeCovers(scope, row.area)) return null;
   const { area: _, ...place } = row;
   return place;
 }
 
-/** One incident inside the scope; null when there is none; OutOfScopeError when it is elsewhere. */
+/** One incident inside the scope; null when there is none or it lies elsewhere (the two answer alike). */
 export async function getIncident(db: Queryable, scope: Scope, id: number): Promise<IncidentRow | null> {
   const r = await db.query<IncidentRow>(`SELECT ${INCIDENT_COLUMNS} ${FROM_INCIDENTS} WHERE i.id = $1`, [id]);
   const row = r.rows[0];
-  if (!row) return null;
-  if (!scopeCovers(scope, row.grid_code ?? row.village_code ?? row.town_code))
-    throw new OutOfScopeError(`incident ${id}`);
+  if (!row || !scopeCovers(scope, row.grid_code ?? row.village_code ?? row.town_code)) return null;
   return row;
 }
 
@@ -513,12 +621,26 @@ export interface TimelineRow {
   from_status: string | null;
   to_status: string | null;
   note: string | null;
+  /** A hop between units: the units it left and joined (id, name, department). */
+  from_unit: UnitRow | null;
+  to_unit: UnitRow | null;
+}
+
+/** A department's unit in a town. */
+export interface UnitRow {
+  id: number;
+  name: string;
+  department: string;
 }
 
 /** The append-only timeline of an incident, oldest first (the caller has read the incident). */
 export async function timeline(db: Queryable, _scope: Scope, id: number): Promise<TimelineRow[]> {
   const r = await db.query<TimelineRow>(
-    'SELECT id, at, actor, action, from_status, to_status, note FROM incident_events WHERE incident_id = $1 ORDER BY id',
+    `SELECT e.id, e.at, e.actor, e.action, e.from_status, e.to_status, e.note,
+            CASE WHEN fu.id IS NOT NULL THEN json_build_object('id', fu.id, 'name', fu.name, 'department', fu.department_code) END AS from_unit,
+            CASE WHEN tu.id IS NOT NULL THEN json_build_object('id', tu.id, 'name', tu.name, 'department', tu.department_code) END AS to_unit
+     FROM incident_events e LEFT JOIN units fu ON fu.id = e.from_unit_id LEFT JOIN units tu ON tu.id = e.to_unit_id
+     WHERE e.incident_id = $1 ORDER BY e.id`,
     [id],
   );
   return r.rows;
@@ -529,6 +651,8 @@ export interface QueueFilter {
   category?: string;
   town?: string;
   overdue?: boolean;
+  /** Only the matters this unit handles. */
+  unit?: number;
   limit: number;
   /** Rows to skip (paging). */
   offset?: number;
@@ -537,7 +661,8 @@ export interface QueueFilter {
 const QUEUE_WHERE = `i.status NOT IN ('closed', 'rejected', 'merged')
        AND ($1::text IS NULL OR i.status = $1) AND ($2::text IS NULL OR left(i.category, length($2)) = $2)
        AND ($3::text IS NULL OR i.town_code = $3)
-       AND ($4::boolean IS NULL OR (i.deadline_at < now() AND i.status NOT IN ('resolved', 'verified')) = $4)`;
+       AND ($4::boolean IS NULL OR (i.deadline_at < now() AND i.status NOT IN ('resolved', 'verified')) = $4)
+       AND ($5::int IS NULL OR i.lead_unit_id = $5)`;
 
 /**
  * Open incidents inside the scope, by deadline (soonest first), for the dispatcher queue:
@@ -548,7 +673,13 @@ export async function queue(
   scope: Scope,
   f: QueueFilter,
 ): Promise<{ rows: IncidentRow[]; total: number; overdue: number }> {
-  const params: unknown[] = [f.status ?? null, f.category ?? null, f.town ?? null, f.overdue ?? null];
+  const params: unknown[] = [
+    f.status ?? null,
+    f.category ?? null,
+    f.town ?? null,
+    f.overdue ?? null,
+    f.unit ?? null,
+  ];
   const inScope = scopeSql(scope, 'coalesce(i.grid_code, i.village_code, i.town_code)', params);
   const overdue = `count(*) FILTER (WHERE i.deadline_at < now() AND i.status NOT IN ('resolved', 'verified'))`;
   params.push(f.limit, f.offset ?? 0);
@@ -581,6 +712,8 @@ export interface TransitionInput {
   hours?: number;
   /** merge: the master incident this one duplicates. */
   into?: number;
+  /** transfer, assign_unit: the unit taking it over (a unit of the incident's town). */
+  unitId?: number;
   /** dispatch: the team sent, and the road time/distance shown (api/db/dispatch-sync.ts). */
   dispatch?: DispatchStep;
 }
@@ -613,20 +746,31 @@ export async function applyTransition(
   t: TransitionInput,
   cal: WorkingCalendar,
 ): Promise<void> {
+  // Sending a team is a dispatch (one open dispatch per team, atomically): an incident is
+  // never `dispatched` with nobody sent.
+  if (t.action === 'dispatch' && t.dispatch?.teamId === undefined) {
+    throw new DomainError(
+      422,
+      'dispatch_needs_team',
+      'body/action: dispatch sends a team: use POST /api/dispatches {incidentId, teamId}',
+      { use: 'POST /api/dispatches' },
+    );
+  }
   const rule = TRANSITIONS[t.action];
   const cur = await tx.query<IncidentRow>(
     `SELECT ${INCIDENT_COLUMNS} ${FROM_INCIDENTS} WHERE i.id = $1 FOR UPDATE OF i`,
     [id],
   );
   const row = cur.rows[0];
-  if (!row) throw new IncidentError(404, `no incident ${id}`);
-  if (!scopeCovers(scope, row.grid_code ?? row.village_code ?? row.town_code))
-    throw new OutOfScopeError(`incident ${id}`);
+  if (!row || !scopeCovers(scope, row.grid_code ?? row.village_code ?? row.town_code))
+    throw new NotFoundError('incident', id);
   if (!rule.from.includes(row.status)) {
     const allowed = allowedActions(row.status);
-    throw new IncidentError(
+    throw new DomainError(
       409,
+      'transition_not_allowed',
       `incident ${id} is ${row.status}: '${t.action}' is not allowed; allowed: ${allowed.join(', ') || 'none'}`,
+      { id, status: row.status, action: t.action, allowed: allowed.join(', ') },
     );
   }
   let deadlineAt = row.deadline_at;
@@ -634,12 +778,28 @@ export async function applyTransition(
   let extended = row.extended_minutes;
   let rework = row.rework_count;
   if (t.action === 'request_extension') {
-    if (!t.hours)
-      throw new IncidentError(422, 'body/hours: an extension request needs the working hours asked for');
-    if (pending) throw new IncidentError(409, `incident ${id} already has an extension request pending`);
+    if (!t.hours) {
+      throw new DomainError(
+        422,
+        'extension_hours_missing',
+        'body/hours: an extension request needs the working hours asked for',
+      );
+    }
+    if (pending) {
+      throw new DomainError(
+        409,
+        'extension_pending',
+        `incident ${id} already has an extension request pending`,
+        { id },
+      );
+    }
     pending = Math.round(t.hours * 60);
   } else if (t.action === 'grant_extension' || t.action === 'deny_extension') {
-    if (!pending) throw new IncidentError(409, `incident ${id} has no extension request pending`);
+    if (!pending) {
+      throw new DomainError(409, 'extension_not_pending', `incident ${id} has no extension request pending`, {
+        id,
+      });
+    }
     if (t.action === 'grant_extension' && deadlineAt) {
       deadlineAt = addWorkingMinutes(cal, deadlineAt, pending);
       extended += pending;
@@ -650,31 +810,68 @@ export async function applyTransition(
   }
   let mergedInto: number | null = row.merged_into;
   if (t.action === 'merge') {
-    if (!t.into) throw new IncidentError(422, 'body/into: a merge needs the master incident');
-    if (t.into === id) throw new IncidentError(422, 'body/into: an incident cannot be merged into itself');
+    if (!t.into)
+      throw new DomainError(422, 'merge_target_missing', 'body/into: a merge needs the master incident');
+    if (t.into === id) {
+      throw new DomainError(422, 'merge_into_self', 'body/into: an incident cannot be merged into itself');
+    }
     const master = await tx.query<{ id: number; status: IncidentStatus; area: string | null }>(
       `SELECT id, status, coalesce(grid_code, village_code, town_code) AS area FROM incidents WHERE id = $1 FOR UPDATE`,
       [t.into],
     );
     const m = master.rows[0];
-    if (!m) throw new IncidentError(422, `body/into: no incident ${t.into}`);
-    if (!scopeCovers(scope, m.area)) throw new OutOfScopeError(`incident ${t.into}`);
-    if (m.status === 'merged')
-      throw new IncidentError(409, `incident ${t.into} is itself merged; merge into its master`);
+    if (!m || !scopeCovers(scope, m.area)) {
+      throw new DomainError(422, 'merge_target_unknown', `body/into: no incident ${t.into}`, {
+        into: t.into,
+      });
+    }
+    if (m.status === 'merged') {
+      throw new DomainError(
+        409,
+        'merge_target_merged',
+        `incident ${t.into} is itself merged; merge into its master`,
+        { into: t.into },
+      );
+    }
     mergedInto = m.id;
     await tx.query(
       `INSERT INTO incident_events (incident_id, actor, action, note) VALUES ($1, $2, 'merged_in', $3)`,
       [m.id, scope.name, `incident ${id} merged into this one${t.note ? `: ${t.note}` : ''}`],
     );
   }
-  const to = rule.to ?? row.status;
-  const dispatchNote = await syncDispatch(tx, scope, id, t.action, t.dispatch ?? {});
+  const move = UNIT_MOVES.includes(t.action) ? await unitMove(tx, row, t) : null;
+  let to = rule.to ?? row.status;
+  let dispatchNote: string | null;
+  if (t.action === 'verify_fail') {
+    dispatchNote = await redispatchForRework(tx, scope, id);
+    if (!dispatchNote) {
+      to = 'accepted';
+      dispatchNote =
+        'rework: the team that resolved it cannot take it now; back to accepted for a new dispatch';
+    }
+  } else {
+    dispatchNote = await syncDispatch(tx, scope, id, t.action, t.dispatch ?? {});
+  }
   await tx.query(
     `UPDATE incidents SET status = $2, deadline_at = $3, extension_pending_minutes = $4, extended_minutes = $5,
             rework_count = $6, closed_at = CASE WHEN $2 = 'closed' THEN now() ELSE closed_at END, updated_at = now(),
-            merged_into = $7
+            merged_into = $7, lead_unit_id = coalesce($8, lead_unit_id), handoffs = handoffs + $9,
+            result_note = CASE WHEN $10 THEN $11 ELSE result_note END
      WHERE id = $1`,
-    [id, to, deadlineAt, pending, extended, rework, mergedInto],
+    [
+      id,
+      to,
+      deadlineAt,
+      pending,
+      extended,
+      rework,
+      mergedInto,
+      move?.to.id ?? null,
+      t.action === 'transfer' || t.action === 'send_back' ? 1 : 0,
+      // the result a citizen is shown: what the team wrote when it resolved it
+      t.action === 'resolve',
+      t.note?.trim() || null,
+    ],
   );
   const note = [
     t.note,
@@ -685,8 +882,9 @@ export async function applyTransition(
     .filter(Boolean)
     .join('; ');
   await tx.query(
-    `INSERT INTO incident_events (incident_id, actor, action, from_status, to_status, note) VALUES ($1, $2, $3, $4, $5, $6)`,
-    [id, scope.name, t.action, row.status, to, note || null],
+    `INSERT INTO incident_events (incident_id, actor, action, from_status, to_status, note, from_unit_id, to_unit_id)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+    [id, scope.name, t.action, row.status, to, note || null, move?.from ?? null, move?.to.id ?? null],
   );
   await recordAudit(tx, scope, {
     action: `incident.${t.action}`,
@@ -696,6 +894,72 @@ export async function applyTransition(
     after: { status: to, deadlineAt },
   });
   await tx.query(`SELECT pg_notify('incidents', $1)`, [JSON.stringify({ id, op: t.action })]);
+}
+
+/**
+ * Where a unit move (transfer, send_back, assign_unit) takes an incident: a transfer or a
+ * send-back needs its reason; a transfer or an assignment names a unit of the incident's own
+ * town; a send-back goes to the town's coordinating unit (综治中心). 422 when the unit is
+ * missing or elsewhere, 409 when the incident is with that unit already.
+ */
+async function unitMove(
+  tx: Queryable,
+  row: IncidentRow,
+  t: TransitionInput,
+): Promise<{ from: number | null; to: { id: number; name: string } }> {
+  if ((t.action === 'transfer' || t.action === 'send_back') && !t.note?.trim()) {
+    throw new DomainError(422, 'unit_move_reason_missing', `body/note: '${t.action}' needs the reason`, {
+      action: t.action,
+    });
+  }
+  let target: { id: number; name: string; area_code: string } | undefined;
+  if (t.action === 'send_back') {
+    target = (
+      await tx.query<{ id: number; name: string; area_code: string }>(
+        'SELECT id, name, area_code FROM units WHERE department_code = $1 AND area_code = $2',
+        [COORDINATING_DEPARTMENT, row.town_code],
+      )
+    ).rows[0];
+    if (!target) {
+      throw new DomainError(
+        422,
+        'unit_no_coordinator',
+        `incident ${row.id} has no town coordination centre`,
+        {
+          id: row.id,
+        },
+      );
+    }
+  } else {
+    if (t.unitId === undefined) {
+      throw new DomainError(
+        422,
+        'unit_missing',
+        `body/unitId: '${t.action}' needs the unit that takes it over`,
+        {
+          action: t.action,
+        },
+      );
+    }
+    target = (
+      await tx.query<{ id: number; name: string; area_code: string }>(
+        'SELECT id, name, area_code FROM units WHERE id = $1',
+        [t.unitId],
+      )
+    ).rows[0];
+    if (!target || target.area_code !== row.town_code) {
+      throw new DomainError(422, 'unit_unknown', `body/unitId: no unit ${t.unitId} in the incident's town`, {
+        unitId: t.unitId,
+      });
+    }
+  }
+  if (target.id === row.lead_unit_id) {
+    throw new DomainError(409, 'unit_same', `incident ${row.id} is with ${target.name} already`, {
+      id: row.id,
+      unit: target.name,
+    });
+  }
+  return { from: row.lead_unit_id, to: { id: target.id, name: target.name } };
 }
 
 /** Minutes of working time in a working day (for showing days). */

@@ -1,14 +1,8 @@
-import type { Queryable } from './database.ts';
+import type { LiveEvent, LiveEventLog } from '../lib/live-hub.ts';
+import type { Database, Queryable } from './database.ts';
 
-export interface LiveEventRow {
-  seq: number;
-  at: Date;
-  kind: 'incident' | 'dispatch' | 'team' | 'risk_source' | 'area';
-  entity_id: string;
-  op: 'insert' | 'update' | 'delete';
-  area_code: string | null;
-  data: Record<string, unknown>;
-}
+/** A row of live_events. */
+export type LiveEventRow = LiveEvent;
 
 /** The newest event's sequence number (0 when there is none). */
 export async function latestSeq(db: Queryable): Promise<number> {
@@ -36,4 +30,15 @@ export async function eventsAfter(db: Queryable, seq: number, limit: number): Pr
 export async function pruneEvents(db: Queryable, hours: number): Promise<number> {
   const r = await db.query(`DELETE FROM live_events WHERE at < now() - make_interval(hours => $1)`, [hours]);
   return r.rowCount;
+}
+
+/** The event log of a database, for a LiveHub: live_events, announced by NOTIFY 'live'. */
+export function liveEventLog(db: Database): LiveEventLog {
+  return {
+    latestSeq: () => latestSeq(db),
+    oldestSeq: () => oldestSeq(db),
+    eventsAfter: (seq, limit) => eventsAfter(db, seq, limit),
+    prune: (hours) => pruneEvents(db, hours),
+    listen: (onNotify, onRelisten) => db.listen('live', () => onNotify(), onRelisten),
+  };
 }

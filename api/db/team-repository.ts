@@ -1,7 +1,7 @@
-import { OutOfScopeError, scopeCovers, scopeSql, type Scope } from '../auth/scope.ts';
+import { scopeCovers, scopeSql, type Scope } from '../auth/scope.ts';
+import { DomainError } from '../lib/errors.ts';
 import { recordAudit } from './audit-repository.ts';
 import type { Database, Queryable } from './database.ts';
-import { DispatchError } from './dispatch-sync.ts';
 
 export interface TeamRow {
   id: number;
@@ -71,12 +71,11 @@ export async function listTeams(
   return { total: total.rows[0]!.n, teams: r.rows };
 }
 
-/** One team; null when there is none; OutOfScopeError when it belongs elsewhere. */
+/** One team; null when there is none or it belongs outside the scope (the two answer alike). */
 export async function getTeam(db: Queryable, scope: Scope, id: number): Promise<TeamRow | null> {
   const r = await db.query<TeamRow>(`SELECT ${TEAM_COLUMNS} FROM teams t WHERE t.id = $1`, [id]);
   const row = r.rows[0];
-  if (!row) return null;
-  if (!scopeCovers(scope, row.home_area_code)) throw new OutOfScopeError(`team ${id}`);
+  if (!row || !scopeCovers(scope, row.home_area_code)) return null;
   return row;
 }
 
@@ -85,6 +84,8 @@ export interface PositionFix {
   lat: number;
   /** When the fix was taken (the device's clock). */
   at: Date;
+  /** How far outside the city's towns (metres) a fix may lie. */
+  marginM: number;
 }
 
 /**
@@ -99,10 +100,33 @@ export async function recordPosition(
   fix: PositionFix,
 ): Promise<{ applied: boolean; team: TeamRow } | null> {
   if (fix.at.getTime() > Date.now() + 120_000) {
-    throw new DispatchError(422, `body/at: ${fix.at.toISOString()} is in the future (more than 2 min ahead)`);
+    const at = fix.at.toISOString();
+    throw new DomainError(422, 'fix_in_future', `body/at: ${at} is in the future (more than 2 min ahead)`, {
+      at,
+    });
   }
   const team = await getTeam(db, scope, id);
   if (!team) return null;
+  // The service area is the towns plus a margin. A point inside a town is the usual case and
+  // cheap (bbox, then point in polygon); only a point outside every town pays for the
+  // distance in metres, to the few towns whose bbox, widened by the margin, holds it.
+  const served = await db.query<{ ok: boolean }>(
+    `SELECT EXISTS (
+       SELECT 1 FROM areas a, ST_SetSRID(ST_MakePoint($1, $2), 4326) AS p
+       WHERE a.level = 'town' AND a.valid_to IS NULL
+         -- margin/100,000 degrees ≥ margin metres at Dongguan's latitude, in both axes
+         AND a.geom && ST_Expand(p, $3 / 100000.0)
+         AND (ST_Intersects(a.geom, p) OR ST_DWithin(a.geom::geography, p::geography, $3))) AS ok`,
+    [fix.lon, fix.lat, fix.marginM],
+  );
+  if (!served.rows[0]?.ok) {
+    throw new DomainError(
+      422,
+      'position_outside_service_area',
+      `body: the fix ${fix.lon}, ${fix.lat} lies more than ${fix.marginM} m outside the city (WGS84 longitude, latitude expected)`,
+      { lon: fix.lon, lat: fix.lat, marginM: fix.marginM },
+    );
+  }
   const applied = await db.transaction(async (tx) => {
     const moved = await tx.query(
       `UPDATE teams SET geom = ST_SetSRID(ST_MakePoint($2, $3), 4326), position_at = $4
@@ -153,10 +177,14 @@ export async function setDuty(
       [id],
     );
     const cur = r.rows[0];
-    if (!cur) return false;
-    if (!scopeCovers(scope, cur.home_area_code)) throw new OutOfScopeError(`team ${id}`);
+    if (!cur || !scopeCovers(scope, cur.home_area_code)) return false;
     if (cur.status === 'dispatched' || cur.status === 'on_scene') {
-      throw new DispatchError(409, `team ${id} is ${cur.status}: end or cancel its dispatch first`);
+      throw new DomainError(
+        409,
+        'team_on_dispatch',
+        `team ${id} is ${cur.status}: end or cancel its dispatch first`,
+        { teamId: id, status: cur.status },
+      );
     }
     await tx.query(`UPDATE teams SET on_duty = $2, status = $3 WHERE id = $1`, [
       id,

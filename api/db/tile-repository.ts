@@ -1,6 +1,13 @@
 import { isCityWide, scopePrefixes, scopeSql, scopeSqlWithAncestors, type Scope } from '../auth/scope.ts';
 import { encodeTile, type TileFeature, type TileLayer, type TileValue } from '../lib/mvt-encoder.ts';
-import { BUFFER, EXTENT, tileBBox4326, tileEnvelope, type TileAddress } from '../lib/tiles.ts';
+import {
+  BUFFER,
+  EXTENT,
+  POINT_RAW_ZOOM,
+  tileBBox4326,
+  tileEnvelope,
+  type TileAddress,
+} from '../lib/tiles.ts';
 import type { LayerId } from '../schemas/layers.ts';
 import type { Database, Queryable } from './database.ts';
 import { LAYERS } from './feature-repository.ts';
@@ -26,22 +33,23 @@ interface PointTileDef {
   cap: number;
 }
 
-/**
- * Tile settings per point layer. Raw zooms are chosen so that the densest raw tile of
- * the city-scale dataset stays within the size budget (see `npm run bench`).
- */
+/** Tile settings per point layer; the raw zooms are api/lib/tiles.ts's POINT_RAW_ZOOM. */
 export const POINT_TILES: Record<LayerId, PointTileDef> = {
-  sites: { rawMinZoom: 14, props: { kind: 't.kind' }, cap: 20000 },
-  components: { rawMinZoom: 15, props: { kind: 't.kind', status: 't.status' }, cap: 20000 },
+  sites: { rawMinZoom: POINT_RAW_ZOOM.sites, props: { kind: 't.kind' }, cap: 20000 },
+  components: {
+    rawMinZoom: POINT_RAW_ZOOM.components,
+    props: { kind: 't.kind', status: 't.status' },
+    cap: 20000,
+  },
   risk_sources: {
-    rawMinZoom: 11,
+    rawMinZoom: POINT_RAW_ZOOM.risk_sources,
     props: { kind: 't.kind', level: 't.level', radius: 'round(t.impact_radius_m)::int' },
     clusterLevel: 'level',
     cap: 20000,
   },
-  cameras: { rawMinZoom: 15, props: {}, cap: 20000 },
+  cameras: { rawMinZoom: POINT_RAW_ZOOM.cameras, props: {}, cap: 20000 },
   teams: {
-    rawMinZoom: 11,
+    rawMinZoom: POINT_RAW_ZOOM.teams,
     // fix_at: epoch seconds of the last fix, so the map can mark stale positions
     props: {
       kind: 't.kind',
@@ -52,7 +60,7 @@ export const POINT_TILES: Record<LayerId, PointTileDef> = {
     cap: 20000,
   },
   incidents: {
-    rawMinZoom: 14,
+    rawMinZoom: POINT_RAW_ZOOM.incidents,
     props: { category: 't.category', status: 't.status', priority: 't.priority' },
     clusterLevel: 'priority',
     cap: 20000,
@@ -325,4 +333,121 @@ export async function areaTile(db: Database, scope: Scope, t: TileAddress): Prom
 export async function foldTileCells(db: Queryable, maxRows: number | null = 20_000): Promise<number> {
   const r = await db.query<{ moved: number }>('SELECT tile_cells_fold($1) AS moved', [maxRows]);
   return r.rows[0]?.moved ?? 0;
+}
+
+/** Road classes in the basemap tile, from which zoom each is drawn (main roads first). */
+export const ROAD_TILE_CLASSES = [
+  { roadClass: 'expressway', minZoom: 11 },
+  { roadClass: 'arterial', minZoom: 11 },
+  { roadClass: 'secondary', minZoom: 12 },
+  { roadClass: 'local', minZoom: 13 },
+] as const;
+
+/**
+ * Place names in the basemap tile, from which zoom each level is carried, and its rank: the
+ * label priority (1 is placed first when labels collide).
+ */
+export const PLACE_TILE_LEVELS = [
+  { level: 'town', minZoom: 8, rank: 1 },
+  { level: 'village', minZoom: 12, rank: 2 },
+  { level: 'grid', minZoom: 14, rank: 3 },
+] as const;
+
+/** Lines and points decoded from tile-unit GeoJSON (embedded engine). */
+function lineGeometry(g: { type: string; coordinates: unknown } | null): TileFeature['geometry'] | null {
+  if (!g) return null;
+  if (g.type === 'LineString') {
+    const c = g.coordinates as [number, number][];
+    return c.length >= 2 ? { type: 'LineString', coordinates: c } : null;
+  }
+  if (g.type === 'MultiLineString') {
+    const c = (g.coordinates as [number, number][][]).filter((l) => l.length >= 2);
+    return c.length > 0 ? { type: 'MultiLineString', coordinates: c } : null;
+  }
+  return null;
+}
+
+/**
+ * One tile of the basemap's context: the road network (layer `road`, with `class` and its
+ * `rank`, the main roads from zoom 11, every road from 13) and the place names (layer `place`:
+ * the label points of the current towns, villages and grids with `name`, `level` and `rank`, by
+ * zoom as PLACE_TILE_LEVELS says). The whole city, whoever asks: it is geography, drawn under
+ * every map, the citizen's location picker included.
+ */
+export async function basemapTile(db: Database, t: TileAddress): Promise<Uint8Array> {
+  const { minx, maxy, size } = tileEnvelope(t);
+  const k = EXTENT / size;
+  const classes = ROAD_TILE_CLASSES.filter((c) => t.z >= c.minZoom).map((c) => c.roadClass);
+  const levels = PLACE_TILE_LEVELS.filter((l) => t.z >= l.minZoom);
+  if (classes.length === 0 && levels.length === 0) return new Uint8Array();
+  const roadRank = `array_position(ARRAY[${ROAD_TILE_CLASSES.map((c) => `'${c.roadClass}'`).join(', ')}]::text[], e.class)`;
+  const placeRank = `CASE a.level ${PLACE_TILE_LEVELS.map((l) => `WHEN '${l.level}' THEN ${l.rank}`).join(' ')} END`;
+  const params: unknown[] = [...tileBBox4326(t), classes, levels.map((l) => l.level)];
+  const roadsFrom = `FROM road_edges e WHERE e.geom && ST_MakeEnvelope($1, $2, $3, $4, 4326) AND e.class = ANY ($5::text[])`;
+  const placesFrom = `FROM areas a WHERE a.valid_to IS NULL AND a.label_point && ST_MakeEnvelope($1, $2, $3, $4, 4326)
+                      AND a.level = ANY ($6::text[])`;
+  // Roads are short straight edges: clipped, not simplified.
+  if (db.backend === 'postgres') {
+    params.push(t.z, t.x, t.y);
+    const n = params.length;
+    const env = `ST_TileEnvelope($${n - 2}, $${n - 1}, $${n})`;
+    const r = await db.query<{ mvt: Buffer | null }>(
+      `SELECT coalesce((SELECT ST_AsMVT(m, 'road', ${EXTENT}, 'geom') FROM (
+                SELECT e.class, ${roadRank} AS rank,
+                       ST_AsMVTGeom(ST_Transform(e.geom, 3857), ${env}, ${EXTENT}, ${BUFFER}, true) AS geom
+                ${roadsFrom} ORDER BY e.id) m WHERE m.geom IS NOT NULL), ''::bytea)
+           || coalesce((SELECT ST_AsMVT(m, 'place', ${EXTENT}, 'geom') FROM (
+                SELECT a.name, a.level, ${placeRank} AS rank,
+                       ST_AsMVTGeom(ST_Transform(a.label_point, 3857), ${env}, ${EXTENT}, 0, true) AS geom
+                ${placesFrom} ORDER BY a.code) m WHERE m.geom IS NOT NULL), ''::bytea) AS mvt`,
+      params,
+    );
+    return new Uint8Array(r.rows[0]?.mvt ?? new Uint8Array());
+  }
+
+  const bbox = tileBBox4326(t);
+  const tileUnits = '(SELECT $6::float8 AS minx, $7::float8 AS maxy, $8::float8 AS k, $9::float8 AS size) p';
+  const roads =
+    classes.length === 0
+      ? { rows: [] }
+      : await db.query<{ class: string; rank: number; g: { type: string; coordinates: unknown } | null }>(
+          `SELECT e.class, ${roadRank} AS rank,
+                  ST_AsGeoJSON(ST_RemoveRepeatedPoints(ST_SnapToGrid(ST_Affine(
+                    ST_ClipByBox2D(ST_Transform(e.geom, 3857),
+                      ST_MakeEnvelope(p.minx - p.size * ${BUFFER / EXTENT}, p.maxy - p.size * ${1 + BUFFER / EXTENT},
+                                      p.minx + p.size * ${1 + BUFFER / EXTENT}, p.maxy + p.size * ${BUFFER / EXTENT}, 3857)),
+                    p.k, 0, 0, -p.k, -p.minx * p.k, p.maxy * p.k), 1)))::json AS g
+           FROM ${tileUnits}, road_edges e
+           WHERE e.geom && ST_MakeEnvelope($1, $2, $3, $4, 4326) AND e.class = ANY ($5::text[])
+           ORDER BY e.id`,
+          [...bbox, classes, minx, maxy, k, size],
+        );
+  const places =
+    levels.length === 0
+      ? { rows: [] }
+      : await db.query<{ name: string; level: string; rank: number; lx: number; ly: number }>(
+          `SELECT a.name, a.level, ${placeRank} AS rank,
+                  round((rm_merc_x(ST_X(a.label_point)) - p.minx) * p.k)::int AS lx,
+                  round((p.maxy - rm_merc_y(ST_Y(a.label_point))) * p.k)::int AS ly
+           FROM ${tileUnits}, areas a
+           WHERE a.valid_to IS NULL AND a.label_point && ST_MakeEnvelope($1, $2, $3, $4, 4326)
+             AND a.level = ANY ($5::text[])
+           ORDER BY a.code`,
+          [...bbox, levels.map((l) => l.level), minx, maxy, k, size],
+        );
+  const roadFeatures: TileFeature[] = [];
+  for (const row of roads.rows) {
+    const geometry = lineGeometry(row.g);
+    if (geometry) roadFeatures.push({ geometry, properties: { class: row.class, rank: row.rank } });
+  }
+  const placeFeatures: TileFeature[] = places.rows
+    .filter((row) => row.lx >= 0 && row.lx <= EXTENT && row.ly >= 0 && row.ly <= EXTENT)
+    .map((row) => ({
+      geometry: { type: 'Point', coordinates: [row.lx, row.ly] },
+      properties: { name: row.name, level: row.level, rank: row.rank },
+    }));
+  return encodeTile([
+    ...(classes.length > 0 ? [{ name: 'road', features: roadFeatures }] : []),
+    ...(levels.length > 0 ? [{ name: 'place', features: placeFeatures }] : []),
+  ]);
 }

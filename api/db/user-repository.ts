@@ -1,5 +1,6 @@
 import type { Role } from '../auth/permissions.ts';
 import { OutOfScopeError, scopeCovers, scopeSql, type Scope } from '../auth/scope.ts';
+import { DomainError } from '../lib/errors.ts';
 import { recordAudit } from './audit-repository.ts';
 import type { Database, Queryable } from './database.ts';
 
@@ -17,14 +18,12 @@ export interface UserRow {
   grants: string[];
 }
 
-/** What sign-in needs: includes the hash and the failure counters. */
+/** What sign-in needs: includes the hash (failures are counted by name, in login_failures). */
 export interface UserCredentialsRow {
   id: number;
   username: string;
   password_hash: string;
   disabled: boolean;
-  failed_attempts: number;
-  locked_until: Date | null;
 }
 
 const USER_COLUMNS = `u.id, u.username, u.display_name, u.role, u.home_area_code,
@@ -35,7 +34,7 @@ const USER_COLUMNS = `u.id, u.username, u.display_name, u.role, u.home_area_code
 /** Credentials of a user by username, for sign-in; null when there is no such user. */
 export async function findCredentials(db: Queryable, username: string): Promise<UserCredentialsRow | null> {
   const r = await db.query<UserCredentialsRow>(
-    'SELECT id, username, password_hash, disabled, failed_attempts, locked_until FROM users WHERE username = $1',
+    'SELECT id, username, password_hash, disabled FROM users WHERE username = $1',
     [username],
   );
   return r.rows[0] ?? null;
@@ -47,37 +46,106 @@ export async function getPasswordHash(db: Queryable, id: number): Promise<string
   return r.rows[0]?.password_hash ?? null;
 }
 
+/** When failed sign-ins lock a name, and how long a failure is remembered. */
+export interface LoginFailureLimits {
+  /** Failures in a row that lock the name. */
+  maxFailures: number;
+  /** How long a lock lasts. */
+  lockMinutes: number;
+  /** A name without failures for this long starts counting afresh (and its row is pruned). */
+  forgetHours: number;
+}
+
+// The failures that count for a name: recent ones, and for an account only those since its
+// password last changed, so that an administrator's password reset also unlocks it.
+const COUNTED_SINCE = `greatest(now() - make_interval(hours => $2),
+  coalesce((SELECT u.password_changed_at FROM users u WHERE u.username = $1), '-infinity'::timestamptz))`;
+
 /**
- * Counts a failed sign-in; locks the account for `lockMinutes` once `maxFailures`
- * is reached. Returns the new count and lock time.
+ * When the sign-in name (lower-case) is locked; null when it is not. The same for names of
+ * accounts and names of nobody, so that a lock tells nothing about which names exist.
+ */
+export async function findLoginLock(
+  db: Queryable,
+  username: string,
+  limits: LoginFailureLimits,
+): Promise<Date | null> {
+  const r = await db.query<{ locked_until: Date }>(
+    `SELECT locked_until FROM login_failures
+      WHERE username = $1 AND locked_until > now() AND last_failure_at > ${COUNTED_SINCE}`,
+    [username, limits.forgetHours],
+  );
+  return r.rows[0]?.locked_until ?? null;
+}
+
+/**
+ * Counts a failed sign-in for a name (lower-case), whether or not an account has it; locks the
+ * name for `lockMinutes` once `maxFailures` failures in a row are reached. Prunes the names
+ * whose failures are forgotten. Returns the new count and lock time.
  */
 export async function recordLoginFailure(
   db: Queryable,
-  id: number,
-  maxFailures: number,
-  lockMinutes: number,
+  username: string,
+  limits: LoginFailureLimits,
 ): Promise<{ failed_attempts: number; locked_until: Date | null }> {
+  await db.query('DELETE FROM login_failures WHERE last_failure_at < now() - make_interval(hours => $1)', [
+    limits.forgetHours,
+  ]);
+  // One statement, incrementing the stored row, so that concurrent failures all count.
+  const counted = `CASE WHEN f.last_failure_at > ${COUNTED_SINCE} THEN f.failed_attempts + 1 ELSE 1 END`;
   const r = await db.query<{ failed_attempts: number; locked_until: Date | null }>(
-    `UPDATE users SET failed_attempts = failed_attempts + 1,
-       locked_until = CASE WHEN failed_attempts + 1 >= $2 THEN now() + make_interval(mins => $3) ELSE locked_until END
-     WHERE id = $1 RETURNING failed_attempts, locked_until`,
-    [id, maxFailures, lockMinutes],
+    `INSERT INTO login_failures AS f (username, failed_attempts, locked_until, last_failure_at)
+     VALUES ($1, 1, CASE WHEN $3 <= 1 THEN now() + make_interval(mins => $4) END, now())
+     ON CONFLICT (username) DO UPDATE SET
+       failed_attempts = ${counted},
+       locked_until = CASE WHEN ${counted} >= $3 THEN now() + make_interval(mins => $4) END,
+       last_failure_at = now()
+     RETURNING failed_attempts, locked_until`,
+    [username, limits.forgetHours, limits.maxFailures, limits.lockMinutes],
   );
-  return r.rows[0] ?? { failed_attempts: 0, locked_until: null };
+  const row = r.rows[0]!;
+  // shown in the user list; no-op for a name that is nobody's
+  await db.query('UPDATE users SET failed_attempts = $2, locked_until = $3 WHERE username = $1', [
+    username,
+    row.failed_attempts,
+    row.locked_until,
+  ]);
+  return row;
 }
 
-/** Clears the failure count after a successful sign-in. */
-export async function recordLoginSuccess(db: Queryable, id: number): Promise<void> {
-  await db.query('UPDATE users SET failed_attempts = 0, locked_until = NULL WHERE id = $1', [id]);
+/** Clears the failures of a name (lower-case) after a successful sign-in. */
+export async function recordLoginSuccess(db: Queryable, username: string): Promise<void> {
+  await db.query('DELETE FROM login_failures WHERE username = $1', [username]);
+  await db.query('UPDATE users SET failed_attempts = 0, locked_until = NULL WHERE username = $1', [username]);
 }
 
-/** One user inside the scope; null when none has this id; OutOfScopeError when it is someone else's area. */
+/** One user inside the scope; null when none has this id or it lives outside the scope (the two answer alike). */
 export async function getUser(db: Queryable, scope: Scope, id: number): Promise<UserRow | null> {
   const r = await db.query<UserRow>(`SELECT ${USER_COLUMNS} FROM users u WHERE u.id = $1`, [id]);
   const row = r.rows[0];
-  if (!row) return null;
-  if (!scopeCovers(scope, row.home_area_code)) throw new OutOfScopeError(`user ${id}`);
+  if (!row || !scopeCovers(scope, row.home_area_code)) return null;
   return row;
+}
+
+/**
+ * A user the scope may change; null when missing or homed outside the scope (alike). Whoever
+ * changes a user (a password above all) could act as them, so the scope must cover
+ * everything the user can reach, not only their home area: a user with a grant outside it is
+ * refused (403, `user_beyond_scope`).
+ */
+export async function getUserToChange(db: Queryable, scope: Scope, id: number): Promise<UserRow | null> {
+  const user = await getUser(db, scope, id);
+  if (!user) return null;
+  const beyond = user.grants.filter((g) => !scopeCovers(scope, g));
+  if (beyond.length > 0) {
+    throw new DomainError(
+      403,
+      'user_beyond_scope',
+      `user ${id} may also work in ${beyond.join(', ')}, outside your area: only an admin whose area covers it may change this user`,
+      { id, areas: beyond.join(',') },
+    );
+  }
+  return user;
 }
 
 /** Users whose home area lies inside the scope, by username. */
@@ -155,7 +223,8 @@ export async function updateUser(
     throw new OutOfScopeError(`area ${p.homeAreaCode}`);
   for (const g of p.grants ?? []) if (!scopeCovers(scope, g)) throw new OutOfScopeError(`area ${g}`);
   return db.transaction(async (tx) => {
-    const before = await getUser(tx, scope, id);
+    await tx.query('SELECT 1 FROM users WHERE id = $1 FOR UPDATE', [id]);
+    const before = await getUserToChange(tx, scope, id);
     if (!before) return null;
     await tx.query(
       `UPDATE users SET

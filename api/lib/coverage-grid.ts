@@ -171,6 +171,52 @@ export class CoverageGrid {
   }
 
   /**
+   * Removes speckles from a selection by changing the marks: patches of fewer than `minCells`
+   * selected cells are deselected, and holes of fewer than `minCells` unselected cells are
+   * selected, unless they touch the grid's edge or leave the mask (then they are no holes).
+   * Cells are neighbours across an edge, not across a corner, as in the polygons drawn.
+   * @param options the selection, as for {@link CoverageGrid.toMultiPolygon}
+   * @throws RangeError when `mask` does not have one byte per cell
+   */
+  despeckle(minCells: number, options: CellSelection = {}): void {
+    const selected = this.selector(options);
+    const { cols, rows, marks } = this;
+    const mask = options.mask;
+    const markOf = (select: boolean) => (select === !options.invert ? 1 : 0);
+    const seen = new Uint8Array(cols * rows);
+    const stack = new Int32Array(cols * rows);
+    const patch: number[] = [];
+    for (let start = 0; start < seen.length; start++) {
+      if (seen[start]) continue;
+      const want = selected(start);
+      // flood the 4-connected patch of cells with the same selection as `start`
+      let top = 0;
+      stack[top++] = start;
+      seen[start] = 1;
+      patch.length = 0;
+      let open = false;
+      while (top > 0) {
+        const k = stack[--top]!;
+        patch.push(k);
+        const col = k % cols;
+        const row = (k - col) / cols;
+        if (col === 0 || row === 0 || col === cols - 1 || row === rows - 1) open = true;
+        if (mask !== undefined && mask[k] === 0) open = true;
+        const next = [col > 0 ? k - 1 : -1, col < cols - 1 ? k + 1 : -1, row > 0 ? k - cols : -1];
+        next.push(row < rows - 1 ? k + cols : -1);
+        for (const j of next) {
+          if (j < 0 || seen[j] || selected(j) !== want) continue;
+          seen[j] = 1;
+          stack[top++] = j;
+        }
+      }
+      if (patch.length >= minCells) continue;
+      if (want) for (const k of patch) marks[k] = markOf(false);
+      else if (!open) for (const k of patch) marks[k] = markOf(true);
+    }
+  }
+
+  /**
    * The selected cells as a GeoJSON MultiPolygon in degrees: each horizontal run of selected
    * cells in a row becomes one rectangle, with a closed, counter-clockwise ring (RFC 7946).
    * Rectangles of neighbouring rows share edges rather than being dissolved. Returns an

@@ -33,6 +33,9 @@ export const INCIDENT_ACTIONS = [
   'grant_extension',
   'deny_extension',
   'merge',
+  'transfer',
+  'send_back',
+  'assign_unit',
 ] as const;
 export type IncidentAction = (typeof INCIDENT_ACTIONS)[number];
 
@@ -52,6 +55,7 @@ export const TRANSITIONS: Record<IncidentAction, Rule> = {
   arrive: { from: ['dispatched'], to: 'on_scene', permission: 'report' },
   resolve: { from: ['dispatched', 'on_scene'], to: 'resolved', permission: 'report' },
   verify_pass: { from: ['resolved'], to: 'verified', permission: 'verify' },
+  // back to the team that resolved it (a new dispatch), or to accepted when it cannot take it now
   verify_fail: { from: ['resolved'], to: 'dispatched', permission: 'verify' },
   close: { from: ['verified'], to: 'closed', permission: 'close' },
   request_extension: { from: ['accepted', 'dispatched', 'on_scene'], to: null, permission: 'report' },
@@ -59,7 +63,24 @@ export const TRANSITIONS: Record<IncidentAction, Rule> = {
   deny_extension: { from: ['accepted', 'dispatched', 'on_scene'], to: null, permission: 'accept' },
   // a duplicate joins its master (`into`); both records and timelines stay
   merge: { from: ['reported', 'accepted'], to: 'merged', permission: 'accept' },
+  // between units (DESIGN.md §8): 转办 to another unit of the town, with a reason; 退回 to the
+  // town's 综治中心, with a reason; 指定 by the centre (集中梳理). The status stays.
+  transfer: { from: ['reported', 'accepted', 'dispatched', 'on_scene'], to: null, permission: 'accept' },
+  send_back: { from: ['reported', 'accepted', 'dispatched', 'on_scene'], to: null, permission: 'accept' },
+  assign_unit: { from: ['reported', 'accepted', 'dispatched', 'on_scene'], to: null, permission: 'accept' },
 };
+
+/** Statuses in which a citizen can rate the result (the work is done): 回访与评价. */
+export const RATEABLE: readonly IncidentStatus[] = ['resolved', 'verified', 'closed'];
+
+/** The unit moves among the actions. */
+export const UNIT_MOVES: readonly IncidentAction[] = ['transfer', 'send_back', 'assign_unit'];
+
+/** An incident transferred or sent back more than this many times is flagged (推诿 check). */
+export const HANDOFF_FLAG_AFTER = 2;
+
+/** The department whose town unit coordinates and decides between units (综治中心). */
+export const COORDINATING_DEPARTMENT = 'zongzhi';
 
 /** The actions the state machine allows from a status (regardless of role). */
 export function allowedActions(status: IncidentStatus): IncidentAction[] {

@@ -1,6 +1,36 @@
 import { scopeCovers, type Scope } from '../auth/scope.ts';
-import type { Database } from '../db/database.ts';
-import { eventsAfter, latestSeq, oldestSeq, pruneEvents, type LiveEventRow } from '../db/live-repository.ts';
+
+/** One change in the live event log (table live_events, written by triggers). */
+export interface LiveEvent {
+  seq: number;
+  at: Date;
+  kind: 'incident' | 'dispatch' | 'team' | 'risk_source' | 'area';
+  entity_id: string;
+  op: 'insert' | 'update' | 'delete';
+  area_code: string | null;
+  data: Record<string, unknown>;
+}
+
+/**
+ * Where a hub reads the event log and hears of new events: the database, through
+ * liveEventLog (api/db/live-repository.ts); something simpler in a test.
+ */
+export interface LiveEventLog {
+  /** The newest event's sequence number (0 when there is none). */
+  latestSeq(): Promise<number>;
+  /** The oldest event still kept (null when there is none). */
+  oldestSeq(): Promise<number | null>;
+  /** Events after `seq`, in sequence order, at most `limit`, of every area. */
+  eventsAfter(seq: number, limit: number): Promise<LiveEvent[]>;
+  /** Forgets events older than `hours`. */
+  prune(hours: number): Promise<number>;
+  /**
+   * Calls `onNotify` whenever events were committed, and `onRelisten` when listening
+   * resumed after a gap (what was committed meanwhile was announced to nobody); resolves to a
+   * function that stops listening.
+   */
+  listen(onNotify: () => void, onRelisten: () => void): Promise<() => Promise<void>>;
+}
 
 /** What a live client receives (JSON text frames). */
 export type LiveMessage =
@@ -9,9 +39,9 @@ export type LiveMessage =
       type: 'event';
       seq: number;
       at: string;
-      kind: LiveEventRow['kind'];
+      kind: LiveEvent['kind'];
       id: string;
-      op: LiveEventRow['op'];
+      op: LiveEvent['op'];
       data: Record<string, unknown>;
     }
   | { type: 'snapshot'; seq: number; reason: string }
@@ -32,7 +62,7 @@ interface Subscriber {
   /** Last sequence number this client has been brought up to (sent or skipped as outside its scope). */
   seq: number;
   /** Still catching up from `since`: live events wait in `pending`. */
-  pending: LiveEventRow[] | null;
+  pending: LiveEvent[] | null;
 }
 
 export interface LiveHubOptions {
@@ -46,7 +76,7 @@ export interface LiveHubOptions {
 
 const DEFAULTS: LiveHubOptions = { maxReplay: 10_000, keepHours: 24, maxBufferedBytes: 4 << 20 };
 
-function toMessage(e: LiveEventRow): LiveMessage {
+function toMessage(e: LiveEvent): LiveMessage {
   return {
     type: 'event',
     seq: e.seq,
@@ -73,9 +103,13 @@ export class LiveHub {
   private again = false;
   private unlisten: (() => Promise<void>) | null = null;
   private timers: NodeJS.Timeout[] = [];
+  /** Reads that failed in a row (the database away): the next try waits longer. */
+  private failures = 0;
+  private retry: NodeJS.Timeout | null = null;
+  private stopped = false;
 
   constructor(
-    private readonly db: Database,
+    private readonly log: LiveEventLog,
     options: Partial<LiveHubOptions> = {},
   ) {
     this.options = { ...DEFAULTS, ...options };
@@ -92,24 +126,31 @@ export class LiveHub {
   }
 
   async start(): Promise<void> {
-    this.seq = await latestSeq(this.db);
-    this.unlisten = await this.db.listen('live', () => this.wake());
+    this.seq = await this.log.latestSeq();
+    // after listening again (the server ended the connection), read what was committed
+    // while nobody listened: the events after `seq`, as for any wake-up
+    this.unlisten = await this.log.listen(
+      () => this.wake(),
+      () => this.wake(),
+    );
     // ticks keep clients whose events are all outside their scope up to date, and the
     // connection alive through proxies
     this.timers.push(setInterval(() => this.tick(), 15_000).unref());
     this.timers.push(
       setInterval(
-        () => void pruneEvents(this.db, this.options.keepHours).catch(() => undefined),
+        () => void this.log.prune(this.options.keepHours).catch(() => undefined),
         3_600_000,
       ).unref(),
     );
-    await pruneEvents(this.db, this.options.keepHours);
+    await this.log.prune(this.options.keepHours);
     // catch anything committed between reading the latest seq and listening
     this.wake();
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
     for (const t of this.timers) clearInterval(t);
+    if (this.retry) clearTimeout(this.retry);
     await this.unlisten?.();
     await this.pumping;
     for (const s of this.subscribers) s.client.close(1001, 'server stopping');
@@ -127,17 +168,30 @@ export class LiveHub {
         do {
           this.again = false;
           for (;;) {
-            const rows = await eventsAfter(this.db, this.seq, 1000);
+            const rows = await this.log.eventsAfter(this.seq, 1000);
             for (const e of rows) this.broadcast(e);
             if (rows.length < 1000) break;
           }
         } while (this.again);
+        this.failures = 0;
       } catch {
-        // the database is away: the next notification or tick tries again
+        // the database is away: try again soon, whether or not a notification comes
+        this.failures++;
+        this.retryLater();
       } finally {
         this.pumping = null;
       }
     })();
+  }
+
+  /** Wakes again after 100 ms, doubling with each failure up to 1 s. */
+  private retryLater(): void {
+    if (this.retry || this.stopped) return;
+    const delay = Math.min(100 * 2 ** (this.failures - 1), 1000);
+    this.retry = setTimeout(() => {
+      this.retry = null;
+      this.wake();
+    }, delay).unref();
   }
 
   /** Waits until every event committed so far has been read and sent (tests, benchmarks). */
@@ -146,7 +200,7 @@ export class LiveHub {
     while (this.pumping) await this.pumping;
   }
 
-  private broadcast(e: LiveEventRow): void {
+  private broadcast(e: LiveEvent): void {
     this.seq = Math.max(this.seq, e.seq);
     for (const s of this.subscribers) {
       if (s.pending) s.pending.push(e);
@@ -154,7 +208,7 @@ export class LiveHub {
     }
   }
 
-  private deliver(s: Subscriber, e: LiveEventRow): void {
+  private deliver(s: Subscriber, e: LiveEvent): void {
     if (e.seq <= s.seq) return;
     s.seq = e.seq;
     if (!scopeCovers(s.scope, e.area_code)) return;
@@ -193,8 +247,8 @@ export class LiveHub {
       return remove;
     }
     try {
-      const oldest = await oldestSeq(this.db);
-      const newest = Math.max(this.seq, await latestSeq(this.db));
+      const oldest = await this.log.oldestSeq();
+      const newest = Math.max(this.seq, await this.log.latestSeq());
       client.send({ type: 'hello', seq: newest });
       const kept = oldest === null || since >= oldest - 1;
       if (since >= newest) {
@@ -211,7 +265,7 @@ export class LiveHub {
       } else {
         s.seq = since;
         for (let after = since; ;) {
-          const rows = await eventsAfter(this.db, after, 1000);
+          const rows = await this.log.eventsAfter(after, 1000);
           for (const e of rows) this.deliver(s, e);
           if (rows.length < 1000) break;
           after = rows[rows.length - 1]!.seq;

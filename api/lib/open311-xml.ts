@@ -53,3 +53,25 @@ export function open311ErrorXml(errors: ReadonlyArray<{ code: number; descriptio
 export function wantsOpen311Xml(url: string): boolean {
   return /\.xml$/.test(url.split('?')[0]!);
 }
+
+/** A value of a nested GeoReport v2 document: scalars, objects of fields, lists. */
+export type XmlTree = XmlValue | XmlTree[] | { [name: string]: XmlTree };
+
+function treeElement(name: string, value: XmlTree): string {
+  if (Array.isArray(value)) {
+    // a list is named in the plural, its items in the singular (endpoints/endpoint, formats/format)
+    const item = name.endsWith('s') ? name.slice(0, -1) : name;
+    return `<${name}>${value.map((v) => treeElement(item, v)).join('')}</${name}>`;
+  }
+  if (value !== null && typeof value === 'object') {
+    return `<${name}>${Object.entries(value)
+      .map(([k, v]) => treeElement(k, v))
+      .join('')}</${name}>`;
+  }
+  return element(name, value);
+}
+
+/** A nested GeoReport v2 XML document (service discovery): objects as elements, lists of singulars. */
+export function open311XmlTree(root: string, value: { [name: string]: XmlTree }): string {
+  return `${DECLARATION}${treeElement(root, value)}\n`;
+}

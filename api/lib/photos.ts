@@ -1,3 +1,5 @@
+import { DomainError } from './errors.ts';
+
 /** Largest photo accepted with a report, in bytes. */
 export const MAX_PHOTO_BYTES = 2 * 1024 * 1024;
 export const MAX_PHOTOS = 6;
@@ -23,25 +25,50 @@ export interface Photo {
 /**
  * Decodes and checks the photos of a report: base64 data, at most MAX_PHOTOS, each at
  * most MAX_PHOTO_BYTES, and really a JPEG, PNG or WebP (by its first bytes, whatever the
- * declared type says). Returns the photos or the problem with the n-th one.
+ * declared type says). Returns the photos; throws a 422 DomainError naming the n-th one
+ * (`body/photos/<n>`) and what is wrong with it.
  */
-export function checkPhotos(
-  list: ReadonlyArray<{ contentType: string; data: string }>,
-): { photos: Photo[] } | { error: string } {
-  if (list.length > MAX_PHOTOS) return { error: `at most ${MAX_PHOTOS} photos, got ${list.length}` };
+export function checkPhotos(list: ReadonlyArray<{ contentType: string; data: string }>): Photo[] {
+  if (list.length > MAX_PHOTOS) {
+    throw new DomainError(
+      422,
+      'photos_too_many',
+      `body/photos: at most ${MAX_PHOTOS} photos, got ${list.length}`,
+      {
+        max: MAX_PHOTOS,
+        count: list.length,
+      },
+    );
+  }
   const photos: Photo[] = [];
   for (const [i, p] of list.entries()) {
-    const where = `photos/${i}`;
-    if (!/^[A-Za-z0-9+/]*={0,2}$/.test(p.data)) return { error: `${where}: data is not base64` };
+    const field = `body/photos/${i}`;
+    if (!/^[A-Za-z0-9+/]*={0,2}$/.test(p.data)) {
+      throw new DomainError(422, 'photo_not_base64', `${field}: data is not base64`, { field });
+    }
     const bytes = Buffer.from(p.data, 'base64');
-    if (bytes.length === 0) return { error: `${where}: empty` };
-    if (bytes.length > MAX_PHOTO_BYTES)
-      return { error: `${where}: ${bytes.length} bytes, more than ${MAX_PHOTO_BYTES}` };
+    if (bytes.length === 0) throw new DomainError(422, 'photo_empty', `${field}: empty`, { field });
+    if (bytes.length > MAX_PHOTO_BYTES) {
+      throw new DomainError(
+        422,
+        'photo_too_large',
+        `${field}: ${bytes.length} bytes, more than ${MAX_PHOTO_BYTES}`,
+        { field, bytes: bytes.length, max: MAX_PHOTO_BYTES },
+      );
+    }
     const sig = SIGNATURES.find((s) => s.test(bytes));
-    if (!sig) return { error: `${where}: not a JPEG, PNG or WebP image` };
-    if (sig.type !== p.contentType)
-      return { error: `${where}: declared ${p.contentType} but the data is ${sig.type}` };
+    if (!sig) {
+      throw new DomainError(422, 'photo_not_image', `${field}: not a JPEG, PNG or WebP image`, { field });
+    }
+    if (sig.type !== p.contentType) {
+      throw new DomainError(
+        422,
+        'photo_type_mismatch',
+        `${field}: declared ${p.contentType} but the data is ${sig.type}`,
+        { field, declared: p.contentType, actual: sig.type },
+      );
+    }
     photos.push({ contentType: sig.type, bytes });
   }
-  return { photos };
+  return photos;
 }

@@ -291,6 +291,13 @@ export class RoadGraph {
     return (y + 10_000) * 100_000 + (x + 10_000);
   }
 
+  /** Calls `visit` with the head, travel time and length of every edge leaving a node. */
+  forEachEdgeFrom(node: number, visit: (to: number, timeS: number, lengthM: number) => void): void {
+    const a = this.forward;
+    for (let k = a.offset[node]!, end = a.offset[node + 1]!; k < end; k++)
+      visit(a.to[k]!, a.timeS[k]!, a.lengthM[k]!);
+  }
+
   /** Dense index of a road_nodes.id; undefined when the graph has no such node. */
   indexOf(id: number): number | undefined {
     return this.index.get(id);

@@ -1,6 +1,3 @@
-import type { Queryable } from '../db/database.ts';
-import { foldTileCells } from '../db/tile-repository.ts';
-
 export interface TileCellFolding {
   /** Stops folding; resolves once a fold in progress has finished. */
   stop(): Promise<void>;
@@ -9,11 +6,13 @@ export interface TileCellFolding {
 /**
  * Folds pending tile-count changes into tile_cells (migrations/0017) every `intervalMs`
  * (milliseconds), a batch after another while a batch comes back full, one run at a time.
- * A failed fold is reported through `onError` and tried again at the next tick: nothing is
- * lost, the changes stay pending (and counted by tile reads) until a fold succeeds.
+ * `fold(maxRows)` folds one batch and says how many changes it moved (foldTileCells of
+ * api/db/tile-repository.ts). A failed fold is reported through `onError` and tried again at
+ * the next tick: nothing is lost, the changes stay pending (and counted by tile reads) until
+ * a fold succeeds.
  */
 export function startTileCellFolding(
-  db: Queryable,
+  fold: (maxRows: number) => Promise<number>,
   onError: (err: unknown) => void,
   intervalMs = 1000,
   maxRows = 20_000,
@@ -21,7 +20,7 @@ export function startTileCellFolding(
   let running: Promise<void> | null = null;
   let stopped = false;
   const run = async () => {
-    while (!stopped && (await foldTileCells(db, maxRows)) >= maxRows) {
+    while (!stopped && (await fold(maxRows)) >= maxRows) {
       // a full batch: more are pending
     }
   };

@@ -2,6 +2,22 @@
  * Web Mercator (EPSG:3857) tile arithmetic. Tiles are addressed z/x/y (XYZ, y down);
  * envelopes are in EPSG:3857 metres, bounding boxes in EPSG:4326 degrees.
  */
+import type { LayerId } from '../schemas/layers.ts';
+
+/**
+ * Zoom from which each point layer's tiles carry every point; below it a tile holds one point
+ * per cell with a `count`. Chosen so that the densest raw tile of the city-scale dataset stays
+ * within the size budget (see `npm run bench`). The web map reads it too (to know when tiles
+ * hold clusters), so it lives here, free of database code.
+ */
+export const POINT_RAW_ZOOM: Record<LayerId, number> = {
+  sites: 14,
+  components: 15,
+  risk_sources: 11,
+  cameras: 15,
+  teams: 11,
+  incidents: 14,
+};
 
 export const EXTENT = 4096;
 /** Tile units of geometry kept beyond each edge, so symbols are not cut at tile seams. */

@@ -3,6 +3,12 @@ import { escapeXml } from './open311-xml.ts';
 
 export type Cell = string | number | boolean | null | undefined;
 
+/** The most characters Excel keeps in one cell; longer text is cut off when the file is opened. */
+export const MAX_CELL_CHARS = 32_767;
+
+/** Name of the sheet long cells are moved to (see splitLongCells). */
+export const OVERFLOW_SHEET = '超长单元格 long cells';
+
 export interface Sheet {
   /** At most 31 characters; []:*?/\ are replaced. */
   name: string;
@@ -35,11 +41,53 @@ function sheetXml(rows: Cell[][]): string {
 }
 
 /**
+ * A sheet whose text fits Excel's cells: a text longer than MAX_CELL_CHARS (an outline's WKT,
+ * a polygon's GeoJSON) is replaced by a note naming where it went, and written whole on a second
+ * sheet, one row per moved cell: the row's first cell (its id or code), the column's header,
+ * then the text cut over consecutive cells of at most MAX_CELL_CHARS each, to be joined again.
+ * Returns the sheet, and the overflow sheet when anything moved.
+ */
+export function splitLongCells(sheet: Sheet): Sheet[] {
+  const header = sheet.rows[0] ?? [];
+  const overflow: Cell[][] = [['id', 'column', 'part 1, part 2 … (joined: the whole text)']];
+  const rows = sheet.rows.map((row, r) =>
+    row.map((v, c) => {
+      if (typeof v !== 'string' || v.length <= MAX_CELL_CHARS) return v;
+      const parts: Cell[] = [row[0], header[c] ?? `column ${c + 1}`];
+      for (let i = 0; i < v.length; i += MAX_CELL_CHARS) {
+        // never cut a surrogate pair in two
+        let end = Math.min(v.length, i + MAX_CELL_CHARS);
+        if (end < v.length && /[\uD800-\uDBFF]/.test(v[end - 1]!)) end--;
+        parts.push(v.slice(i, end));
+        i = end - MAX_CELL_CHARS;
+      }
+      overflow.push(parts);
+      return `→ ${OVERFLOW_SHEET}: row ${overflow.length} (${v.length} characters over ${parts.length - 2} cells; row ${r + 1} here)`;
+    }),
+  );
+  const out: Sheet[] = [{ name: sheet.name, rows }];
+  if (overflow.length > 1) out.push({ name: OVERFLOW_SHEET, rows: overflow });
+  return out;
+}
+
+/**
  * An Office Open XML workbook (.xlsx) with one worksheet per sheet: numbers as numbers,
  * text as inline strings (UTF-8, so Chinese stays as it is), the first row as written.
- * Enough for Excel, WPS and LibreOffice; no styles or formulas.
+ * Enough for Excel, WPS and LibreOffice; no styles or formulas. A text longer than an Excel
+ * cell holds is refused (never cut silently): pass such a sheet through splitLongCells.
  */
 export function writeXlsx(sheets: Sheet[]): Buffer {
+  for (const sheet of sheets) {
+    for (const [r, row] of sheet.rows.entries()) {
+      for (const [c, v] of row.entries()) {
+        if (typeof v === 'string' && v.length > MAX_CELL_CHARS) {
+          throw new Error(
+            `cell ${column(c)}${r + 1} of sheet ${sheet.name} holds ${v.length} characters; Excel keeps at most ${MAX_CELL_CHARS}`,
+          );
+        }
+      }
+    }
+  }
   const names = sheets.map((s, i) => s.name.replace(/[[\]:*?/\\]/g, ' ').slice(0, 31) || `Sheet${i + 1}`);
   const files = [
     {

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import fastifyCookie from '@fastify/cookie';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { sendOpen311Errors } from '../lib/open311-errors.ts';
+import { DomainError } from '../lib/errors.ts';
 import { PERMISSIONS, ROLE_NAMES, ROLE_PERMISSIONS, type Permission } from '../auth/permissions.ts';
 import type { Scope } from '../auth/scope.ts';
 import { findApiKeyPrincipal, findSessionPrincipal, type PrincipalRow } from '../db/session-repository.ts';
@@ -58,12 +58,13 @@ export function scopeFromRow(row: PrincipalRow, kind: 'user' | 'api_key'): Scope
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 const GUARDED = /^\/(api|open311|ogc)(\/|$)/;
 
-function deny(reply: FastifyReply, status: 401 | 403, message: string) {
-  // GeoReport v2 clients expect its own error list
-  if (reply.request.url.startsWith('/open311/')) return sendOpen311Errors(reply, status, message);
-  return reply
-    .code(status)
-    .send({ statusCode: status, error: status === 401 ? 'Unauthorized' : 'Forbidden', message });
+/** Nobody is signed in where a route needs someone (401). */
+function signInRequired(): DomainError {
+  return new DomainError(
+    401,
+    'sign_in_required',
+    'sign in required: POST /api/auth/login with {username, password}, or send an API key',
+  );
 }
 
 /**
@@ -73,6 +74,7 @@ function deny(reply: FastifyReply, status: 401 | 403, message: string) {
  * repositories, which take the Scope on every call.
  */
 export const authPlugin = fp(
+  // Refusals are thrown: the error handler answers them (in GeoReport v2's format under /open311).
   async (app) => {
     await app.register(fastifyCookie);
     app.decorateRequest('scope', null);
@@ -80,7 +82,7 @@ export const authPlugin = fp(
     app.decorateRequest('csrfToken', null);
     app.decorate('routeAccess', [] as Array<{ method: string; url: string; access: Access }>);
     app.decorate('requireScope', (req: FastifyRequest): Scope => {
-      if (!req.scope) throw Object.assign(new Error('sign in required'), { statusCode: 401 });
+      if (!req.scope) throw signInRequired();
       return req.scope;
     });
 
@@ -96,7 +98,7 @@ export const authPlugin = fp(
       for (const method of [route.method].flat()) app.routeAccess.push({ method, url: route.url, access });
     });
 
-    app.addHook('onRequest', async (req, reply) => {
+    app.addHook('onRequest', async (req) => {
       const access = req.routeOptions.config.access;
       if (!GUARDED.test(req.url) || !access) return; // the web app's files, and 404s
 
@@ -111,7 +113,7 @@ export const authPlugin = fp(
         queryKey;
       if (apiKey) {
         const row = await findApiKeyPrincipal(app.db, sha256(apiKey));
-        if (!row) return deny(reply, 401, 'the API key is unknown or revoked');
+        if (!row) throw new DomainError(401, 'api_key_invalid', 'the API key is unknown or revoked');
         req.scope = scopeFromRow(row, 'api_key');
       } else {
         const token = req.cookies[SESSION_COOKIE];
@@ -127,22 +129,25 @@ export const authPlugin = fp(
       }
 
       if (access === 'public') return;
-      if (!req.scope)
-        return deny(reply, 401, 'sign in required: POST /api/auth/login with {username, password}');
+      if (!req.scope) throw signInRequired();
       // Cookies ride along on cross-site requests; a state change must also show the
       // CSRF token that only our own page could have read.
       if (req.sessionHash && !SAFE_METHODS.has(req.method) && req.headers[CSRF_HEADER] !== req.csrfToken) {
-        return deny(
-          reply,
+        throw new DomainError(
           403,
+          'csrf_token_invalid',
           `missing or wrong CSRF token: send the ${CSRF_HEADER} header given at sign-in`,
+          { header: CSRF_HEADER },
         );
       }
       if (access !== 'signed_in' && !req.scope.permissions.has(access)) {
         const who = req.scope.role
           ? `role ${req.scope.role} (${ROLE_NAMES[req.scope.role].zh})`
           : 'this API key';
-        return deny(reply, 403, `${who} may not ${access.replace('_', ' ')}`);
+        throw new DomainError(403, 'permission_denied', `${who} may not ${access.replace('_', ' ')}`, {
+          permission: access,
+          role: req.scope.role ?? 'api_key',
+        });
       }
     });
   },

@@ -16,6 +16,8 @@ export interface DatabasePluginOptions {
   config: Config;
   /** An already open database (tests); the app then leaves closing it to the caller. */
   db?: Database;
+  /** `db` has been through prepareDatabase already (`npm start` does it before building). */
+  prepared?: boolean;
 }
 
 /**
@@ -23,11 +25,12 @@ export interface DatabasePluginOptions {
  * accounts). A failing migration stops start-up.
  */
 export const databasePlugin = fp<DatabasePluginOptions>(
-  async (app, { config, db: given }) => {
+  async (app, { config, db: given, prepared }) => {
     const db = given ?? (await openDatabase(config));
     app.decorate('db', db);
     app.decorate('config', config);
     if (!given) app.addHook('onClose', () => db.close());
+    if (given && prepared) return;
     await prepareDatabase(db, {
       seed: config.seed,
       adminPassword: config.adminPassword,

@@ -20,6 +20,8 @@ import * as sessions from '../db/session-repository.ts';
 import * as stats from '../db/stats-repository.ts';
 import * as teams from '../db/team-repository.ts';
 import * as tiles from '../db/tile-repository.ts';
+import * as tracking from '../db/tracking-repository.ts';
+import * as units from '../db/unit-repository.ts';
 import * as users from '../db/user-repository.ts';
 
 /** A module's functions with the database (and scope) already supplied. */
@@ -67,6 +69,7 @@ export function scopedRepositories(db: Database, scope: Scope) {
       'listFeatures',
       'pageFeatures',
       'layerExtent',
+      'incidentsSince',
       'getFeature',
       'countLayers',
       'linkedIncidents',
@@ -81,6 +84,7 @@ export function scopedRepositories(db: Database, scope: Scope) {
       'queue',
       'transition',
       'duplicatesOf',
+      'nearbyCameras',
       'open311Requests',
       'getPhoto',
     ]),
@@ -117,30 +121,37 @@ export function scopedRepositories(db: Database, scope: Scope) {
     users: bindScoped(db, scope, users, [
       'listUsers',
       'getUser',
+      'getUserToChange',
       'createUser',
       'updateUser',
       'changeOwnPassword',
     ]),
     apiKeys: bindScoped(db, scope, apiKeys, ['listApiKeys', 'createApiKey', 'revokeApiKey']),
     audit: bindScoped(db, scope, audit, ['listAudit', 'recordAudit']),
+    units: bindScoped(db, scope, units, ['listUnits']),
+    tracking: bindScoped(db, scope, tracking, ['rateReport']),
   };
 }
 export type ScopedRepositories = ReturnType<typeof scopedRepositories>;
 
-/** Repositories that need no caller: health, sign-in, and public intake (with its own Scope). */
+/** Repositories that need no caller: health, sign-in, public intake (with its own Scope), basemap tiles. */
 function systemRepositories(db: Database) {
   return {
     health: bindDb(db, health, ['getDatabaseInfo']),
     categories: bindDb(db, categories, ['listCategories']),
+    departments: bindDb(db, units, ['listDepartments']),
+    tracking: bindDb(db, tracking, ['trackReport']),
     sessions: bindDb(db, sessions, ['createSession', 'deleteSession', 'findSessionPrincipal']),
     credentials: bindDb(db, users, [
       'findCredentials',
       'getPasswordHash',
+      'findLoginLock',
       'recordLoginFailure',
       'recordLoginSuccess',
       'areaExists',
     ]),
     audit: bindDb(db, audit, ['recordAnonymousAudit']),
+    basemapTiles: bindDb(db, tiles, ['basemapTile']),
   };
 }
 

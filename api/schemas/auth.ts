@@ -1,6 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { PERMISSIONS, ROLES } from '../auth/permissions.ts';
-import { AreaCode } from './common.ts';
+import { AreaCode, Id } from './common.ts';
 
 export const RoleName = Type.Enum(ROLES);
 export const PermissionName = Type.Enum(PERMISSIONS);
@@ -36,7 +36,8 @@ export type Me = Static<typeof Me>;
 export const PasswordChangeBody = Type.Object(
   {
     currentPassword: Type.String({ minLength: 1, maxLength: 200 }),
-    newPassword: Type.String({ minLength: 10, maxLength: 200 }),
+    // the password rule (api/auth/password.ts) answers a short or long one with its code
+    newPassword: Type.String({ minLength: 1, maxLength: 1000 }),
   },
   { additionalProperties: false },
 );
@@ -65,7 +66,7 @@ export const NewUserBody = Type.Object(
     displayName: Type.String({ minLength: 1, maxLength: 100 }),
     role: RoleName,
     homeAreaCode: AreaCode,
-    password: Type.String({ minLength: 10, maxLength: 200 }),
+    password: Type.String({ minLength: 1, maxLength: 1000 }),
   },
   { additionalProperties: false },
 );
@@ -77,14 +78,14 @@ export const UserPatchBody = Type.Object(
     role: Type.Optional(RoleName),
     homeAreaCode: Type.Optional(AreaCode),
     disabled: Type.Optional(Type.Boolean()),
-    password: Type.Optional(Type.String({ minLength: 10, maxLength: 200 })),
+    password: Type.Optional(Type.String({ minLength: 1, maxLength: 1000 })),
     grants: Type.Optional(Type.Array(AreaCode, { maxItems: 50 })),
   },
   { additionalProperties: false, minProperties: 1 },
 );
 export type UserPatchBody = Static<typeof UserPatchBody>;
 
-export const IdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
+export const IdParams = Type.Object({ id: Id() });
 
 export const ApiKey = Type.Object({
   id: Type.Integer(),
@@ -102,6 +103,7 @@ export const NewApiKeyBody = Type.Object(
     name: Type.String({ minLength: 1, maxLength: 100 }),
     permissions: Type.Array(Type.Enum(['read', 'report', 'accept', 'dispatch', 'verify', 'close']), {
       minItems: 1,
+      maxItems: 6,
       uniqueItems: true,
     }),
     areaCode: AreaCode,
@@ -120,7 +122,7 @@ export const AuditQuery = Type.Object({
   targetId: Type.Optional(Type.String({ maxLength: 100 })),
   from: Type.Optional(Type.String({ format: 'date-time' })),
   to: Type.Optional(Type.String({ format: 'date-time' })),
-  before: Type.Optional(Type.Integer({ minimum: 1, description: 'records with id below this (next page)' })),
+  before: Type.Optional(Id({ description: 'records with id below this (next page)' })),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })),
 });
 export type AuditQuery = Static<typeof AuditQuery>;

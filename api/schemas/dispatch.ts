@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { AreaCode } from './common.ts';
+import { AreaCode, ErrorCodeSchema, ErrorParamsSchema, MAX_OFFSET } from './common.ts';
 
 const Lon = Type.Number({ minimum: -180, maximum: 180, description: 'longitude, WGS84 degrees' });
 const Lat = Type.Number({ minimum: -90, maximum: 90, description: 'latitude, WGS84 degrees' });
@@ -123,12 +123,21 @@ export const ApplyPlanBody = Type.Object(
   },
   { additionalProperties: false },
 );
+/** A plan refused as a whole (409 `plan_conflict`): each planned dispatch that no longer holds, and why. */
 export const PlanConflicts = Type.Object({
   statusCode: Type.Literal(409),
   error: Type.String(),
   message: Type.String(),
+  code: ErrorCodeSchema,
+  params: ErrorParamsSchema,
   conflicts: Type.Array(
-    Type.Object({ incidentId: Type.Integer(), teamId: Type.Integer(), reason: Type.String() }),
+    Type.Object({
+      incidentId: Type.Integer(),
+      teamId: Type.Integer(),
+      reason: Type.String(),
+      code: ErrorCodeSchema,
+      params: ErrorParamsSchema,
+    }),
   ),
 });
 
@@ -151,12 +160,16 @@ export type Team = Static<typeof Team>;
 
 export const TeamQuery = Type.Object(
   {
-    status: Type.Optional(Type.String({ pattern: '^[a-z_]+(,[a-z_]+)*$', description: 'comma-separated' })),
-    kind: Type.Optional(Type.String({ pattern: '^[a-z_]+(,[a-z_]+)*$', description: 'comma-separated' })),
+    status: Type.Optional(
+      Type.String({ pattern: '^[a-z_]+(,[a-z_]+)*$', maxLength: 200, description: 'comma-separated' }),
+    ),
+    kind: Type.Optional(
+      Type.String({ pattern: '^[a-z_]+(,[a-z_]+)*$', maxLength: 200, description: 'comma-separated' }),
+    ),
     area: Type.Optional(AreaCode),
     q: Type.Optional(Type.String({ maxLength: 50 })),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),
-    offset: Type.Optional(Type.Integer({ minimum: 0, default: 0 })),
+    offset: Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_OFFSET, default: 0 })),
   },
   { additionalProperties: false },
 );

@@ -1,5 +1,14 @@
 import { Type, type Static } from 'typebox';
-import { Geometry } from './common.ts';
+import { GRID_PROBLEM_CODES, type GridProblemKind } from '../lib/grid-geometry.ts';
+import { VALIDITY_REASON_CODES } from '../lib/postgis-validity.ts';
+import { ErrorCodeSchema, ErrorParamsSchema, Geometry, Id } from './common.ts';
+
+export { GRID_PROBLEM_CODES, VALIDITY_REASON_CODES };
+export type { GridProblemCode } from '../lib/grid-geometry.ts';
+export type { ValidityReasonCode } from '../lib/postgis-validity.ts';
+
+/** Largest version number an edit may name (an int column). */
+const MAX_VERSION = 2_147_483_647;
 
 /** A 15-digit grid code: village code (12) + 3-digit sequence (DESIGN.md §3). */
 export const GridCode = Type.String({ pattern: '^[0-9]{15}$', description: '15-digit grid code' });
@@ -30,11 +39,20 @@ export const PROBLEM_KINDS = [
   'split_line',
   'code',
   'name',
-] as const;
+] as const satisfies readonly GridProblemKind[];
 
-/** One problem of an outline, with the offending part (EPSG:4326) to draw. */
+/** Values of a problem's or a refusal's parameters. */
+const Params = Type.Record(Type.String(), Type.Union([Type.String(), Type.Number(), Type.Null()]));
+
+/**
+ * One problem of an outline, with the offending part (EPSG:4326) to draw. `code` and
+ * `params` say what is wrong for the interface to put in the user's language (an invalid
+ * outline: `params.reason`, one of VALIDITY_REASON_CODES); `message` is the English sentence.
+ */
 export const GridProblem = Type.Object({
   kind: Type.Enum(PROBLEM_KINDS),
+  code: Type.Enum(GRID_PROBLEM_CODES),
+  params: Params,
   message: Type.String(),
   geometry: Type.Optional(Type.Union([Geometry, Type.Null()])),
   otherCode: Type.Optional(Type.String()),
@@ -48,6 +66,8 @@ export const GridRejection = Type.Object({
   statusCode: Type.Integer(),
   error: Type.String(),
   message: Type.String(),
+  code: Type.Optional(ErrorCodeSchema),
+  params: Type.Optional(ErrorParamsSchema),
   problems: Type.Optional(Type.Array(GridProblem)),
 });
 export type GridRejection = Static<typeof GridRejection>;
@@ -132,7 +152,7 @@ export type GridListing = Static<typeof GridListing>;
 
 // Null first: with type coercion on, ajv would turn null into 0 for an integer branch tried first.
 const Households = Type.Union([Type.Null(), Type.Integer({ minimum: 0, maximum: 1_000_000 })]);
-const WorkerIds = Type.Array(Type.Integer({ minimum: 1 }), { maxItems: 50, uniqueItems: true });
+const WorkerIds = Type.Array(Id(), { maxItems: 50, uniqueItems: true });
 const Name = Type.String({ minLength: 1, maxLength: 200 });
 
 /**
@@ -155,7 +175,11 @@ export type NewGridBody = Static<typeof NewGridBody>;
 
 export const GridPatchBody = Type.Object(
   {
-    version: Type.Integer({ minimum: 1, description: 'the version the edit started from' }),
+    version: Type.Integer({
+      minimum: 1,
+      maximum: MAX_VERSION,
+      description: 'the version the edit started from',
+    }),
     name: Type.Optional(Name),
     geometry: Type.Optional(AnyGeometry),
     households: Type.Optional(Households),
@@ -194,13 +218,19 @@ export type WriteResult = Static<typeof WriteResult>;
 
 export const GridParams = Type.Object({ code: GridCode });
 export const VersionQuery = Type.Object(
-  { version: Type.Integer({ minimum: 1, description: 'the version the edit started from' }) },
+  {
+    version: Type.Integer({
+      minimum: 1,
+      maximum: MAX_VERSION,
+      description: 'the version the edit started from',
+    }),
+  },
   { additionalProperties: false },
 );
 
 export const SplitBody = Type.Object(
   {
-    version: Type.Integer({ minimum: 1 }),
+    version: Type.Integer({ minimum: 1, maximum: MAX_VERSION }),
     line: AnyGeometry,
     names: Type.Optional(Type.Array(Name, { maxItems: 20 })),
   },
@@ -210,10 +240,13 @@ export type SplitBody = Static<typeof SplitBody>;
 
 export const MergeBody = Type.Object(
   {
-    grids: Type.Array(Type.Object({ code: GridCode, version: Type.Integer({ minimum: 1 }) }), {
-      minItems: 2,
-      maxItems: 20,
-    }),
+    grids: Type.Array(
+      Type.Object({ code: GridCode, version: Type.Integer({ minimum: 1, maximum: MAX_VERSION }) }),
+      {
+        minItems: 2,
+        maxItems: 20,
+      },
+    ),
     name: Type.Optional(Name),
   },
   { additionalProperties: false },
@@ -291,7 +324,7 @@ export type Reassignment = Static<typeof Reassignment>;
 
 export const ReassignBody = Type.Object(
   {
-    incidentIds: Type.Array(Type.Integer({ minimum: 1 }), { minItems: 1, maxItems: 1000, uniqueItems: true }),
+    incidentIds: Type.Array(Id(), { minItems: 1, maxItems: 1000, uniqueItems: true }),
   },
   { additionalProperties: false },
 );

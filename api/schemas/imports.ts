@@ -1,4 +1,5 @@
 import { Type, type Static } from 'typebox';
+import { CRS_IDS, LOCAL_DATUMS } from '../lib/crs/definitions.ts';
 
 /** The layers a file can be imported into (the allow-list the import SQL is built from). */
 export const IMPORT_LAYERS = ['sites', 'components', 'risk_sources', 'cameras', 'teams', 'areas'] as const;
@@ -8,9 +9,13 @@ export type ImportLayer = (typeof IMPORT_LAYERS)[number];
 export const IMPORT_FORMATS = ['geojson', 'csv', 'shapefile', 'kml'] as const;
 export type ImportFormat = (typeof IMPORT_FORMATS)[number];
 
-/** Source coordinate systems: WGS84 (= CGCS2000 to within centimetres), AMap's GCJ-02, Baidu's BD-09. */
-export const IMPORT_CRS = ['wgs84', 'gcj02', 'bd09'] as const;
-export type ImportCrs = (typeof IMPORT_CRS)[number];
+/**
+ * Source coordinate systems (api/lib/crs/definitions.ts): `wgs84`, AMap's `gcj02`, Baidu's
+ * `bd09`, and `EPSG:<code>` for CGCS2000 (lon/lat and every Gauss–Krüger zone), Web Mercator,
+ * UTM 49N/50N, Xian 1980 and Beijing 1954 (lon/lat and 3° Gauss–Krüger zones).
+ */
+export const IMPORT_CRS: readonly string[] = CRS_IDS;
+export type ImportCrs = string;
 
 /**
  * Where an import stands. `uploaded`: file stored, waiting for the mapping; `running`: being
@@ -109,10 +114,13 @@ export type ImportRejectionsQuery = Static<typeof ImportRejectionsQuery>;
 
 export const ImportCoordinates = Type.Union([
   Type.Object(
-    { lon: Type.String({ minLength: 1 }), lat: Type.String({ minLength: 1 }) },
+    {
+      lon: Type.String({ minLength: 1, maxLength: 1000 }),
+      lat: Type.String({ minLength: 1, maxLength: 1000 }),
+    },
     { additionalProperties: false },
   ),
-  Type.Object({ wkt: Type.String({ minLength: 1 }) }, { additionalProperties: false }),
+  Type.Object({ wkt: Type.String({ minLength: 1, maxLength: 1000 }) }, { additionalProperties: false }),
 ]);
 export type ImportCoordinates = Static<typeof ImportCoordinates>;
 
@@ -140,8 +148,15 @@ export const ImportJob = Type.Object({
   suggestedMapping: Type.Record(Type.String(), Type.String()),
   /** For CSV: the guessed lon/lat (or WKT) columns. */
   suggestedCoordinates: Type.Union([ImportCoordinates, Type.Null()]),
-  /** CRS read from the file (a Shapefile's .prj), or null. */
+  /** CRS read from the file (a Shapefile's .prj, a GeoJSON `crs` member), recognised by its parameters; null when it declares none. */
   detectedCrs: Type.Union([Type.Enum(IMPORT_CRS), Type.Null()]),
+  /**
+   * The local datums (Xian 1980, Beijing 1954) this server converts only approximately (tens
+   * of metres), having no local 7-parameter values for them (RISKMAP_DATUM_PARAMS_*).
+   */
+  approximateDatums: Type.Array(Type.Enum(LOCAL_DATUMS)),
+  /** KMZ: the KML documents (layers) the placemarks were read from. */
+  layers: Type.Array(Type.String()),
   /** What the run was asked to do; null before it ran. */
   options: Type.Union([Type.Unknown(), Type.Null()]),
   progress: ImportProgress,
@@ -172,7 +187,7 @@ export type ImportUploadQuery = Static<typeof ImportUploadQuery>;
 export const ImportRunBody = Type.Object(
   {
     /** field → source column; every required field must be mapped. */
-    mapping: Type.Record(Type.String(), Type.String()),
+    mapping: Type.Record(Type.String({ maxLength: 100 }), Type.String({ maxLength: 1000 })),
     crs: Type.Enum(IMPORT_CRS),
     /** CSV only: which columns hold the position. */
     coordinates: Type.Optional(ImportCoordinates),

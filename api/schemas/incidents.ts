@@ -1,6 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { INCIDENT_ACTIONS } from '../lib/incident-lifecycle.ts';
-import { TownCode } from './common.ts';
+import { Id, TownCode } from './common.ts';
 
 export const CHANNELS = [
   'patrol',
@@ -52,7 +52,7 @@ export const IntakeBody = Type.Object(
         { additionalProperties: false },
       ),
     ),
-    siteId: Type.Optional(Type.Integer({ minimum: 1 })),
+    siteId: Type.Optional(Id()),
     photos: Type.Optional(
       Type.Array(
         Type.Object(
@@ -69,6 +69,14 @@ export const IntakeBody = Type.Object(
   { additionalProperties: false },
 );
 export type IntakeBody = Static<typeof IntakeBody>;
+
+/** A department's unit in a town. */
+export const UnitRef = Type.Object({
+  id: Type.Integer(),
+  name: Type.String(),
+  /** The department's code (departments table, GET /api/departments). */
+  department: Type.String(),
+});
 
 export const Incident = Type.Object({
   id: Type.Integer(),
@@ -95,6 +103,12 @@ export const Incident = Type.Object({
   photoCount: Type.Integer(),
   /** The master incident when this one was merged into it as a duplicate. */
   mergedInto: Type.Union([Type.Integer(), Type.Null()]),
+  /** The unit handling it (归口): its town's unit of the category's lead department. */
+  leadUnit: Type.Union([UnitRef, Type.Null()]),
+  /** Times it has moved between units (转办, 退回, 指定). */
+  handoffs: Type.Integer({ minimum: 0 }),
+  /** Transferred or sent back more than twice: the coordination centre should decide (推诿). */
+  bounced: Type.Boolean(),
   lon: Type.Number(),
   lat: Type.Number(),
 });
@@ -126,6 +140,9 @@ export const TimelineEntry = Type.Object({
   fromStatus: Type.Union([Type.String(), Type.Null()]),
   toStatus: Type.Union([Type.String(), Type.Null()]),
   note: Type.Union([Type.String(), Type.Null()]),
+  /** A hop between units: where it came from and where it went. */
+  fromUnit: Type.Union([UnitRef, Type.Null()]),
+  toUnit: Type.Union([UnitRef, Type.Null()]),
 });
 
 export const IncidentDetail = Type.Intersect([
@@ -134,6 +151,17 @@ export const IncidentDetail = Type.Intersect([
     timeline: Type.Array(TimelineEntry),
     /** Actions the state machine allows now that this user may take. */
     actions: Type.Array(Type.String()),
+    /** Video cameras within 300 m (雪亮工程), nearest first; `url` opens the camera's view in the
+     * intranet video platform when RISKMAP_CAMERA_URL_TEMPLATE is set. */
+    cameras: Type.Array(
+      Type.Object({
+        id: Type.Integer(),
+        code: Type.String(),
+        name: Type.String(),
+        distanceM: Type.Number(),
+        url: Type.Union([Type.String(), Type.Null()]),
+      }),
+    ),
     possibleDuplicates: Type.Array(
       Type.Object({
         id: Type.Integer(),
@@ -151,6 +179,7 @@ export const QueueQuery = Type.Object(
     category: Type.Optional(Type.String({ pattern: '^[0-9]{2,4}$' })),
     town: Type.Optional(TownCode),
     overdue: Type.Optional(Type.Boolean()),
+    unit: Type.Optional(Id({ description: 'only the matters this unit handles (GET /api/units)' })),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 200 })),
     offset: Type.Optional(Type.Integer({ minimum: 0, maximum: 10_000_000, default: 0 })),
   },
@@ -171,7 +200,10 @@ export const TransitionBody = Type.Object(
     hours: Type.Optional(
       Type.Number({ exclusiveMinimum: 0, maximum: 2000, description: 'request_extension: working hours' }),
     ),
-    into: Type.Optional(Type.Integer({ minimum: 1, description: 'merge: the master incident' })),
+    into: Type.Optional(Id({ description: 'merge: the master incident' })),
+    unitId: Type.Optional(
+      Id({ description: 'transfer, assign_unit: the unit of the same town that takes it over' }),
+    ),
   },
   { additionalProperties: false },
 );

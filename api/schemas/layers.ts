@@ -19,12 +19,16 @@ export type LayerInfo = Static<typeof LayerInfo>;
 export const LayerList = Type.Array(LayerInfo);
 export type LayerList = Static<typeof LayerList>;
 
-export const LayerParams = Type.Object({ layer: Type.String() });
-export const FeatureParams = Type.Object({ layer: Type.String(), id: Type.String() });
+export const LayerParams = Type.Object({ layer: Type.String({ maxLength: 40 }) });
+export const FeatureParams = Type.Object({
+  layer: Type.String({ maxLength: 40 }),
+  id: Type.String({ maxLength: 40 }),
+});
 
 export const FeatureQuery = Type.Object({
   bbox: Type.Optional(
     Type.String({
+      maxLength: 200,
       description: 'minLon,minLat,maxLon,maxLat in EPSG:4326',
       examples: ['113.7,22.9,113.8,23.0'],
     }),

@@ -18,13 +18,28 @@ export const ServiceDefinition = Type.Object({
   attributes: Type.Array(Type.Unknown()),
 });
 
+/** The city's id in GeoReport v2 (`jurisdiction_id`): optional, and when given it must be this one. */
+const JurisdictionId = Type.Optional(
+  Type.String({ maxLength: 100, description: 'the city: 441900 (东莞市); any other id answers 404' }),
+);
+
+/**
+ * A new request. GeoReport v2 needs a position only when no address is given: lat and long
+ * together, or an `address_string` naming a key site or a village/community/grid.
+ */
 export const NewRequestBody = Type.Object(
   {
+    jurisdiction_id: JurisdictionId,
     service_code: Type.String({ pattern: '^[0-9]{4}$' }),
-    lat: Type.Number({ minimum: -90, maximum: 90 }),
-    long: Type.Number({ minimum: -180, maximum: 180 }),
-    description: Type.String({ minLength: 1, maxLength: 2000 }),
+    lat: Type.Optional(Type.Number({ minimum: -90, maximum: 90 })),
+    long: Type.Optional(Type.Number({ minimum: -180, maximum: 180 })),
     address_string: Type.Optional(Type.String({ maxLength: 200 })),
+    address_id: Type.Optional(
+      Type.String({ maxLength: 100, description: 'not resolved here: send lat/long or address_string' }),
+    ),
+    description: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 4000, description: 'the service name when absent' }),
+    ),
     email: Type.Optional(Type.String({ maxLength: 100 })),
     first_name: Type.Optional(Type.String({ maxLength: 50 })),
     last_name: Type.Optional(Type.String({ maxLength: 50 })),
@@ -56,18 +71,47 @@ export const ServiceRequest = Type.Object({
   requested_datetime: Type.String(),
   updated_datetime: Type.String(),
   expected_datetime: Type.Union([Type.String(), Type.Null()]),
+  service_notice: Type.Union([Type.String(), Type.Null()]),
   address: Type.Union([Type.String(), Type.Null()]),
+  address_id: Type.Union([Type.String(), Type.Null()]),
+  zipcode: Type.Union([Type.String(), Type.Null()]),
   lat: Type.Number(),
   long: Type.Number(),
+  media_url: Type.Union([Type.String(), Type.Null()]),
 });
 export const ServiceRequests = Type.Array(ServiceRequest);
 
+/** The query of the GET endpoints that take nothing but the jurisdiction (and a key). */
+export const JurisdictionQuery = Type.Object(
+  { jurisdiction_id: JurisdictionId, api_key: Type.Optional(Type.String({ maxLength: 200 })) },
+  { additionalProperties: false },
+);
+
+/** GeoReport v2 service discovery (`discovery.json`/`.xml`). */
+export const Discovery = Type.Object({
+  changeset: Type.String(),
+  contact: Type.String(),
+  key_service: Type.String(),
+  endpoints: Type.Array(
+    Type.Object({
+      specification: Type.String(),
+      url: Type.String(),
+      changeset: Type.String(),
+      type: Type.String(),
+      formats: Type.Array(Type.String()),
+    }),
+  ),
+});
+
 export const RequestsQuery = Type.Object(
   {
-    service_request_id: Type.Optional(Type.String({ pattern: '^[0-9]+(,[0-9]+)*$', maxLength: 2000 })),
+    jurisdiction_id: JurisdictionId,
+    service_request_id: Type.Optional(
+      Type.String({ pattern: '^[0-9]{1,15}(,[0-9]{1,15})*$', maxLength: 2000 }),
+    ),
     service_code: Type.Optional(Type.String({ pattern: '^[0-9]{4}(,[0-9]{4})*$', maxLength: 500 })),
     start_date: Type.Optional(Type.String({ format: 'date-time' })),
-    end_date: Type.Optional(Type.String({ format: 'date-time' })),
+    end_date: Type.Optional(Type.String({ format: 'date-time', description: 'included' })),
     status: Type.Optional(Type.String({ pattern: '^(open|closed)(,(open|closed))?$' })),
     api_key: Type.Optional(Type.String({ maxLength: 200 })),
   },

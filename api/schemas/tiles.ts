@@ -13,10 +13,10 @@ export const TILE_LAYER_IDS = [
 ] as const;
 
 export const TileParams = Type.Object({
-  layer: Type.String(),
-  z: Type.String(),
-  x: Type.String(),
-  y: Type.String(),
+  layer: Type.String({ maxLength: 40 }),
+  z: Type.String({ maxLength: 20 }),
+  x: Type.String({ maxLength: 20 }),
+  y: Type.String({ maxLength: 20 }),
 });
 
 export const TileQuery = Type.Object(
@@ -30,7 +30,7 @@ export const TileQuery = Type.Object(
 );
 export type TileQuery = Static<typeof TileQuery>;
 
-export const TileJsonParams = Type.Object({ layer: Type.String() });
+export const TileJsonParams = Type.Object({ layer: Type.String({ maxLength: 40 }) });
 
 export const TileJson = Type.Object({
   tilejson: Type.Literal('3.0.0'),

@@ -13,10 +13,11 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { areasGeoJson, buildAreas } from './areas.ts';
 import { loadCategories } from './categories.ts';
+import { HISTORY_DAYS, HISTORY_REFERENCE_MS, loadCalendar, writeHistory } from './history.ts';
 import {
+  buildTeams,
   writeCameras,
   writeComponents,
-  writeIncidents,
   writeRiskSources,
   writeSites,
   writeTeams,
@@ -34,7 +35,10 @@ export interface ScaleConfig {
   /** Total teams including one grid worker per grid (others = total − grids, at least `minOtherTeams`). */
   teamsTotal: number;
   minOtherTeams: number;
+  /** Incidents of the history (30 days and the last day). */
   incidents: number;
+  /** Write the teams' position fixes of the last two days (team_positions.csv). */
+  tracks: boolean;
   roads: RoadOptions;
 }
 
@@ -48,6 +52,7 @@ export const SCALES: Record<'small' | 'city', ScaleConfig> = {
     teamsTotal: 0,
     minOtherTeams: 300,
     incidents: 500,
+    tracks: true,
     roads: { spacingM: 1000, expresswayEvery: 12, arterialEvery: 2, secondaryEvery: 0, onewayShare: 0.15 },
   },
   city: {
@@ -58,6 +63,7 @@ export const SCALES: Record<'small' | 'city', ScaleConfig> = {
     teamsTotal: 10_000,
     minOtherTeams: 300,
     incidents: 100_000,
+    tracks: false,
     roads: { spacingM: 200, expresswayEvery: 60, arterialEvery: 10, secondaryEvery: 5, onewayShare: 0.1 },
   },
 };
@@ -100,11 +106,11 @@ export function generate(opts: GenerateOptions): Record<string, unknown> {
   };
   counts.sites = writeSites(out, cfg.sites, cats, placer, rng.fork('sites'));
   counts.components = writeComponents(out, cfg.components, cats, placer, rng.fork('components'));
-  counts.risk_sources = writeRiskSources(out, cfg.riskSources, cats, placer, rng.fork('risk_sources'));
+  const risks = writeRiskSources(out, cfg.riskSources, cats, placer, rng.fork('risk_sources'));
+  counts.risk_sources = risks.length;
   counts.cameras = writeCameras(out, cfg.cameras, placer, rng.fork('cameras'));
   const others = Math.max(cfg.minOtherTeams, cfg.teamsTotal - placer.grids.length);
-  counts.teams = writeTeams(out, others, placer, rng.fork('teams'));
-  counts.incidents = writeIncidents(out, cfg.incidents, cats, placer, rng.fork('incidents'));
+  const teams = buildTeams(others, placer, rng.fork('teams'));
   log(`points done (${Math.round(performance.now() - t0)} ms)`);
 
   const outline = model.city.geom;
@@ -114,6 +120,27 @@ export function generate(opts: GenerateOptions): Record<string, unknown> {
   counts.road_nodes = nodes;
   counts.road_edges = edges;
   log(`roads: ${nodes} nodes, ${edges} edges (${Math.round(performance.now() - t0)} ms)`);
+
+  // the recent past: incidents with their timelines, dispatches, team tracks; then the teams
+  // as that past leaves them
+  const history = writeHistory({
+    outDir: out,
+    incidents: cfg.incidents,
+    tracks: cfg.tracks,
+    cats,
+    cal: loadCalendar(join(root, 'geodata', 'reference', 'calendar-2026.csv')),
+    placer,
+    teams,
+    risks,
+    roads: net,
+    rng: rng.fork('incidents'),
+  });
+  counts.teams = writeTeams(out, teams, history.teams);
+  counts.incidents = history.counts.incidents;
+  counts.incident_events = history.counts.incident_events;
+  counts.dispatches = history.counts.dispatches;
+  if (cfg.tracks) counts.team_positions = history.counts.team_positions;
+  log(`history: ${JSON.stringify(history.counts)} (${Math.round(performance.now() - t0)} ms)`);
 
   const manifest = {
     scale: opts.scale,
@@ -126,10 +153,13 @@ export function generate(opts: GenerateOptions): Record<string, unknown> {
       grid: model.grids.length,
     },
     srid: 4326,
+    // the files describe the city at the end of the day starting at `reference`; the loader
+    // moves them by whole days so that the load time falls in that day (api/db/sample-history.ts)
+    history: { reference: new Date(HISTORY_REFERENCE_MS).toISOString(), days: HISTORY_DAYS },
     synthetic:
       'City outline, town outlines, NBS codes, names and 2020 census populations are real (see geodata/PROVENANCE.md). ' +
       'Village polygons, village/grid populations and households, grids, sites, components, risk sources, cameras, ' +
-      'teams, incidents and roads are synthetic (seeded generator geodata/generate), for demonstration and tests only.',
+      'teams, incidents with their timelines and dispatches, team tracks and roads are synthetic (seeded generator geodata/generate), for demonstration and tests only.',
   };
   writeFileSync(join(out, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
   return manifest;

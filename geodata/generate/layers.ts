@@ -8,11 +8,9 @@ import type { Category } from './categories.ts';
 import { CsvWriter } from './csv-writer.ts';
 import { geomPoint, isoUtc, pad, pgTextArray } from './format.ts';
 import { townShortName, villageShortName } from './grid-numbering.ts';
+import type { RiskRec, TeamAtHorizon, TeamRec } from './history.ts';
 import type { Placed, Placer } from './placement.ts';
 import type { Rng } from './prng.ts';
-
-/** Fixed "now" of the sample: 2026-11-27T08:00:00Z (team positions, open incidents). */
-export const SAMPLE_NOW_MS = Date.UTC(2026, 10, 27, 8, 0, 0);
 
 const ROADS = [
   '人民路',
@@ -278,9 +276,10 @@ export function writeRiskSources(
   cats: readonly Category[],
   placer: Placer,
   rng: Rng,
-): number {
+): RiskRec[] {
   const kinds = kindsOf(cats, 'risk_source', false).map((c) => [c.code, RISK[c.code]?.weight ?? 1] as const);
   const w = new CsvWriter(join(outDir, 'risk_sources.csv'), datasetColumns('risk_sources'));
+  const out: RiskRec[] = [];
   for (let id = 1; id <= n; id++) {
     const kind = rng.weighted(kinds);
     const level = rng.weighted([
@@ -293,9 +292,10 @@ export function writeRiskSources(
     const radius = Math.round(rng.range(lo, hi) / 10) * 10;
     const p = placer.place(rng);
     w.write([id, riskName(kind, p, rng), kind, level, radius, ...areaCols(p), true, geomPoint(p.lon, p.lat)]);
+    out.push({ id, level, radiusM: radius, lon: p.lon, lat: p.lat });
   }
   w.close();
-  return w.rows;
+  return out;
 }
 
 /**
@@ -354,36 +354,22 @@ function teamName(kind: string, p: Placed, k: number): string {
 }
 
 /**
- * teams.csv: id,name,kind,capabilities,status,on_duty,home_area_code,synthetic,position_at,geom
- * One grid worker per grid (home = grid code, placed in the grid), then `others` teams of other
- * kinds with home = the town that contains their position. position_at is fixed (SAMPLE_NOW_MS).
+ * The teams: one grid worker per grid (home = grid code, placed in the grid), then `others`
+ * teams of other kinds with home = the town that contains their position.
  */
-export function writeTeams(outDir: string, others: number, placer: Placer, rng: Rng): number {
-  const w = new CsvWriter(join(outDir, 'teams.csv'), datasetColumns('teams'));
-  const at = isoUtc(SAMPLE_NOW_MS);
-  let id = 0;
-  const status = (): string =>
-    rng.weighted([
-      ['available', 85],
-      ['dispatched', 5],
-      ['on_scene', 3],
-      ['off_duty', 7],
-    ] as const);
+export function buildTeams(others: number, placer: Placer, rng: Rng): TeamRec[] {
+  const teams: TeamRec[] = [];
   for (const g of placer.grids) {
     const p = placer.pointInGrid(g, rng);
-    const s = status();
-    w.write([
-      ++id,
-      `${g.name}网格员`,
-      'grid_worker',
-      pgTextArray(TEAM_CAPABILITIES.grid_worker ?? []),
-      s,
-      s !== 'off_duty',
-      g.code,
-      true,
-      at,
-      geomPoint(p.lon, p.lat),
-    ]);
+    teams.push({
+      id: teams.length + 1,
+      name: `${g.name}网格员`,
+      kind: 'grid_worker',
+      capabilities: TEAM_CAPABILITIES.grid_worker ?? [],
+      home: [p.lon, p.lat],
+      homeArea: g.code,
+      townCode: p.town.code,
+    });
   }
   const perTownKind = new Map<string, number>();
   for (let i = 0; i < others; i++) {
@@ -392,188 +378,44 @@ export function writeTeams(outDir: string, others: number, placer: Placer, rng: 
     const key = `${p.town.code}/${kind}`;
     const k = (perTownKind.get(key) ?? 0) + 1;
     perTownKind.set(key, k);
-    const s = status();
-    w.write([
-      ++id,
-      teamName(kind, p, k),
+    teams.push({
+      id: teams.length + 1,
+      name: teamName(kind, p, k),
       kind,
-      pgTextArray(TEAM_CAPABILITIES[kind] ?? []),
-      s,
-      s !== 'off_duty',
-      p.town.code,
-      true,
-      at,
-      geomPoint(p.lon, p.lat),
-    ]);
+      capabilities: TEAM_CAPABILITIES[kind] ?? [],
+      home: [p.lon, p.lat],
+      homeArea: p.town.code,
+      townCode: p.town.code,
+    });
   }
-  w.close();
-  return w.rows;
+  return teams;
 }
 
-const INCIDENT_WEIGHTS: Record<string, number> = {
-  '0101': 4,
-  '0102': 12,
-  '0103': 5,
-  '0104': 6,
-  '0105': 1,
-  '0106': 2,
-  '0201': 8,
-  '0301': 3,
-  '0302': 3,
-  '0304': 2,
-  '0305': 2,
-  '0401': 0.5,
-  '0402': 1,
-  '0403': 0.3,
-  '0404': 1.5,
-  '0406': 1.5,
-  '0501': 8,
-  '0504': 6,
-  '0505': 10,
-  '0506': 6,
-  '0601': 1,
-  '9001': 4,
-  '9002': 2,
-  '9003': 2,
-  '9101': 3,
-  '9102': 3,
-  '9103': 2,
-};
-
-const DESCRIPTIONS: Record<string, string[]> = {
-  '0101': ['{p}有人未经审批搭建铁皮棚', '{p}楼顶加建违章构筑物', '{p}占用公共空地私搭乱建'],
-  '0102': ['{p}路边堆放生活垃圾未清运', '{p}垃圾桶满溢，垃圾散落地面', '{p}绿化带内有成堆垃圾'],
-  '0103': ['{p}积存建筑垃圾和渣土', '{p}空地长期堆放渣土'],
-  '0104': ['{p}路面有大量泥沙，影响通行', '{p}人行道油污严重'],
-  '0105': ['{p}河涌水面漂浮大量垃圾', '{p}水体发黑发臭'],
-  '0106': ['{p}绿地内杂物堆积', '{p}绿化带被踩踏、垃圾较多'],
-  '0201': ['{p}电线杆上张贴大量小广告', '{p}墙面喷涂办证小广告'],
-  '0301': ['{p}工地夜间施工噪音扰民', '{p}凌晨施工机械作业扰民'],
-  '0302': ['{p}工地未覆盖裸土，扬尘严重', '{p}渣土车出入工地未冲洗，扬尘大'],
-  '0304': ['{p}施工废料随意堆放在路边', '{p}装修废弃物堆放在楼道口'],
-  '0305': ['{p}施工围挡占用行车道', '{p}施工材料占用人行道'],
-  '0401': ['{p}路面出现塌陷坑洞', '{p}人行道地面下沉开裂'],
-  '0402': ['{p}自来水管爆裂，路面大量冒水', '{p}供水管道漏水严重'],
-  '0403': ['{p}闻到明显燃气味，疑似管道泄漏', '{p}施工挖断燃气管道'],
-  '0404': ['{p}下水道堵塞，污水外溢', '{p}排水井破损，污水横流'],
-  '0406': ['{p}暴雨后路面积水较深', '{p}下穿通道积水，车辆无法通行'],
-  '0501': ['{p}流动摊贩占道摆卖', '{p}路口有游商聚集摆摊'],
-  '0504': ['{p}店铺占用人行道经营', '{p}商户跨门槛经营堆放货物'],
-  '0505': ['{p}机动车违停占用消防通道', '{p}车辆乱停放堵塞路口'],
-  '0506': ['{p}共享单车大量堆积', '{p}电动车乱停放占用盲道'],
-  '0601': ['{p}有老人摔倒受伤，需要帮助', '{p}有人突发疾病倒地'],
-  '9001': ['{p}邻里因噪音问题发生争吵', '{p}邻居因漏水问题产生纠纷'],
-  '9002': ['{p}工厂拖欠工人工资，工人聚集讨薪', '{p}员工与企业因加班费发生纠纷'],
-  '9003': ['{p}业主与物业因收费问题发生纠纷', '{p}小区停车管理引发业主与物业矛盾'],
-  '9101': ['{p}出租屋楼道堆放杂物堵塞消防通道', '{p}电动车在楼道内充电，存在火灾隐患'],
-  '9102': ['{p}出租屋未登记流动人口', '{p}出租屋门禁损坏，存在治安隐患'],
-  '9103': ['{p}有可疑人员多次徘徊', '{p}夜间有人撬车门，疑似盗窃'],
-};
-
-const CHANNELS = [
-  ['patrol', 40],
-  ['citizen', 15],
-  ['open311', 5],
-  ['video', 12],
-  ['iot', 3],
-  ['hotline', 15],
-  ['venue_code', 3],
-  ['desk', 7],
-] as const;
-
 /**
- * incidents.csv: id,client_key,category,channel,description,status,priority,reported_at,deadline_at,
- * closed_at,town_code,village_code,grid_code,synthetic,geom
- * Reported 2026-10-01..2026-11-26 (China time, written in UTC). deadline_at = reported_at + the
- * category's deadline (working hours as hours, working days as 24 h each; no calendar applied).
+ * teams.csv: id,name,kind,capabilities,status,on_duty,home_area_code,synthetic,position_at,geom —
+ * each team as the history leaves it at its horizon (history.ts): dispatched or on scene with
+ * an open dispatch, else available or off duty by its shift; its last position fix.
  */
-export function writeIncidents(
+export function writeTeams(
   outDir: string,
-  n: number,
-  cats: readonly Category[],
-  placer: Placer,
-  rng: Rng,
+  teams: readonly TeamRec[],
+  state: ReadonlyMap<number, TeamAtHorizon>,
 ): number {
-  const leaves = kindsOf(cats, 'incident', true);
-  const table = leaves.map((c) => [c.code, INCIDENT_WEIGHTS[c.code] ?? 1] as const);
-  const byCode = new Map(leaves.map((c) => [c.code, c]));
-  const w = new CsvWriter(join(outDir, 'incidents.csv'), datasetColumns('incidents'));
-  const H = 3600_000;
-  const days = 57; // 2026-10-01 .. 2026-11-26
-  for (let id = 1; id <= n; id++) {
-    const code = rng.weighted(table);
-    const cat = byCode.get(code);
-    if (!cat) throw new Error(`unknown category ${code}`);
-    const p = placer.place(rng);
-    const day = rng.int(0, days - 1);
-    const hour = rng.weighted([
-      [7, 4],
-      [8, 8],
-      [9, 10],
-      [10, 10],
-      [11, 9],
-      [12, 6],
-      [13, 6],
-      [14, 9],
-      [15, 9],
-      [16, 9],
-      [17, 8],
-      [18, 7],
-      [19, 6],
-      [20, 6],
-      [21, 4],
-      [22, 2],
-      [23, 1],
-      [0, 1],
-      [1, 0.5],
-      [2, 0.5],
-      [3, 0.5],
-      [4, 0.5],
-      [5, 0.5],
-      [6, 2],
-    ] as const);
-    // local (UTC+8) → UTC
-    const reported = Date.UTC(2026, 9, 1 + day, hour - 8, rng.int(0, 59), rng.int(0, 59));
-    const amount = cat.deadlineAmount ?? 1;
-    const span = (cat.deadlineUnit === 'working_hours' ? amount : amount * 24) * H;
-    const deadline = reported + span;
-    const age = SAMPLE_NOW_MS - reported;
-    const closedShare = age > 3 * 24 * H ? 0.95 : 0.5;
-    let status: string;
-    let closed: number | null = null;
-    if (rng.chance(closedShare)) {
-      status = 'closed';
-      closed = Math.round((reported + span * rng.range(0.2, 1.4)) / 1000) * 1000;
-      if (closed >= SAMPLE_NOW_MS) closed = SAMPLE_NOW_MS - rng.int(1, 3600) * 1000;
-      if (closed <= reported) closed = reported + 60_000;
-    } else {
-      status = rng.weighted([
-        ['reported', 20],
-        ['accepted', 20],
-        ['dispatched', 25],
-        ['on_scene', 15],
-        ['resolved', 20],
-      ] as const);
-    }
-    const base = cat.defaultPriority ?? 3;
-    const prio = Math.min(4, Math.max(1, base + (rng.chance(0.15) ? rng.pick([-1, 1]) : 0)));
-    const where = `${p.town.name}${vshort(p)}${street(rng)}附近`;
-    const desc = rng.pick(DESCRIPTIONS[code] ?? ['{p}发现问题']).replace('{p}', where);
-    const channel = rng.weighted(CHANNELS);
+  const w = new CsvWriter(join(outDir, 'teams.csv'), datasetColumns('teams'));
+  for (const t of teams) {
+    const s = state.get(t.id);
+    if (!s) throw new Error(`team ${t.id} has no state`);
     w.write([
-      id,
-      `sample-${id}`,
-      code,
-      channel,
-      desc,
-      status,
-      prio,
-      isoUtc(reported),
-      isoUtc(deadline),
-      closed === null ? null : isoUtc(closed),
-      ...areaCols(p),
+      t.id,
+      t.name,
+      t.kind,
+      pgTextArray(t.capabilities),
+      s.status,
+      s.status !== 'off_duty',
+      t.homeArea,
       true,
-      geomPoint(p.lon, p.lat),
+      isoUtc(s.positionAt),
+      geomPoint(s.lon, s.lat),
     ]);
   }
   w.close();

@@ -63,6 +63,14 @@ export class Placer {
     if (!t) throw new Error(`no town for ${v.code}`);
     return t;
   }
+  /** True when a point lies inside the grid and its village and town polygons (as placed points do). */
+  inGrid(grid: Area, x: number, y: number): boolean {
+    return (
+      this.index(grid).contains(x, y) &&
+      this.index(this.villageOf(grid)).contains(x, y) &&
+      this.index(this.townOf(grid)).contains(x, y)
+    );
+  }
   /**
    * A uniform point inside `grid` (rounded to 7 decimals) that also lies inside the grid's village
    * and town polygons (rejects the rare point in a rounding sliver along a boundary).

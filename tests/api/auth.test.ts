@@ -1,6 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DEFAULT_DEMO_PASSWORD } from '../../api/auth/bootstrap.ts';
+import { sleep } from '../../api/auth/failure-throttle.ts';
 import { openTestApp, signIn, type Client, type TestApp } from './template.ts';
+
+// Sign-in answers wait on purpose after repeated failures; the tests record how long each
+// wait would be instead of waiting (and never assert wall-clock times).
+vi.mock('../../api/auth/failure-throttle.ts', async (importOriginal) => ({
+  ...(await importOriginal<typeof import('../../api/auth/failure-throttle.ts')>()),
+  sleep: vi.fn(async () => {}),
+}));
+const waits = vi.mocked(sleep);
 
 const login = (t: TestApp, username: string, password: string, remoteAddress = '10.1.0.1') =>
   t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username, password }, remoteAddress });
@@ -65,16 +74,69 @@ describe('sign-in, sessions and CSRF', () => {
     expect(res.json().message).toMatch(/password/);
   });
 
-  it('slows down and then locks an account after repeated failures', async () => {
-    await newUser('lock-me');
-    const started = Date.now();
-    for (let i = 0; i < 5; i++)
-      expect((await login(t, 'lock-me', `wrong-${i}-password`, '10.1.0.3')).statusCode).toBe(401);
-    // failures 3, 4 and 5 were answered after 250 + 500 + 1000 ms
-    expect(Date.now() - started).toBeGreaterThanOrEqual(1700);
+  /** Statuses, messages and waits of `n` wrong passwords for `username` from one address. */
+  async function failRepeatedly(username: string, n: number, address: string) {
+    const statuses: number[] = [];
+    const messages: string[] = [];
+    waits.mockClear();
+    for (let i = 0; i < n; i++) {
+      // any letter case names the same account
+      const res = await login(t, i % 2 ? username.toUpperCase() : username, `wrong-${i}-password`, address);
+      statuses.push(res.statusCode);
+      messages.push(res.json().message.replace(/\d{4}-\d\d-\d\dT[\d:.]+Z/, '<time>'));
+    }
+    return { statuses, messages, waits: waits.mock.calls.map(([ms]) => ms) };
+  }
+
+  it('slows down and then locks an account after repeated failures, until an admin resets it', async () => {
+    const id = await newUser('lock-me');
+    const run = await failRepeatedly('lock-me', 5, '10.1.0.3');
+    expect(run.statuses).toEqual([401, 401, 401, 401, 401]);
+    // failures 3, 4 and 5 are answered after 250, 500 and 1000 ms
+    expect(run.waits).toEqual([0, 0, 250, 500, 1000]);
     const locked = await login(t, 'lock-me', 'first-password-1', '10.1.0.3');
     expect(locked.statusCode).toBe(423);
     expect(locked.json().message).toMatch(/locked/);
+    const listed = (await admin.inject('/api/users')).json().find((u: { id: number }) => u.id === id);
+    expect(listed.lockedUntil).not.toBeNull();
+    // a new password set by an administrator forgets the failures before it
+    const reset = await admin.inject({
+      method: 'PATCH',
+      url: `/api/users/${id}`,
+      payload: { password: 'harbour-lantern-quiet-42' },
+    });
+    expect(reset.statusCode).toBe(200);
+    expect((await login(t, 'lock-me', 'harbour-lantern-quiet-42', '10.1.0.3')).statusCode).toBe(200);
+  });
+
+  it('answers unknown and known usernames with the same statuses, messages and waits', async () => {
+    await newUser('known-user');
+    const known = await failRepeatedly('known-user', 7, '10.1.0.8');
+    const unknown = await failRepeatedly('unknown-user', 7, '10.1.0.9');
+    expect(known.statuses).toEqual([401, 401, 401, 401, 401, 423, 423]);
+    expect(known.waits).toEqual([0, 0, 250, 500, 1000]);
+    expect(unknown).toEqual(known);
+    // the lock is shared by every process: it is in the database, for unknown names too
+    const rows = await t.db.query<{ username: string; failed_attempts: number; locked: boolean }>(
+      `SELECT username, failed_attempts, locked_until > now() AS locked FROM login_failures
+        WHERE username IN ('known-user', 'unknown-user') ORDER BY username`,
+    );
+    expect(rows.rows).toEqual([
+      { username: 'known-user', failed_attempts: 5, locked: true },
+      { username: 'unknown-user', failed_attempts: 5, locked: true },
+    ]);
+  });
+
+  it('answers a disabled account like a wrong password, counting the failure', async () => {
+    const id = await newUser('disabled-pw');
+    await admin.inject({ method: 'PATCH', url: `/api/users/${id}`, payload: { disabled: true } });
+    waits.mockClear();
+    const answers = [];
+    for (let i = 0; i < 3; i++) answers.push(await login(t, 'disabled-pw', 'first-password-1', '10.1.0.11'));
+    const wrong = await login(t, 'viewer', 'not-the-password-xyz', '10.1.0.11');
+    expect(answers.map((r) => r.statusCode)).toEqual([401, 401, 401]);
+    expect(answers[0]!.json()).toEqual(wrong.json());
+    expect(waits.mock.calls.map(([ms]) => ms).slice(0, 3)).toEqual([0, 0, 250]);
   });
 
   it('refuses an address that keeps failing, whatever the accounts', async () => {
@@ -84,6 +146,16 @@ describe('sign-in, sessions and CSRF', () => {
     expect(res.headers['retry-after']).toBeDefined();
     // another address is not affected
     expect((await login(t, 'viewer', DEFAULT_DEMO_PASSWORD, '10.1.0.5')).statusCode).toBe(200);
+  });
+
+  it('keeps counting the failures of an address across a successful sign-in', async () => {
+    const address = '10.1.0.10';
+    for (let i = 0; i < 19; i++)
+      expect((await login(t, `spray-${i}`, 'whatever-password', address)).statusCode).toBe(401);
+    // one valid account does not wipe the address's record
+    expect((await login(t, 'viewer', DEFAULT_DEMO_PASSWORD, address)).statusCode).toBe(200);
+    expect((await login(t, 'spray-19', 'whatever-password', address)).statusCode).toBe(401);
+    expect((await login(t, 'viewer', DEFAULT_DEMO_PASSWORD, address)).statusCode).toBe(429);
   });
 
   it('requires the CSRF header on state-changing requests made with a session cookie', async () => {
@@ -138,6 +210,40 @@ describe('sign-in, sessions and CSRF', () => {
     expect((await login(t, 'pw-user', 'second-password-2', '10.1.0.6')).statusCode).toBe(200);
   });
 
+  it('refuses short, common and unchanged new passwords with a code the interface translates', async () => {
+    await newUser('policy-user');
+    const c = await signIn(t.app, 'policy-user', 'first-password-1');
+    const change = (newPassword: string, currentPassword = 'first-password-1') =>
+      c.inject({ method: 'POST', url: '/api/auth/password', payload: { currentPassword, newPassword } });
+    const refusal = async (newPassword: string) => {
+      const res = await change(newPassword);
+      expect(res.statusCode).toBe(400);
+      return res.json();
+    };
+    expect(await refusal('nine-char')).toMatchObject({
+      statusCode: 400,
+      error: 'Bad Request',
+      code: 'password_too_short',
+      params: { min: 10 },
+    });
+    expect(await refusal('x'.repeat(201))).toMatchObject({ code: 'password_too_long', params: { max: 200 } });
+    for (const common of [
+      'password123456',
+      'Password2026',
+      'qwertyuiop',
+      'zzzzzzzzzzzz',
+      'policy-user2',
+      'riskmap2026',
+    ])
+      expect((await refusal(common)).code, common).toBe('password_common');
+    expect(await refusal('first-password-1')).toMatchObject({ code: 'password_reused' });
+    const wrongCurrent = await change('tulip-harbour-quietly-7', 'not-my-password');
+    expect(wrongCurrent.statusCode).toBe(400);
+    expect(wrongCurrent.json().code).toBe('password_current_wrong');
+    expect((await change('tulip-harbour-quietly-7')).statusCode).toBe(204);
+    expect((await login(t, 'policy-user', 'tulip-harbour-quietly-7', '10.1.0.12')).statusCode).toBe(200);
+  });
+
   it('logs out', async () => {
     const c = await signIn(t.app, 'viewer', DEFAULT_DEMO_PASSWORD);
     expect((await c.inject({ method: 'POST', url: '/api/auth/logout' })).statusCode).toBe(204);
@@ -182,7 +288,8 @@ describe('API keys for machine integrations', () => {
       url: '/api/areas/441900121',
       headers: { authorization: `Bearer ${key}` },
     });
-    expect(outside.statusCode).toBe(403);
+    // outside the key's area answers as a missing area would: no existence oracle
+    expect(outside.statusCode).toBe(404);
     const users = await t.app.inject({ url: '/api/users', headers: { 'x-api-key': key } });
     expect(users.statusCode).toBe(403);
 

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../api/db/database.ts';
-import { loadDataset } from '../../api/db/dataset-loader.ts';
+import { loadDataset, type LoadProgress } from '../../api/db/dataset-loader.ts';
 import { migrate } from '../../api/db/migrate.ts';
 import { openScratchDatabase } from './scratch-database.ts';
 
@@ -54,6 +54,13 @@ async function writeDataset(dir: string, badSite: boolean): Promise<void> {
   );
 }
 
+/**
+ * A new empty database: on the embedded engine an initdb and CREATE EXTENSION postgis, some
+ * 15 s of CPU, so minutes when the machine is busy with other test files. There is no
+ * state to wait for in pure computation: this limit only ends a run that hangs.
+ */
+const SETUP_HANG_LIMIT_MS = 20 * 60_000;
+
 describe('loading a dataset', () => {
   let scratch: { db: Database; drop(): Promise<void> };
   let dir: string;
@@ -61,7 +68,7 @@ describe('loading a dataset', () => {
     scratch = await openScratchDatabase();
     await migrate(scratch.db);
     dir = await mkdtemp(path.join(os.tmpdir(), 'riskmap-dataset-'));
-  });
+  }, SETUP_HANG_LIMIT_MS);
   afterAll(async () => {
     await scratch.db.close();
     await scratch.drop();
@@ -80,8 +87,18 @@ describe('loading a dataset', () => {
 
   it('loads a good dataset once and does nothing the second time', async () => {
     await writeDataset(dir, false);
-    const counts = await loadDataset(scratch.db, dir, 'good');
+    const progress: LoadProgress[] = [];
+    const counts = await loadDataset(scratch.db, dir, 'good', (p) => progress.push(p));
     expect(counts).toMatchObject({ areas: 2, sites: 2 });
+    // each table is announced as it starts, then reported with its rows (the first start's lines)
+    expect(progress.map(({ step, rows }) => ({ step, rows }))).toEqual([
+      { step: 'areas', rows: undefined },
+      { step: 'areas', rows: 2 },
+      { step: 'sites', rows: undefined },
+      { step: 'sites', rows: 2 },
+      { step: 'tile_cells', rows: undefined },
+      { step: 'tile_cells', rows: expect.any(Number) as number },
+    ]);
     expect(await loadDataset(scratch.db, dir, 'good')).toBeNull();
     const site = await scratch.db.query<{ name: string; lon: number }>(
       `SELECT name, ST_X(geom) AS lon FROM sites WHERE id = 2`,

@@ -23,7 +23,8 @@ describe('dispatch', () => {
     dispatcher = await t.as('dispatcher-cp');
     const r = await t.db.query<{ code: string; lon: number; lat: number }>(
       `SELECT code, ST_X(label_point) lon, ST_Y(label_point) lat FROM areas
-       WHERE level = 'grid' AND synthetic AND valid_to IS NULL AND code LIKE '441900110%' AND valid_to IS NULL ORDER BY code DESC LIMIT 1 OFFSET 3`,
+       WHERE level = 'grid' AND synthetic AND valid_to IS NULL AND code LIKE '441900110%' AND code NOT LIKE '4419001109%' ORDER BY code DESC LIMIT 1 OFFSET 3`,
+      // (not in a fixture village 9xx, which other files make and move away meanwhile)
     );
     grid = r.rows[0]!;
   });

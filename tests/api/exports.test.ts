@@ -187,4 +187,214 @@ describe('exports', () => {
     const valid = await cp.inject(`/api/export/incident-report?from=${from}&to=2026-01-01T05:00:00Z`);
     expect(valid.statusCode, valid.body).toBe(200);
   });
+
+  it('writes text a spreadsheet would run as a formula as text in CSV, numbers as numbers, and XLSX unchanged', async () => {
+    const at = (
+      await t.db.query<{ lon: number; lat: number }>(
+        `SELECT ST_X(geom) lon, ST_Y(geom) lat FROM sites
+         WHERE coalesce(grid_code, village_code, town_code) LIKE '441900110%' ORDER BY id LIMIT 1`,
+      )
+    ).rows[0]!;
+    const descriptions = ['=HYPERLINK("http://x","y")', "-2+3+cmd|' /C calc'!A0", '@SUM(1+1)'];
+    const ids: number[] = [];
+    for (const [i, description] of descriptions.entries()) {
+      const res = await cp.inject({
+        method: 'POST',
+        url: '/api/incidents',
+        payload: {
+          clientKey: `csv-formula-${Date.now()}-${i}`,
+          category: '0501',
+          channel: 'desk',
+          description,
+          lon: at.lon,
+          lat: at.lat,
+        },
+      });
+      expect(res.statusCode, res.body).toBe(201);
+      ids.push(res.json().id);
+    }
+    const csv = await cp.inject('/api/export/incidents?format=csv');
+    expect(csv.statusCode, csv.body).toBe(200);
+    const lines = csv.body.replace(/^\uFEFF/, '').split('\r\n');
+    const line = (id: number) => lines.find((l) => l.startsWith(`${id},`))!;
+    // written by hand (RFC 4180 quoting around the neutralising apostrophe)
+    expect(line(ids[0]!)).toContain(`,"'=HYPERLINK(""http://x"",""y"")",`);
+    expect(line(ids[1]!)).toContain(`,'-2+3+cmd|' /C calc'!A0,`);
+    expect(line(ids[2]!)).toContain(`,'@SUM(1+1),`);
+    // id, lon and lat are numbers, written as they are
+    const [id, lon, lat] = line(ids[0]!).split(',');
+    expect(id).toBe(String(ids[0]));
+    expect(lon).toMatch(/^\d+\.\d+$/);
+    expect(lat).toMatch(/^\d+\.\d+$/);
+    expect(Number(lon)).toBeCloseTo(at.lon, 6);
+    expect(Number(lat)).toBeCloseTo(at.lat, 6);
+
+    // XLSX cells are typed: the text as it was, as a string, and no formula anywhere
+    const xlsx = await cp.inject('/api/export/incidents?format=xlsx');
+    const sheet = unzip(xlsx.rawPayload).get('xl/worksheets/sheet1.xml')!;
+    expect(sheet).not.toMatch(/<f[\s>]/);
+    const texts = [...sheet.matchAll(/<c [^>]*t="inlineStr"[^>]*><is><t[^>]*>([^<]*)<\/t>/g)].map((m) =>
+      m[1]!
+        .replace(/&quot;/g, '"')
+        .replace(/&apos;/g, "'")
+        .replace(/&lt;/g, '<')
+        .replace(/&gt;/g, '>')
+        .replace(/&amp;/g, '&'),
+    );
+    for (const d of descriptions) expect(texts).toContain(d);
+  });
+
+  it('writes GeoJSON as RFC 7946 asks: exterior rings counter-clockwise, holes clockwise, no crs member', async () => {
+    const admin = await t.as('admin');
+    /** Twice the signed area by the shoelace formula (positive: counter-clockwise). */
+    const area = (ring: number[][]) =>
+      ring.slice(0, -1).reduce((sum, p, i) => sum + p[0]! * ring[i + 1]![1]! - ring[i + 1]![0]! * p[1]!, 0);
+    let rings = 0;
+    for (const url of [
+      '/api/export/areas?level=town&format=geojson',
+      '/api/export/areas?level=grid&format=geojson',
+    ]) {
+      const fc = (await admin.inject(url)).json() as {
+        crs?: unknown;
+        features: Array<{
+          id: string;
+          geometry: { type: string; coordinates: number[][][][] | number[][][] };
+        }>;
+      };
+      expect(fc.crs).toBeUndefined();
+      for (const f of fc.features) {
+        if (!f.geometry) continue;
+        const polygons = (
+          f.geometry.type === 'Polygon' ? [f.geometry.coordinates] : f.geometry.coordinates
+        ) as number[][][][];
+        for (const polygon of polygons) {
+          expect(area(polygon[0]!), `${f.id} exterior`).toBeGreaterThan(0);
+          for (const hole of polygon.slice(1)) expect(area(hole), `${f.id} hole`).toBeLessThan(0);
+          rings += polygon.length;
+        }
+      }
+    }
+    expect(rings).toBeGreaterThan(1000);
+    // the stored outlines are not all wound that way: the export does it
+    const clockwise = await t.db.query<{ n: number }>(
+      `SELECT count(*)::int n FROM areas WHERE valid_to IS NULL AND ST_AsText(geom) <> ST_AsText(ST_ForcePolygonCCW(geom))`,
+    );
+    expect(clockwise.rows[0]!.n).toBeGreaterThan(0);
+  });
+
+  it.skipIf(spawnSync('ogr2ogr', ['--version']).status !== 0)(
+    'XLSX: an outline longer than an Excel cell goes, split, to a second sheet that joins back to the whole WKT',
+    async () => {
+      const admin = await t.as('admin');
+      const csv = (await admin.inject('/api/export/areas?level=town&format=csv')).body.replace(/^\uFEFF/, '');
+      const wkts = new Map(
+        csv
+          .trim()
+          .split('\r\n')
+          .slice(1)
+          .filter((line) => line.includes('POLYGON'))
+          .map((line) => [line.slice(0, 9), /"?((?:MULTI)?POLYGON[^"]*)"?$/.exec(line)![1]!]),
+      );
+      const [largest, longest] = [...wkts].sort((a, b) => b[1].length - a[1].length)[0]!;
+      // the largest town's outline does not fit one cell: the case this checks
+      expect(longest.length).toBeGreaterThan(32_767);
+      const res = await admin.inject('/api/export/areas?level=town&format=xlsx');
+      expect(res.statusCode).toBe(200);
+      const dir = await mkdtemp(path.join(os.tmpdir(), 'riskmap-xlsx-'));
+      try {
+        const file = path.join(dir, 'towns.xlsx');
+        await writeFile(file, res.rawPayload);
+        // read by GDAL's XLSX driver, every row of both sheets as text
+        const sheet = (name: string) =>
+          JSON.parse(
+            spawnSync(
+              'ogr2ogr',
+              [
+                '--config',
+                'OGR_XLSX_HEADERS',
+                'FORCE',
+                '--config',
+                'OGR_XLSX_FIELD_TYPES',
+                'STRING',
+                '-f',
+                'GeoJSON',
+                '/vsistdout/',
+                file,
+                name,
+              ],
+              { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 },
+            ).stdout,
+          ) as { features: Array<{ properties: Record<string, string | null> }> };
+        const main = sheet('行政区与网格');
+        expect(main.features.length).toBeGreaterThanOrEqual(wkts.size);
+        const long = sheet('超长单元格 long cells');
+        for (const f of [...main.features, ...long.features]) {
+          for (const v of Object.values(f.properties))
+            expect(String(v ?? '').length).toBeLessThanOrEqual(32_767);
+        }
+        const row = long.features.find((f) => f.properties.id === largest)!;
+        expect(row.properties.column).toBe('wkt');
+        const parts = Object.entries(row.properties)
+          .filter(([k]) => k !== 'id' && k !== 'column')
+          .map(([, v]) => v ?? '');
+        expect(parts.join('')).toBe(longest);
+        const note = main.features.find((f) => f.properties.code === largest)!.properties.wkt!;
+        expect(note).toMatch(/^→ 超长单元格 long cells: row \d+ \(\d+ characters over \d+ cells/);
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    },
+  );
+
+  it.skipIf(spawnSync('ogr2ogr', ['--version']).status !== 0)(
+    'exports in CGCS2000: a GK zone Shapefile GDAL reads as EPSG:4547, back within 1 cm; GeoJSON in EPSG:4490',
+    async () => {
+      const res = await cp.inject('/api/export/areas?level=grid&format=shapefile&crs=EPSG:4547');
+      expect(res.statusCode, res.body).toBe(200);
+      expect(res.headers['content-disposition']).toMatch(/-epsg4547\.zip"/);
+      const dir = await mkdtemp(path.join(os.tmpdir(), 'riskmap-gk-shp-'));
+      try {
+        const file = path.join(dir, 'grids.zip');
+        await writeFile(file, res.rawPayload);
+        const info = spawnSync('ogrinfo', ['-so', '-al', `/vsizip/${file}`], { encoding: 'utf8' });
+        expect(info.stdout).toContain('CGCS2000 / 3-degree Gauss-Kruger CM 114E');
+        // GDAL takes it back to WGS 84; the outlines are the stored ones to a centimetre
+        const back = spawnSync(
+          'ogr2ogr',
+          ['-t_srs', 'EPSG:4326', '-f', 'GeoJSON', '/vsistdout/', `/vsizip/${file}`],
+          {
+            encoding: 'utf8',
+            maxBuffer: 256 * 1024 * 1024,
+          },
+        );
+        const fc = JSON.parse(back.stdout) as {
+          features: Array<{ properties: { CODE: string }; geometry: unknown }>;
+        };
+        expect(fc.features.length).toBeGreaterThan(5);
+        const d = await t.db.query<{ m: number }>(
+          `SELECT max(ST_HausdorffDistance(ST_Transform(a.geom, 4547), ST_Transform(ST_SetSRID(ST_GeomFromGeoJSON(b.g), 4326), 4547))) m
+           FROM unnest($1::text[], $2::text[]) AS b(code, g) JOIN areas a ON a.code = b.code AND a.valid_to IS NULL`,
+          [fc.features.map((f) => f.properties.CODE), fc.features.map((f) => JSON.stringify(f.geometry))],
+        );
+        expect(d.rows[0]!.m).toBeLessThan(0.01);
+        // a 3-degree zone with its zone prefix, too
+        const zone = await cp.inject('/api/export/areas?level=grid&format=shapefile&crs=EPSG:4526');
+        await writeFile(file, zone.rawPayload);
+        expect(
+          spawnSync('ogrinfo', ['-so', '-al', `/vsizip/${file}`], { encoding: 'utf8' }).stdout,
+        ).toContain('CGCS2000 / 3-degree Gauss-Kruger zone 38');
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+      const wgs = (await cp.inject('/api/export/sites?format=geojson')).json();
+      const cgcs = (await cp.inject('/api/export/sites?format=geojson&crs=EPSG:4490')).json();
+      expect(cgcs.crs).toEqual({ type: 'name', properties: { name: 'urn:ogc:def:crs:EPSG::4490' } });
+      expect(cgcs.features[0].geometry.coordinates).toEqual(wgs.features[0].geometry.coordinates);
+      const table = (await cp.inject('/api/export/sites?format=csv&crs=EPSG:4547')).body.replace(
+        /^\uFEFF/,
+        '',
+      );
+      expect(table.split('\r\n')[0]).toMatch(/^id,x,y,/);
+    },
+  );
 });

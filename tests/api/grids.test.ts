@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SYSTEM_SCOPE } from '../../api/auth/scope.ts';
 import { intake } from '../../api/db/incident-repository.ts';
 import { openTestApp, type Client, type TestApp } from './template.ts';
+import { FixtureVillages } from './fixture-villages.ts';
 
 /**
  * Topology fixtures: each test makes its own village (常平镇 441900110 + a free 9xx suffix)
@@ -49,26 +50,14 @@ describe('grid editor', () => {
     t = await openTestApp();
     cp = await t.as('changping');
   });
-  const made: string[] = [];
+  const villages = new FixtureVillages(() => t, TOWN);
   afterAll(async () => {
-    // a shared PostgreSQL database outlives this file: leave no fixture village or grid current
-    await t.db.query(
-      `UPDATE areas SET valid_to = clock_timestamp() WHERE valid_to IS NULL AND (code = ANY ($1) OR parent_code = ANY ($1))`,
-      [made],
-    );
+    await villages.retire();
     await t.close();
   });
 
   async function newVillage(): Promise<Village> {
-    const used = await t.db.query<{ code: string }>(
-      `SELECT code FROM area_codes WHERE code LIKE $1 || '9%' AND length(code) = 12`,
-      [TOWN],
-    );
-    const taken = new Set(used.rows.map((r) => r.code));
-    let n = 900 + Math.floor(Math.random() * 90);
-    while (taken.has(`${TOWN}${n}`)) n = n >= 999 ? 900 : n + 1;
-    const code = `${TOWN}${n}`;
-    made.push(code);
+    const { code, n } = await villages.freeCode();
     // each fixture village has a square of its own, so concurrent files never overlap
     const x0 = 111 + (n - 900) * 0.02;
     const y0 = 21.5;
@@ -168,7 +157,11 @@ describe('grid editor', () => {
       expect(res.statusCode).toBe(422);
       const body = res.json();
       expect(body.message).toMatch(/overlaps grid/);
+      // a stable code and params beside the English message, for the interface to translate
+      expect(body).toMatchObject({ code: 'grid_rejected', params: { count: 1 } });
       const overlap = body.problems.find((p: { kind: string }) => p.kind === 'overlap');
+      expect(overlap).toMatchObject({ code: 'overlaps_grid', params: { other: `${v.code}001` } });
+      expect(overlap.params.areaM2).toBe(overlap.areaM2);
       expect(overlap.otherCode).toBe(`${v.code}001`);
       expect(overlap.geometry.type).toBe('Polygon');
       // 0.1 of the width (≈ 103 m) × the height (≈ 1,107 m)
@@ -197,6 +190,7 @@ describe('grid editor', () => {
       expect(res.statusCode).toBe(422);
       const p = res.json().problems[0];
       expect(p.kind).toBe('outside_parent');
+      expect(p).toMatchObject({ code: 'outside_village', params: { village: v.code, toleranceM: 0.5 } });
       expect(p.geometry.type).toBe('Polygon');
       expect(p.areaM2).toBeGreaterThan(100_000);
       expect(p.areaM2).toBeLessThan(120_000);
@@ -216,7 +210,7 @@ describe('grid editor', () => {
       const v = await newVillage();
       const { x0, y0 } = v;
       const d = 0.004;
-      const cases: Array<[string, unknown, RegExp, string]> = [
+      const cases: Array<[string, unknown, RegExp, string, string, Record<string, unknown>?]> = [
         [
           'self-intersection',
           {
@@ -233,6 +227,8 @@ describe('grid editor', () => {
           },
           /Self-intersection/i,
           'invalid',
+          'invalid',
+          { reason: 'self_intersection' },
         ],
         [
           'hole outside the shell',
@@ -245,27 +241,41 @@ describe('grid editor', () => {
           },
           /Hole lies outside shell/i,
           'invalid',
+          'invalid',
+          { reason: 'hole_outside_shell' },
         ],
-        ['latitude out of range', rect(x0, 95, x0 + 0.001, 96), /out of range/, 'coordinates'],
+        [
+          'latitude out of range',
+          rect(x0, 95, x0 + 0.001, 96),
+          /out of range/,
+          'coordinates',
+          'position_out_of_range',
+          { ring: 0, position: 0, lat: 95 },
+        ],
         [
           'a point',
           { type: 'Point', coordinates: [x0, y0] },
           /a grid is a Polygon, not a Point/,
           'geometry_type',
+          'not_polygon',
+          { type: 'Point' },
         ],
         [
           'a multipolygon',
           { type: 'MultiPolygon', coordinates: [v.part(0, 0.5).coordinates] },
           /not a MultiPolygon/,
           'geometry_type',
+          'multipolygon',
         ],
         [
           'an open ring',
           { type: 'Polygon', coordinates: [v.part(0, 0.5).coordinates[0]!.slice(0, 4)] },
           /not closed/,
           'ring',
+          'ring_not_closed',
+          { ring: 0 },
         ],
-        ['no geometry', null, /Polygon is required/, 'geometry_type'],
+        ['no geometry', null, /Polygon is required/, 'geometry_type', 'geometry_required'],
       ];
       // more than 10,000 vertices: a circle of 10,001 points
       const circle: number[][] = [];
@@ -279,12 +289,17 @@ describe('grid editor', () => {
         { type: 'Polygon', coordinates: [circle] },
         /more than 10,000 vertices/,
         'too_many_vertices',
+        'too_many_vertices',
+        { max: 10_000 },
       ]);
-      for (const [what, geometry, message, kind] of cases) {
+      for (const [what, geometry, message, kind, code, params] of cases) {
         const res = await create(v, geometry);
         expect(res.statusCode, what).toBe(422);
         expect(res.json().message, what).toMatch(message);
+        expect(res.json().code, what).toBe('grid_rejected');
         expect(res.json().problems[0].kind, what).toBe(kind);
+        expect(res.json().problems[0].code, what).toBe(code);
+        expect(res.json().problems[0].params, what).toMatchObject(params ?? {});
         // the validate endpoint says the same, without a status error
         const check = await cp.inject({
           method: 'POST',
@@ -294,6 +309,7 @@ describe('grid editor', () => {
         expect(check.statusCode, what).toBe(200);
         expect(check.json().ok, what).toBe(false);
         expect(check.json().errors[0].kind, what).toBe(kind);
+        expect(check.json().errors[0].code, what).toBe(code);
       }
       const bowtie = (await create(v, cases[0]![1])).json().problems[0];
       expect(bowtie.geometry.type).toBe('Point');
@@ -382,6 +398,10 @@ describe('grid editor', () => {
       });
       expect(second.statusCode).toBe(409);
       expect(second.json().message).toMatch(/version 2.*version 1/);
+      expect(second.json()).toMatchObject({
+        code: 'grid_version_stale',
+        params: { code, current: 2, yours: 1 },
+      });
       const history = (await cp.inject(`/api/grids/${code}/history`)).json();
       expect(history.versions.map((x: { properties: { version: number } }) => x.properties.version)).toEqual([
         1, 2,

@@ -170,7 +170,8 @@ describe('Open311 GeoReport v2, citizen reports and venue codes', () => {
       { service_code: '0501', lat: 22.3, long: 113.9, description: 'sea' },
       { service_code: '0501', lat: 200, long: 113.9, description: 'x' },
       { service_code: '9999', lat: point.lat, long: point.lon, description: 'x' },
-      { service_code: '0501', lat: point.lat, long: point.lon },
+      // neither a position nor an address
+      { service_code: '0501', description: 'x' },
     ]) {
       const res = await t.app.inject({
         method: 'POST',

@@ -11,6 +11,8 @@ import type { Database } from '../../api/db/database.ts';
 import { GEODATA_DIR } from '../../api/db/dataset-loader.ts';
 import { MIGRATIONS_DIR } from '../../api/db/migrate.ts';
 import { openDatabase } from '../../api/db/open-database.ts';
+import { prepareDatabase } from '../../api/db/prepare-database.ts';
+import pg from 'pg';
 
 /** Hash of everything the seeded template is made from, so a stale template is never reused. */
 function inputsHash(): string {
@@ -22,7 +24,15 @@ function inputsHash(): string {
     }
   }
   // and the code that turns them into a database
-  for (const f of ['db/dataset-loader.ts', 'db/prepare-database.ts', 'db/migrate.ts', 'auth/bootstrap.ts']) {
+  for (const f of [
+    'db/dataset-loader.ts',
+    'db/sample-history.ts',
+    'lib/simulator/history.ts',
+    'lib/simulator/schedule.ts',
+    'db/prepare-database.ts',
+    'db/migrate.ts',
+    'auth/bootstrap.ts',
+  ]) {
     h.update(f).update(readFileSync(path.join(MIGRATIONS_DIR, '../api', f)));
   }
   return h.digest('hex').slice(0, 16);
@@ -49,6 +59,28 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
+/**
+ * A new database of its own on the PostgreSQL server of `url` (for a file whose background
+ * work — the simulator — would change what the other files on the shared one read); `drop`
+ * removes it.
+ */
+async function privatePostgres(url: string): Promise<{ url: string; drop: () => Promise<void> }> {
+  const name = `riskmap_private_${process.pid}_${Date.now().toString(36)}`;
+  const run = async (sql: string) => {
+    const admin = new pg.Client({ connectionString: url });
+    await admin.connect();
+    try {
+      await admin.query(sql);
+    } finally {
+      await admin.end();
+    }
+  };
+  await run(`CREATE DATABASE ${name}`);
+  const own = new URL(url);
+  own.pathname = `/${name}`;
+  return { url: own.toString(), drop: () => run(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
+}
+
 /** Signs in through the API and returns a client carrying that session. */
 export async function signIn(app: FastifyInstance, username: string, password: string): Promise<Client> {
   const res = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username, password } });
@@ -72,14 +104,23 @@ export async function signIn(app: FastifyInstance, username: string, password: s
  * seeded template (so files never see each other's writes); on PostgreSQL over
  * DATABASE_URL. The web app is not served.
  */
-export async function openTestApp(config: Partial<Config> = {}): Promise<TestApp> {
-  const databaseUrl = process.env.DATABASE_URL || undefined;
+export async function openTestApp(
+  config: Partial<Config> = {},
+  o: { privateDatabase?: boolean } = {},
+): Promise<TestApp> {
+  let databaseUrl = process.env.DATABASE_URL || undefined;
   let dataDir = TEMPLATE_DIR;
+  let dropPrivate: (() => Promise<void>) | null = null;
   if (!databaseUrl) {
     dataDir = await mkdtemp(path.join(os.tmpdir(), 'riskmap-test-'));
     await cp(TEMPLATE_DIR, dataDir, { recursive: true });
+  } else if (o.privateDatabase) {
+    ({ url: databaseUrl, drop: dropPrivate } = await privatePostgres(databaseUrl));
   }
   const db = await openDatabase({ databaseUrl, dataDir });
+  if (dropPrivate) {
+    await prepareDatabase(db, { seed: true, adminPassword: TEST_ADMIN_PASSWORD, log: () => undefined });
+  }
   const app = await build({ db, config: { seed: false, webDir: '/nonexistent', ...config }, logger: false });
   await app.ready();
   const clients = new Map<string, Promise<Client>>();
@@ -103,6 +144,46 @@ export async function openTestApp(config: Partial<Config> = {}): Promise<TestApp
       await app.close();
       await db.close();
       if (!databaseUrl) await rm(dataDir, { recursive: true, force: true });
+      if (dropPrivate) await dropPrivate();
     },
   };
+}
+
+/**
+ * Listens on a free port (for clients in their own process: GDAL, owslib, curl) and makes
+ * a read-only API key limited to `areaCode`; returns the base address of `prefix` and the key.
+ */
+export async function listenWithReadKey(
+  t: TestApp,
+  opts: { prefix: string; keyName: string; areaCode: string },
+): Promise<{ base: string; key: string }> {
+  await t.app.listen({ port: 0, host: '127.0.0.1' });
+  const base = `http://127.0.0.1:${(t.app.server.address() as { port: number }).port}${opts.prefix}`;
+  const admin = await t.as('admin');
+  const res = await admin.inject({
+    method: 'POST',
+    url: '/api/api-keys',
+    payload: { name: opts.keyName, permissions: ['read'], areaCode: opts.areaCode },
+  });
+  if (res.statusCode !== 201) throw new Error(`API key not made: ${res.statusCode} ${res.body}`);
+  return { base, key: res.json<{ key: string }>().key };
+}
+
+let standbyTeams = 0;
+/**
+ * A team of this file standing by at a point (available, on duty, fresh fix): a test that
+ * sends a team does not depend on the sample's shifts (which follow the clock) nor on the
+ * teams other files send meanwhile on a shared database. Its id.
+ */
+export async function addStandbyTeam(
+  db: Database,
+  o: { capability: string; lon: number; lat: number; homeAreaCode: string },
+): Promise<number> {
+  const id = 8_000_000_000 + process.pid * 1000 + ++standbyTeams;
+  await db.query(
+    `INSERT INTO teams (id, name, kind, capabilities, status, on_duty, home_area_code, position_at, geom)
+     VALUES ($1, $2, 'urban_management', $3, 'available', true, $4, now(), ST_SetSRID(ST_MakePoint($5, $6), 4326))`,
+    [id, `待命测试队${id}`, [o.capability], o.homeAreaCode, o.lon, o.lat],
+  );
+  return id;
 }

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openApp, SHOTS, type App, type AppPage } from './harness.ts';
+import { openApp, putTownOnDuty, SHOTS, type App, type AppPage } from './harness.ts';
 
 /** 无照经营游商: needs an urban_management team. */
 const CATEGORY = '0501';
@@ -12,6 +12,7 @@ describe('dispatch in Chromium: candidates, one-click assign, team list, batch p
   let app: App & AppPage;
   beforeAll(async () => {
     app = await openApp({ user: 'dispatcher-cp', viewport: { width: 1440, height: 900 } });
+    await putTownOnDuty(app.page, app.server.url, '441900110');
   });
   afterAll(async () => {
     await app?.close();

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { booleanPointInPolygon, lineString, point, pointToLineDistance, polygon } from '@turf/turf';
+import { area, booleanPointInPolygon, lineString, point, pointToLineDistance, polygon } from '@turf/turf';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openApp, SHOTS, type App, type AppPage } from './harness.ts';
@@ -77,6 +77,8 @@ describe('grid editor in Chromium', () => {
 
     // delete the 5th grid: its area becomes a gap
     const fifth = `${VILLAGE}005`;
+    const fifthGrid = await page.evaluate((code) => fetch(`/api/grids/${code}`).then((r) => r.json()), fifth);
+    const fifthM2 = area(fifthGrid.geometry);
     await page.getByTestId(`grid-item-${fifth}`).click();
     await expect.poll(() => page.getByTestId('grid-detail-code').textContent()).toBe(fifth);
     await page.getByTestId('grid-delete').click();
@@ -100,13 +102,24 @@ describe('grid editor in Chromium', () => {
       )[0];
     expect(gap.deep.metres).toBeGreaterThan(60);
 
+    // the uncovered figure shown is the server's (the village minus its grids): the deleted grid
+    const gapM2 = listing.gaps.features.reduce(
+      (sum: number, f: { properties: { areaM2: number } }) => sum + f.properties.areaM2,
+      0,
+    );
+    expect(Math.abs(gapM2 - fifthM2)).toBeLessThan(0.02 * fifthM2);
+    await expect.poll(() => page.getByTestId('grids-gap-area').textContent()).toBe(String(Math.round(gapM2)));
+
     // a square three times too big reaches into the neighbours: refused, the overlap drawn red
     await drawPolygon(page, square(gap.deep.at, gap.deep.metres * 3));
     await expect
       .poll(() => page.getByTestId('grid-validation').getAttribute('data-status'), { timeout: 30_000 })
       .toBe('errors');
     await page.getByTestId('grid-errors').waitFor();
-    expect(await page.getByTestId('grid-errors').textContent()).toMatch(/重叠|超出上级边界/);
+    const errors = await page.getByTestId('grid-errors').textContent();
+    expect(errors).toMatch(/重叠|超出上级边界/);
+    // said in Chinese, never the API's English sentence
+    expect(errors).not.toMatch(/overlaps|outside the village|not a valid polygon/);
     await page.getByTestId('grid-name').fill('端到端网格');
     expect(await page.getByTestId('grid-save').isDisabled()).toBe(true);
     await page.screenshot({ path: path.join(SHOTS, 'grids-overlap.png') });
@@ -117,13 +130,19 @@ describe('grid editor in Chromium', () => {
     await page.getByTestId('grid-cancel').click();
 
     // a square well inside the gap passes the checks and is saved
-    await drawPolygon(page, square(gap.deep.at, gap.deep.metres * 0.5));
+    const small = square(gap.deep.at, gap.deep.metres * 0.5);
+    await drawPolygon(page, small);
     await expect
       .poll(() => page.getByTestId('grid-validation').getAttribute('data-status'), { timeout: 30_000 })
       .toBe('ok');
     expect(await page.getByTestId('grid-errors').count()).toBe(0);
     // the rest of the gap is still uncovered: a warning, not a refusal
     await page.getByTestId('grid-warnings').waitFor();
+    // what it leaves uncovered, as the server measures it: the gap less the square, not 0
+    const leftM2 = Number(await page.getByTestId('grid-warnings-area').textContent());
+    const squareM2 = area(polygon([[...small, small[0]!]]));
+    expect(leftM2).toBeGreaterThan(0);
+    expect(Math.abs(leftM2 - (gapM2 - squareM2))).toBeLessThan(0.02 * gapM2);
     expect(await page.getByTestId('grid-save').isDisabled()).toBe(true); // no name yet
     await page.getByTestId('grid-name').fill('端到端网格');
     await page.getByTestId('grid-save').click();

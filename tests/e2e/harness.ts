@@ -17,6 +17,12 @@ import { spawnServer } from '../support/server-process.ts';
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const ADMIN_PASSWORD = 'e2e-admin-password';
 
+/**
+ * The web app the browser tests drive: the test build (`npm run build:test`), the only one
+ * with the `window.__riskmap` hooks; RISKMAP_E2E_WEB_DIR points elsewhere (a build of one's own).
+ */
+export const E2E_WEB_DIR = process.env.RISKMAP_E2E_WEB_DIR || path.join(PROJECT_ROOT, 'dist/web-test');
+
 export interface RunningServer {
   url: string;
   stop(): Promise<void>;
@@ -27,13 +33,14 @@ export interface RunningServer {
  * fresh data dir, sample city loaded on first start) on a free port.
  */
 export async function startServer(env: Record<string, string> = {}): Promise<RunningServer> {
-  if (!existsSync(path.join(PROJECT_ROOT, 'dist/web/index.html'))) {
-    throw new Error('dist/web is missing: run `npm run build` before the browser tests');
+  if (!existsSync(path.join(E2E_WEB_DIR, 'index.html'))) {
+    throw new Error(`${E2E_WEB_DIR} is missing: run \`npm run build:test\` (npm run test:e2e does) first`);
   }
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'riskmap-e2e-'));
   const server = await spawnServer({
     RISKMAP_DATA_DIR: dataDir,
     RISKMAP_ADMIN_PASSWORD: ADMIN_PASSWORD,
+    RISKMAP_WEB_DIR: E2E_WEB_DIR,
     DATABASE_URL: '',
     ...env,
   });
@@ -82,6 +89,25 @@ export async function signInThroughForm(page: Page, username: string, password: 
   await page.getByTestId('user-menu').waitFor({ timeout: 30_000 });
 }
 
+/**
+ * Puts every team of a town on duty, as the town's duty officer would (PATCH /api/teams/{id}
+ * with the page's session): the sample's shifts follow the clock (grid workers by day, some
+ * patrols by night), so a test that sends a team would otherwise depend on the hour it runs.
+ */
+export async function putTownOnDuty(page: Page, baseUrl: string, town: string): Promise<void> {
+  const me = (await (await page.request.get(`${baseUrl}/api/auth/me`)).json()) as { csrfToken: string };
+  const off = (await (
+    await page.request.get(`${baseUrl}/api/teams?area=${town}&status=off_duty&limit=1000`)
+  ).json()) as { teams: Array<{ id: number }> };
+  for (const team of off.teams) {
+    const res = await page.request.patch(`${baseUrl}/api/teams/${team.id}`, {
+      data: { onDuty: true },
+      headers: { 'x-csrf-token': me.csrfToken },
+    });
+    if (res.status() !== 200) throw new Error(`team ${team.id} not put on duty: ${res.status()}`);
+  }
+}
+
 /** Where the browser tests leave their screenshots. */
 export const SHOTS = path.join(PROJECT_ROOT, 'test-results');
 
@@ -117,10 +143,10 @@ export interface AppPage {
   close(): Promise<void>;
 }
 
-/** Starts the server and the browser side by side, and makes the screenshot folder. */
-export async function startApp(): Promise<App> {
+/** Starts the server (with `env` on top) and the browser side by side, and makes the screenshot folder. */
+export async function startApp(env: Record<string, string> = {}): Promise<App> {
   const [server, browser] = await Promise.all([
-    startServer(),
+    startServer(env),
     launchBrowser(),
     mkdir(SHOTS, { recursive: true }),
   ]);
@@ -154,8 +180,11 @@ export async function startApp(): Promise<App> {
  * The usual start of a browser test: the app, a browser, one page signed in as `user`
  * (default none) at `path`. `close()` ends all of it.
  */
-export async function openApp(options: OpenPageOptions = {}): Promise<App & AppPage> {
-  const app = await startApp();
+export async function openApp(
+  options: OpenPageOptions = {},
+  env: Record<string, string> = {},
+): Promise<App & AppPage> {
+  const app = await startApp(env);
   try {
     const opened = await app.openPage(options);
     return { ...app, ...opened, close: app.close };

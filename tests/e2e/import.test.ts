@@ -1,7 +1,10 @@
-import { readFile } from 'node:fs/promises';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { zip } from '../../api/lib/shapefile.ts';
 import { openApp, SHOTS, type App, type AppPage } from './harness.ts';
 
 /** Four positions well inside Dongguan (莞城, 东城, 南城), and one in Guangzhou, outside it. */
@@ -79,7 +82,8 @@ describe('data import in Chromium', () => {
 
   it('imports a CSV of sites: all or nothing refuses it, only accepted rows writes 4, undo takes them back', async () => {
     const { page, foreign } = app;
-    page.on('dialog', (d) => void d.accept());
+    // the later tests' handler may accept first: a second accept is refused, harmlessly
+    page.on('dialog', (d) => void d.accept().catch(() => {}));
 
     const kinds = await page.evaluate(async () => {
       const r = await fetch('/api/categories?kind=site');
@@ -185,6 +189,94 @@ describe('data import in Chromium', () => {
 
     expect(foreign).toEqual([]);
   });
+
+  it.skipIf(spawnSync('ogr2ogr', ['--version']).status !== 0)(
+    'imports a CGCS2000 Gauss-Kruger Shapefile written by GDAL: the preview names the system, the sites land where they belong',
+    async () => {
+      const { page, foreign } = app;
+      const tag = `${TAG}-gk`;
+      const dir = await mkdtemp(path.join(os.tmpdir(), 'riskmap-e2e-gk-'));
+      let body: Buffer;
+      try {
+        const source = path.join(dir, 'sites.geojson');
+        await writeFile(
+          source,
+          JSON.stringify({
+            type: 'FeatureCollection',
+            features: INSIDE.map(([lon, lat], i) => ({
+              type: 'Feature',
+              properties: { 名称: `${tag}-${i + 1}`, 类型: 'S01' },
+              geometry: { type: 'Point', coordinates: [lon, lat] },
+            })),
+          }),
+        );
+        const out = path.join(dir, 'gk');
+        execFileSync('ogr2ogr', [
+          '-f',
+          'ESRI Shapefile',
+          '-t_srs',
+          'EPSG:4547',
+          '-lco',
+          'ENCODING=UTF-8',
+          out,
+          source,
+          '-nln',
+          'sites',
+        ]);
+        body = zip(
+          await Promise.all(
+            (await readdir(out)).map(async (name) => ({ name, data: await readFile(path.join(out, name)) })),
+          ),
+        );
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+      await page.goto(`${app.server.url}/import`);
+      await page.getByTestId('import-page').waitFor();
+      await page.getByTestId('import-layer').selectOption('sites');
+      await page
+        .getByTestId('import-file')
+        .setInputFiles({ name: '测绘局网格点.zip', mimeType: 'application/zip', buffer: body });
+      await page.getByTestId('import-upload').click();
+      await page.getByTestId('import-preview').waitFor({ timeout: 60_000 });
+      const detected = page.getByTestId('import-crs-detected');
+      expect(await detected.getAttribute('data-crs')).toBe('EPSG:4547');
+      expect(await detected.textContent()).toContain('CGCS2000 / 3-degree Gauss-Kruger CM 114E');
+      expect(await page.getByTestId('import-crs').inputValue()).toBe('EPSG:4547');
+      // the first positions, converted in the page, are the source's
+      const positions = page.getByTestId('import-crs-positions');
+      await positions.waitFor();
+      const shown = (await positions.textContent())!.match(/\d+\.\d+, \d+\.\d+/g)!;
+      expect(shown[0]).toBe(`${INSIDE[0]![0].toFixed(6)}, ${INSIDE[0]![1].toFixed(6)}`);
+      await page.screenshot({ path: path.join(SHOTS, 'import-gk-preview.png'), fullPage: true });
+      await page.getByTestId('import-run').click();
+      expect(await finalStatus(page)).toBe('applied');
+      expect(await page.getByTestId('import-inserted').textContent()).toBe('4');
+      // where the map draws them from: within a centimetre of the source
+      const stored = await page.evaluate(async (prefix) => {
+        const r = await fetch('/api/layers/sites/features?bbox=113.7,22.95,113.8,23.05&limit=20000');
+        const fc = (await r.json()) as {
+          features: Array<{ properties: { name?: string }; geometry: { coordinates: [number, number] } }>;
+        };
+        return fc.features
+          .filter((f) => (f.properties.name ?? '').startsWith(prefix))
+          .map((f) => [f.properties.name!, ...f.geometry.coordinates] as [string, number, number])
+          .sort();
+      }, tag);
+      expect(stored).toHaveLength(4);
+      stored.forEach(([name, lon, lat], i) => {
+        expect(name).toBe(`${tag}-${i + 1}`);
+        expect(Math.abs(lon - INSIDE[i]![0]) * 102_400).toBeLessThan(0.01);
+        expect(Math.abs(lat - INSIDE[i]![1]) * 110_800).toBeLessThan(0.01);
+      });
+      page.once('dialog', (d) => void d.accept().catch(() => {}));
+      await page.getByTestId('import-undo').click();
+      await expect
+        .poll(() => page.getByTestId('import-result').getAttribute('data-status'), { timeout: 60_000 })
+        .toBe('undone');
+      expect(foreign).toEqual([]);
+    },
+  );
 
   it('offers no import to a commander, who may not edit map data', async () => {
     const other = await app.openPage({ user: 'commander' });

@@ -22,8 +22,18 @@ describe('the risk map in Chromium', () => {
     await page.waitForFunction(() => (window.__riskmap?.layers['area-outline-town'] ?? 0) >= 33, null, {
       timeout: 60_000,
     });
-    // the sample layers arrive for the viewport
+    // at city zoom one bubble per town stands for the points: no point layer is drawn
+    const towns = await page.evaluate(() => window.__riskmap?.layers['area-outline-town'] ?? 0);
+    await page.waitForFunction((n) => window.__riskmap?.layers['town-aggregate'] === n, towns, {
+      timeout: 60_000,
+    });
+    const overview = await page.evaluate(() => window.__riskmap?.layers ?? {});
+    for (const layer of ['sites', 'components', 'risk_sources', 'cameras', 'teams', 'incidents'])
+      expect(overview[layer] ?? 0).toBe(0);
+    // zoomed in, the sample layers arrive for the viewport and the bubbles go
+    await page.evaluate(() => window.__riskmap?.basemap?.jumpTo(113.75, 23.0, 12));
     await page.waitForFunction(() => (window.__riskmap?.layers['sites'] ?? 0) > 0, null, { timeout: 60_000 });
+    expect(await page.evaluate(() => window.__riskmap?.layers['town-aggregate'] ?? 0)).toBe(0);
 
     // The canvases are not blank: many distinct colours across the map.
     const colours = await page.evaluate(() => {

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openApp, SHOTS, type App, type AppPage } from './harness.ts';
+import { openApp, putTownOnDuty, SHOTS, type App, type AppPage } from './harness.ts';
 
 /** 常平镇: the sample town has no accepted incidents, so its plan holds only this test's ones. */
 const TOWN = '441900110';
@@ -67,6 +67,8 @@ describe('the batch plan and the queue in Chromium: edit lines, apply, conflicts
     for (const c of categories)
       if (/^[0-9]{4}$/.test(c.code) && c.teamCapability && !categoryFor.has(c.teamCapability))
         categoryFor.set(c.teamCapability, c.code);
+    // the plan has teams at any hour
+    await putTownOnDuty(app.page, app.server.url, TOWN);
   });
   afterAll(async () => {
     await app?.close();

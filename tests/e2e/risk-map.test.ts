@@ -18,6 +18,45 @@ describe('risk map: layers, search, details and what is around', () => {
 
   const layerCount = (id: string) => page.evaluate((l) => window.__riskmap?.layers[l] ?? 0, id);
 
+  const POINT_LAYERS = ['sites', 'components', 'risk_sources', 'cameras', 'teams', 'incidents'];
+
+  it('at city zoom draws one bubble per town and no point layer; a click on a bubble zooms in to the points', async () => {
+    const towns = await page.evaluate(() => window.__riskmap?.layers['area-outline-town'] ?? 0);
+    expect(towns).toBeGreaterThanOrEqual(33);
+    await page.waitForFunction((n) => window.__riskmap?.layers['town-aggregate'] === n, towns, {
+      timeout: 60_000,
+    });
+    const drawn = await page.evaluate(() => window.__riskmap?.layers ?? {});
+    for (const layer of POINT_LAYERS) expect(drawn[layer] ?? 0).toBe(0);
+    await page.getByTestId('town-aggregate-legend').waitFor({ timeout: 10_000 });
+    await page.screenshot({ path: path.join(SHOTS, 'risk-map-city.png') });
+
+    // a bubble clear of the side panels, at its town's label point
+    const map = page.getByTestId('map');
+    const box = (await map.boundingBox())!;
+    const target = await page.evaluate(
+      async ({ width, height }) => {
+        const res = await fetch('/api/areas?level=town&geometry=false');
+        const body = (await res.json()) as {
+          features: { properties: { labelPoint: [number, number] | null } }[];
+        };
+        for (const f of body.features) {
+          const p = f.properties.labelPoint;
+          if (!p) continue;
+          const [x, y] = window.__riskmap!.basemap!.project(p[0], p[1]);
+          if (x > 420 && x < width - 420 && y > 120 && y < height - 120) return [x, y] as const;
+        }
+        return null;
+      },
+      { width: box.width, height: box.height },
+    );
+    expect(target).not.toBeNull();
+    await page.mouse.click(box.x + target![0], box.y + target![1]);
+    await page.waitForFunction(() => !window.__riskmap?.layers['town-aggregate'], null, { timeout: 30_000 });
+    await page.waitForFunction(() => (window.__riskmap?.layers['sites'] ?? 0) > 0, null, { timeout: 60_000 });
+    expect(await page.getByTestId('town-aggregate-legend').count()).toBe(0);
+  });
+
   it('draws the point layers from vector tiles and toggles a layer off and on', async () => {
     await page.waitForFunction(() => (window.__riskmap?.layers['sites'] ?? 0) > 0, null, { timeout: 60_000 });
     const toggle = page.getByTestId('layer-panel').getByRole('checkbox', { name: /重点场所/ });

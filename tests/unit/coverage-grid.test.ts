@@ -239,3 +239,49 @@ describe('coverage grid: polygons', () => {
     expect(marked).toBeGreaterThan(50);
   });
 });
+
+describe('CoverageGrid.despeckle', () => {
+  it('drops patches and fills holes of fewer cells than asked, edge to edge only', () => {
+    const grid = new CoverageGrid(SPEC);
+    // a 6 × 6 block with a one-cell hole and a 2 × 2 hole
+    for (let row = 10; row < 16; row++)
+      for (let col = 10; col < 16; col++)
+        if (!(col === 11 && row === 11) && !(col >= 13 && col <= 14 && row >= 13 && row <= 14))
+          markCell(grid, col, row);
+    // three cells in an L (dropped), and two cells touching only at a corner (each alone: dropped)
+    markCell(grid, 30, 30);
+    markCell(grid, 31, 30);
+    markCell(grid, 30, 31);
+    markCell(grid, 40, 40);
+    markCell(grid, 41, 41);
+    // a four-cell line (kept)
+    for (let col = 50; col < 54; col++) markCell(grid, col, 5);
+    grid.despeckle(4);
+    expect(grid.isMarked(11, 11)).toBe(true);
+    for (const [c, r] of [
+      [13, 13],
+      [14, 13],
+      [13, 14],
+      [14, 14],
+    ] as const)
+      expect(grid.isMarked(c, r)).toBe(false);
+    expect(markedCount(grid)).toBe(36 - 4 + 4);
+  });
+
+  it('works on the unmarked cells within a mask: a hole that leaves the mask is no hole', () => {
+    const grid = new CoverageGrid(SPEC);
+    const inside = new CoverageGrid(SPEC);
+    for (let row = 0; row < 20; row++) for (let col = 0; col < 20; col++) markCell(inside, col, row);
+    const mask = inside.snapshot();
+    // selection: unmarked cells inside the mask. A marked cell at (5, 5) is a one-cell hole in it;
+    // marked cells at (19, 10) and (20, 10) straddle the mask's edge: not a hole.
+    markCell(grid, 5, 5);
+    markCell(grid, 19, 10);
+    markCell(grid, 20, 10);
+    grid.despeckle(4, { invert: true, mask });
+    expect(grid.isMarked(5, 5)).toBe(false);
+    expect(grid.isMarked(19, 10)).toBe(true);
+    expect(grid.areaM2({ invert: true, mask })).toBeCloseTo(inside.areaM2() - grid.areaM2({ mask }), 6);
+    expect(grid.areaM2({ mask })).toBeGreaterThan(0);
+  });
+});

@@ -225,7 +225,7 @@ describe('CSV reader', () => {
   it('refuses a quote left open at the end of the file, and an empty file', async () => {
     await expectFileError(
       collect(fixture('open.csv', 'a,b\n1,2\n3,"never closed\n4,5\n'), 'csv'),
-      /row 2 \(line 3\).*not closed/,
+      /row 2 has a quoted field that is not closed/,
     );
     await expectFileError(collect(fixture('empty.csv', ''), 'csv'), /empty/);
   });
@@ -489,7 +489,7 @@ describe('GeoJSON reader', () => {
     );
   });
 
-  it('refuses a projected crs member, whose coordinates are metres, not degrees', async () => {
+  it('recognises the crs member of the shipped systems, refuses one it cannot convert', async () => {
     const declaring = (name: string): string =>
       JSON.stringify({
         type: 'FeatureCollection',
@@ -498,23 +498,24 @@ describe('GeoJSON reader', () => {
           { type: 'Feature', properties: {}, geometry: { type: 'Point', coordinates: [38500000, 2540000] } },
         ],
       });
-    for (const name of ['urn:ogc:def:crs:EPSG::3857', 'EPSG:4547', 'urn:ogc:def:crs:EPSG:6.6:32650']) {
-      await expectFileError(
-        collect(fixture('projected.geojson', declaring(name)), 'geojson'),
-        new RegExp(`projected coordinate system \\(${name.replace(/\./g, '\\.')}\\); reproject it to WGS 84`),
+    const detected = async (name: string) =>
+      (await previewFile(fixture('declared.geojson', declaring(name)), 'geojson')).detectedCrs;
+    expect(await detected('urn:ogc:def:crs:EPSG::3857')).toBe('EPSG:3857');
+    expect(await detected('EPSG:4547')).toBe('EPSG:4547');
+    expect(await detected('urn:ogc:def:crs:EPSG:6.6:32650')).toBe('EPSG:32650');
+    expect(await detected('http://www.opengis.net/def/crs/EPSG/0/4526')).toBe('EPSG:4526');
+    expect(await detected('EPSG:4490')).toBe('EPSG:4490');
+    expect(await detected('EPSG:4214')).toBe('EPSG:4214');
+    expect(await detected('urn:ogc:def:crs:OGC:1.3:CRS84')).toBe('wgs84');
+    // Hong Kong 1980 Grid: metres the import cannot convert, refused rather than read as degrees
+    for (const read of [(f: string) => collect(f, 'geojson'), (f: string) => previewFile(f, 'geojson')]) {
+      const error = await read(fixture('hk.geojson', declaring('urn:ogc:def:crs:EPSG::2326'))).catch(
+        (e: unknown) => e,
       );
-      await expectFileError(
-        previewFile(fixture('projected.geojson', declaring(name)), 'geojson'),
-        /projected/,
-      );
+      expect(error).toBeInstanceOf(ImportFileError);
+      expect((error as ImportFileError).code).toBe('import_unsupported_crs');
+      expect((error as Error).message).toMatch(/EPSG::2326, which the import does not know/);
     }
-    // geographic systems are still read: CGCS2000 as WGS 84, others left to the user's choice
-    expect((await previewFile(fixture('cgcs.geojson', declaring('EPSG:4490')), 'geojson')).detectedCrs).toBe(
-      'wgs84',
-    );
-    expect(
-      (await previewFile(fixture('b54.geojson', declaring('EPSG:4214')), 'geojson')).detectedCrs,
-    ).toBeNull();
   });
 
   it('previews the union of property keys and the declared CRS', async () => {
@@ -527,6 +528,7 @@ describe('GeoJSON reader', () => {
       columns: [],
       records: [],
       detectedCrs: null,
+      layers: [],
     });
   });
 
@@ -679,7 +681,7 @@ describe('KML reader', () => {
     const cut = kml.slice(0, kml.indexOf('<name>multi'));
     await expectFileError(
       collect(fixture('cut.kml', cut), 'kml'),
-      /ends in the middle of placemark 4 \(byte offset \d+\)/,
+      /ends in the middle of placemark 4 \(character \d+\)/,
     );
     await expectFileError(
       collect(fixture('not.kml', '<html><body>hi</body></html>'), 'kml'),
@@ -764,7 +766,7 @@ describe('KML reader', () => {
       const cut = kml.slice(0, kml.indexOf('<name>multi'));
       await expectFileError(
         collect(fixture('cut.kmz', zip([{ name: 'doc.kml', data: Buffer.from(cut) }])), 'kml'),
-        /^the KML file doc\.kml in the KMZ archive ends in the middle of placemark 4 \(byte offset \d+\)$/,
+        /^the KML file doc\.kml in the KMZ archive ends in the middle of placemark 4 \(character \d+\)$/,
       );
       await expectFileError(
         collect(fixture('html.kmz', zip([{ name: 'a/b.kml', data: Buffer.from('<html></html>') }])), 'kml'),
@@ -775,23 +777,21 @@ describe('KML reader', () => {
       corrupt.fill(0xff, 30 + 'doc.kml'.length, 30 + 'doc.kml'.length + corrupt.readUInt32LE(18));
       await expectFileError(
         collect(fixture('corrupt.kmz', corrupt), 'kml'),
-        /^the zip entry doc\.kml cannot be decompressed \(/,
+        /^the zip entry doc\.kml cannot be decompressed: invalid block type$/,
       );
       // a declared size smaller than the data: inflating stops there instead of going on
       const understated = zip([{ name: 'doc.kml', data: Buffer.from(kml) }]);
       understated.writeUInt32LE(100, understated.length - 22 - (46 + 'doc.kml'.length) + 24);
       await expectFileError(
         collect(fixture('understated.kmz', understated), 'kml'),
-        /^the zip entry doc\.kml holds more than the 100 bytes declared$/,
+        /^the zip entry doc\.kml cannot be decompressed: too many bytes in the stream\. expected 100\./,
       );
       const overstated = storedZip([{ name: 'doc.kml', data: Buffer.from(kml) }]);
       const declared = Buffer.byteLength(kml) + 10;
       overstated.writeUInt32LE(declared, overstated.length - 22 - (46 + 'doc.kml'.length) + 24);
       await expectFileError(
         collect(fixture('overstated.kmz', overstated), 'kml'),
-        new RegExp(
-          `^the zip entry doc\\.kml holds ${Buffer.byteLength(kml)} bytes instead of the ${declared} declared$`,
-        ),
+        /^the zip archive is damaged: compressed\/uncompressed size mismatch for stored file: /,
       );
     });
 
@@ -810,7 +810,7 @@ describe('KML reader', () => {
         readKml(file, { chunkBytes: 64, onProgress: (b) => progress.push(b) }, { detectedCrs: null }),
       );
       const size = statSync(file).size;
-      expect(progress.length).toBeGreaterThan(2);
+      expect(progress.length).toBeGreaterThanOrEqual(2);
       expect(progress[0]).toBeLessThan(size);
       expect(progress).toEqual([...progress].sort((a, b) => a - b));
       expect(progress.at(-1)).toBe(size);
@@ -1203,25 +1203,43 @@ describe('Shapefile reader', () => {
     ]);
   });
 
-  it('accepts CGCS2000, refuses a projected coordinate system', async () => {
+  it('recognises the .prj by its parameters, and refuses a projected system it cannot convert', async () => {
     const base = shapefileZip('g', fields, records.slice(0, 1));
     const withPrj = (prj: string): Buffer =>
       zip([
         ...['g.shp', 'g.dbf', 'g.cpg'].map((name) => ({ name, data: extract(base, name) })),
         { name: 'g.prj', data: Buffer.from(prj) },
       ]);
+    const detected = async (prj: string) =>
+      (await previewFile(fixture('prj.zip', withPrj(prj)), 'shapefile')).detectedCrs;
     const cgcs =
       'GEOGCS["China Geodetic Coordinate System 2000",DATUM["China_2000",SPHEROID["CGCS2000",6378137,298.257222101]],PRIMEM["Greenwich",0],UNIT["degree",0.0174532925199433]]';
-    expect((await previewFile(fixture('cgcs.zip', withPrj(cgcs)), 'shapefile')).detectedCrs).toBe('wgs84');
-    expect((await previewFile(fixture('wgs.zip', withPrj(WGS84_PRJ)), 'shapefile')).detectedCrs).toBe(
-      'wgs84',
+    expect(await detected(cgcs)).toBe('EPSG:4490');
+    expect(await detected(WGS84_PRJ)).toBe('wgs84');
+    // named as a bureau's desk might name it: the parameters decide (CM 114E, no zone prefix)
+    const gk = (
+      name: string,
+      cm: number,
+      fe: number,
+      datum = 'D_China_2000',
+      a = '6378137.0,298.257222101',
+    ) =>
+      `PROJCS["${name}",GEOGCS["GCS_x",DATUM["${datum}",SPHEROID["s",${a}]],PRIMEM["Greenwich",0.0],UNIT["Degree",0.0174532925199433]],PROJECTION["Transverse_Mercator"],PARAMETER["False_Easting",${fe}],PARAMETER["False_Northing",0.0],PARAMETER["Central_Meridian",${cm}],PARAMETER["Scale_Factor",1.0],PARAMETER["Latitude_Of_Origin",0.0],UNIT["Meter",1.0]]`;
+    expect(await detected(gk('GK114', 114, 500000))).toBe('EPSG:4547');
+    expect(await detected(gk('anything', 114, 38500000))).toBe('EPSG:4526');
+    expect(await detected(gk('6 degree', 117, 20500000))).toBe('EPSG:4498');
+    // the name says 114 but the parameters say 117
+    expect(await detected(gk('CGCS2000_3_Degree_GK_CM_114E', 117, 500000))).toBe('EPSG:4548');
+    // the same zone on the Xian 1980 and Beijing 1954 ellipsoids, named by datum or by ellipsoid only
+    expect(await detected(gk('x', 114, 500000, 'D_Xian_1980', '6378140.0,298.257'))).toBe('EPSG:2383');
+    expect(await detected(gk('x', 114, 500000, 'D_unknown', '6378245.0,298.3'))).toBe('EPSG:2435');
+    // a GK zone with a central meridian no zone has: refused, naming its parameters
+    const error = await collect(fixture('odd.zip', withPrj(gk('local', 113.5, 500000))), 'shapefile').catch(
+      (e: unknown) => e,
     );
-    const projected =
-      'PROJCS["CGCS2000_3_Degree_GK_CM_114E",GEOGCS["GCS_China_Geodetic_Coordinate_System_2000",DATUM["D_China_2000",SPHEROID["CGCS2000",6378137.0,298.257222101]],PRIMEM["Greenwich",0.0],UNIT["Degree",0.0174532925199433]],PROJECTION["Gauss_Kruger"],UNIT["Meter",1.0]]';
-    await expectFileError(
-      collect(fixture('proj.zip', withPrj(projected)), 'shapefile'),
-      /^the Shapefile is in a projected coordinate system \(CGCS2000_3_Degree_GK_CM_114E\); reproject it to WGS 84 or CGCS2000 geographic coordinates$/,
-    );
+    expect(error).toBeInstanceOf(ImportFileError);
+    expect((error as ImportFileError).code).toBe('import_unsupported_crs');
+    expect((error as ImportFileError).params).toMatchObject({ name: 'local', centralMeridian: 113.5 });
   });
 
   it('refuses archives without exactly one .shp, without a .dbf, and files that are not zips', async () => {
@@ -1279,7 +1297,7 @@ describe('Shapefile reader', () => {
     misplaced.writeBigUInt64LE(misplaced.readBigUInt64LE(at) - 1n, at);
     await expectFileError(
       collect(fixture('misplaced64.zip', misplaced), 'shapefile'),
-      /^the zip archive has no zip64 end of central directory record at byte offset \d+, where its locator points$/,
+      /^the zip archive cannot be read: /,
     );
   });
 
@@ -1309,3 +1327,115 @@ function extract(archive: Buffer, name: string): Buffer {
   }
   throw new Error(`no ${name}`);
 }
+
+describe('own code kept for speed, fuzzed', () => {
+  /** A small deterministic generator (the same cases every run). */
+  const random = (seed: number) => () => {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+    return seed / 0x80000000;
+  };
+
+  it('the GeoJSON streaming reader gives what JSON.parse gives for random collections, at any chunk size', async () => {
+    const rand = random(7);
+    const value = (depth: number): unknown => {
+      const r = rand();
+      if (depth > 2 || r < 0.3) return Math.round(rand() * 1e6) / 100;
+      if (r < 0.5) return ['东莞', 'a"b', 'back\\\\slash', '{[', '\u2028', ''][Math.floor(rand() * 6)];
+      if (r < 0.6) return null;
+      if (r < 0.8) return Array.from({ length: Math.floor(rand() * 3) }, () => value(depth + 1));
+      return Object.fromEntries(
+        Array.from({ length: Math.floor(rand() * 3) }, (_, i) => [`k${i}`, value(depth + 1)]),
+      );
+    };
+    for (let n = 0; n < 30; n++) {
+      const features = Array.from({ length: 1 + Math.floor(rand() * 20) }, (_, i) => ({
+        type: 'Feature',
+        id: i,
+        properties: { name: `f${i}`, v: value(0) },
+        geometry: { type: 'Point', coordinates: [113 + rand(), 22 + rand()] },
+      }));
+      const text = JSON.stringify({ type: 'FeatureCollection', name: value(0), features }, null, n % 3);
+      const file = fixture('fuzz.geojson', text);
+      const chunkBytes = 1 + Math.floor(rand() * 200);
+      const read = await drain(readGeojson(file, { chunkBytes }, { detectedCrs: null }));
+      expect(read.map((r) => r.geometry?.coordinates)).toEqual(features.map((f) => f.geometry.coordinates));
+      expect(read.map((r) => r.properties.name)).toEqual(features.map((f) => f.properties.name));
+    }
+  });
+
+  it(
+    'the GeoJSON streaming reader refuses or reads mutated files, never throws anything else or hangs',
+    { timeout: 60_000 },
+    async () => {
+      const rand = random(11);
+      const seed = JSON.stringify({
+        type: 'FeatureCollection',
+        features: Array.from({ length: 5 }, (_, i) => ({
+          type: 'Feature',
+          properties: { name: `名称${i}`, s: 'x"y\\z' },
+          geometry: {
+            type: 'Polygon',
+            coordinates: [
+              [
+                [0, 0],
+                [1, 0],
+                [1, 1],
+                [0, 0],
+              ],
+            ],
+          },
+        })),
+      });
+      const alphabet = '{}[]":,\\ 0123456789-eE.nultrufas\n';
+      for (let n = 0; n < 400; n++) {
+        let text = seed;
+        for (let k = Math.floor(rand() * 6); k >= 0; k--) {
+          const at = Math.floor(rand() * text.length);
+          const ch = alphabet[Math.floor(rand() * alphabet.length)]!;
+          const op = Math.floor(rand() * 3);
+          text =
+            op === 0
+              ? text.slice(0, at) + ch + text.slice(at)
+              : op === 1
+                ? text.slice(0, at) + text.slice(at + 1)
+                : text.slice(0, at) + ch + text.slice(at + 1);
+        }
+        const file = fixture('mutated.geojson', text);
+        try {
+          for (const r of await drain(
+            readGeojson(file, { chunkBytes: 1 + (n % 50) }, { detectedCrs: null }),
+          )) {
+            expect(r.row).toBeGreaterThan(0);
+          }
+        } catch (e) {
+          expect(e).toBeInstanceOf(ImportFileError);
+        }
+      }
+    },
+  );
+
+  it('the encoding sniffer answers UTF-8 exactly for valid UTF-8 and GB18030 otherwise, for random bytes', async () => {
+    const { sniffEncoding } = await import('../../api/lib/import-readers/text-decoding.ts');
+    const { isUtf8 } = await import('node:buffer');
+    const rand = random(3);
+    for (let n = 0; n < 2000; n++) {
+      const bytes = Buffer.from(
+        n % 2
+          ? Array.from({ length: Math.floor(rand() * 64) }, () => Math.floor(rand() * 256))
+          : [...Buffer.from(`测试${n}`.repeat(1 + (n % 5)))].map((b) =>
+              rand() < 0.05 ? Math.floor(rand() * 256) : b,
+            ),
+      );
+      const bom =
+        bytes[0] === 0xff && bytes[1] === 0xfe
+          ? 'utf-16le'
+          : bytes[0] === 0xfe && bytes[1] === 0xff
+            ? 'utf-16be'
+            : null;
+      const got = sniffEncoding(bytes);
+      if (bom) expect(got).toBe(bom);
+      else if (isUtf8(bytes)) expect(got).toBe('utf-8');
+      else expect(['utf-8', 'gb18030']).toContain(got);
+    }
+  });
+});

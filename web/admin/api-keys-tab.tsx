@@ -1,52 +1,41 @@
-import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
-import { createApiKey, listApiKeys, revokeApiKey, type ApiKey, type NewApiKey } from '../api/client.ts';
-import { API_KEY_PERMISSIONS, permissionName, type ApiKeyPermission } from '../auth/roles.ts';
-import { useSession } from '../auth/session.tsx';
+import { useRef, useState, type FormEvent } from 'react';
+import type { ApiKey, NewApiKey } from '../api/client.ts';
+import { errorMessage } from '../lib/error-message.ts';
+import { formatTime, nameAndCode } from '../lib/format.ts';
+import { API_KEY_PERMISSIONS, permissionName, type ApiKeyPermission } from '../lib/roles.ts';
+import { useSession } from '../lib/session.tsx';
 import { useI18n } from '../i18n.ts';
-import { AreaPicker } from './area-picker.tsx';
-import { errorMessage, formatTime } from './format.ts';
+import { AreaPicker, CITY_CODE } from './area-picker.tsx';
+import { useApiKeys, useCreateApiKey, useRevokeApiKey, useTownNames } from './queries.ts';
+import { FormError, SubmitRow } from '../components/form-parts.tsx';
 
 /** The API keys tab: list with revoke, and the create form that shows a new key once. */
 export function ApiKeysTab() {
   const { language, t } = useI18n();
-  const [keys, setKeys] = useState<ApiKey[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const query = useApiKeys();
+  const revoke = useRevokeApiKey();
+  const towns = useTownNames();
+  const townNames = new Map((towns.data ?? []).map((a) => [a.code, a.name]));
   const [fresh, setFresh] = useState<NewApiKey | null>(null);
   // Revoking asks once more, in the row itself.
   const [confirming, setConfirming] = useState<number | null>(null);
+  const keys = query.data;
+  const error = query.error ?? revoke.error;
 
-  const reload = useCallback(async () => {
-    try {
-      setKeys(await listApiKeys());
-      setError(null);
-    } catch (e: unknown) {
-      setError(errorMessage(e));
-    }
-  }, []);
-
-  useEffect(() => {
-    void reload();
-  }, [reload]);
-
-  const revoke = async (key: ApiKey) => {
+  const onRevoke = (key: ApiKey) => {
     setConfirming(null);
-    try {
-      const revoked = await revokeApiKey(key.id);
-      setKeys((list) => list?.map((k) => (k.id === revoked.id ? revoked : k)) ?? null);
-    } catch (e: unknown) {
-      setError(errorMessage(e));
-    }
+    revoke.mutate(key.id);
   };
 
   return (
     <div className="admin-tab">
       {error && (
         <p className="form-error" role="alert">
-          {error}
+          {errorMessage(error, t)}
         </p>
       )}
       {fresh && <NewKeyNotice created={fresh} onDismiss={() => setFresh(null)} />}
-      {keys === null && !error && <p>{t('admin.loading')}</p>}
+      {query.isPending && <p role="status">{t('admin.loading')}</p>}
       {keys && (
         <div className="table-wrap">
           <table className="data-table" data-testid="api-keys-table">
@@ -74,7 +63,11 @@ export function ApiKeysTab() {
                   <td>{k.name}</td>
                   <td className="mono">{k.keyPrefix}…</td>
                   <td>{k.permissions.map((p) => permissionName(language, p)).join('、')}</td>
-                  <td className="mono">{k.areaCode}</td>
+                  <td>
+                    {k.areaCode === CITY_CODE
+                      ? t('area.wholeCity')
+                      : nameAndCode(townNames.get(k.areaCode), k.areaCode)}
+                  </td>
                   <td>{formatTime(language, k.createdAt)}</td>
                   <td>
                     {k.revokedAt
@@ -99,7 +92,7 @@ export function ApiKeysTab() {
                           type="button"
                           className="button small danger"
                           data-testid="api-key-revoke-confirm"
-                          onClick={() => void revoke(k)}
+                          onClick={() => onRevoke(k)}
                         >
                           {t('keys.confirmRevoke')}
                         </button>
@@ -115,12 +108,7 @@ export function ApiKeysTab() {
           </table>
         </div>
       )}
-      <NewKeyForm
-        onCreated={(created) => {
-          setFresh(created);
-          void reload();
-        }}
-      />
+      <NewKeyForm onCreated={setFresh} />
     </div>
   );
 }
@@ -174,8 +162,8 @@ function NewKeyForm({ onCreated }: { onCreated: (key: NewApiKey) => void }) {
   const [name, setName] = useState('');
   const [permissions, setPermissions] = useState<ReadonlySet<ApiKeyPermission>>(new Set(['read']));
   const [areaCode, setAreaCode] = useState(me?.homeAreaCode ?? '');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const [noPermission, setNoPermission] = useState(false);
+  const create = useCreateApiKey();
 
   const toggle = (p: ApiKeyPermission, on: boolean) =>
     setPermissions((set) => {
@@ -185,25 +173,23 @@ function NewKeyForm({ onCreated }: { onCreated: (key: NewApiKey) => void }) {
       return next;
     });
 
-  const onSubmit = async (event: FormEvent) => {
+  const onSubmit = (event: FormEvent) => {
     event.preventDefault();
-    if (permissions.size === 0) return setError(t('keys.noPermission'));
-    setBusy(true);
-    setError(null);
-    try {
-      const created = await createApiKey({
-        name: name.trim(),
-        permissions: API_KEY_PERMISSIONS.filter((p) => permissions.has(p)),
-        areaCode,
-      });
-      setName('');
-      onCreated(created);
-    } catch (e: unknown) {
-      setError(errorMessage(e));
-    } finally {
-      setBusy(false);
-    }
+    setNoPermission(permissions.size === 0);
+    if (permissions.size === 0) return create.reset();
+    const body = {
+      name: name.trim(),
+      permissions: API_KEY_PERMISSIONS.filter((p) => permissions.has(p)),
+      areaCode,
+    };
+    create.mutate(body, {
+      onSuccess: (created) => {
+        setName('');
+        onCreated(created);
+      },
+    });
   };
+  const error = noPermission ? t('keys.noPermission') : create.error ? errorMessage(create.error, t) : null;
 
   return (
     <form className="admin-form" data-testid="new-api-key-form" onSubmit={onSubmit}>
@@ -240,16 +226,8 @@ function NewKeyForm({ onCreated }: { onCreated: (key: NewApiKey) => void }) {
           <AreaPicker value={areaCode} onChange={setAreaCode} testId="new-api-key-area" />
         </fieldset>
       </div>
-      {error && (
-        <p className="form-error" role="alert">
-          {error}
-        </p>
-      )}
-      <div className="form-actions">
-        <button type="submit" className="button primary" disabled={busy} data-testid="new-api-key-submit">
-          {t('keys.create')}
-        </button>
-      </div>
+      <FormError error={error} />
+      <SubmitRow label={t('keys.create')} pending={create.isPending} testId="new-api-key-submit" />
     </form>
   );
 }

@@ -1,6 +1,8 @@
-import { useEffect, useId, useState } from 'react';
-import { getAreas, type AreaFeature } from '../api/client.ts';
+import { useId } from 'react';
+import { errorMessage } from '../lib/error-message.ts';
+import { nameAndCode } from '../lib/format.ts';
 import { useI18n } from '../i18n.ts';
+import { useTownNames, useVillageNames } from './queries.ts';
 
 /** Code of the whole city. */
 export const CITY_CODE = '441900';
@@ -11,27 +13,6 @@ function townOf(code: string): string {
 }
 function villageOf(code: string): string {
   return code.length >= 12 ? code.slice(0, 12) : '';
-}
-
-interface Named {
-  code: string;
-  name: string;
-}
-
-function named(features: readonly AreaFeature[]): Named[] {
-  return features
-    .map((f) => ({ code: f.properties.code, name: f.properties.name }))
-    .sort((a, b) => a.code.localeCompare(b.code));
-}
-
-/** Towns, fetched once per page load and shared by every picker. */
-let townsPromise: Promise<Named[]> | null = null;
-function loadTowns(): Promise<Named[]> {
-  townsPromise ??= getAreas({ level: 'town', geometry: false }).then((c) => named(c.features));
-  townsPromise.catch(() => {
-    townsPromise = null; // try again next time
-  });
-  return townsPromise;
 }
 
 /** Props of AreaPicker. */
@@ -50,34 +31,11 @@ export interface AreaPickerProps {
 export function AreaPicker({ value, onChange, testId = 'area' }: AreaPickerProps) {
   const { t } = useI18n();
   const id = useId();
-  const [towns, setTowns] = useState<Named[]>([]);
-  const [villages, setVillages] = useState<Named[]>([]);
-  const [error, setError] = useState<string | null>(null);
   const town = townOf(value);
   const village = villageOf(value);
-
-  useEffect(() => {
-    let live = true;
-    loadTowns().then(
-      (list) => live && setTowns(list),
-      (e: unknown) => live && setError(e instanceof Error ? e.message : String(e)),
-    );
-    return () => {
-      live = false;
-    };
-  }, []);
-
-  useEffect(() => {
-    if (!town) return;
-    const controller = new AbortController();
-    getAreas({ level: 'village', parent: town, geometry: false }, controller.signal).then(
-      (c) => setVillages(named(c.features)),
-      (e: unknown) => {
-        if (!controller.signal.aborted) setError(e instanceof Error ? e.message : String(e));
-      },
-    );
-    return () => controller.abort();
-  }, [town]);
+  const towns = useTownNames();
+  const villages = useVillageNames(town);
+  const error = towns.error ?? villages.error;
 
   return (
     <div className="area-picker">
@@ -92,9 +50,9 @@ export function AreaPicker({ value, onChange, testId = 'area' }: AreaPickerProps
             —
           </option>
           <option value={CITY_CODE}>{t('area.wholeCity')}</option>
-          {towns.map((a) => (
+          {(towns.data ?? []).map((a) => (
             <option key={a.code} value={a.code}>
-              {a.name} ({a.code})
+              {nameAndCode(a.name, a.code)}
             </option>
           ))}
         </select>
@@ -108,9 +66,9 @@ export function AreaPicker({ value, onChange, testId = 'area' }: AreaPickerProps
             onChange={(e) => onChange(e.currentTarget.value || town)}
           >
             <option value="">{t('area.anyVillage')}</option>
-            {villages.map((a) => (
+            {(villages.data ?? []).map((a) => (
               <option key={a.code} value={a.code}>
-                {a.name} ({a.code})
+                {nameAndCode(a.name, a.code)}
               </option>
             ))}
           </select>
@@ -128,7 +86,11 @@ export function AreaPicker({ value, onChange, testId = 'area' }: AreaPickerProps
           onChange={(e) => onChange(e.currentTarget.value.trim())}
         />
       </label>
-      {error && <span className="form-error">{error}</span>}
+      {error && (
+        <span className="form-error" role="alert">
+          {errorMessage(error, t)}
+        </span>
+      )}
     </div>
   );
 }

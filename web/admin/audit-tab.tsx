@@ -1,45 +1,71 @@
-import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
-import { listAudit, type AuditQuery, type AuditRecord } from '../api/client.ts';
-import { useI18n } from '../i18n.ts';
-import { errorMessage, formatTime } from './format.ts';
-
-/** Records per page. */
-const PAGE_SIZE = 50;
+import { useState, type FormEvent } from 'react';
+import { INCIDENT_ACTIONS } from '../../api/lib/incident-lifecycle.ts';
+import type { AuditQuery, AuditRecord } from '../api/client.ts';
+import { TimeField, timeFieldValue } from '../components/time-field.tsx';
+import { errorMessage } from '../lib/error-message.ts';
+import { formatTime } from '../lib/format.ts';
+import { useI18n, type I18n, type Language } from '../i18n.ts';
+import {
+  actorKindName,
+  AUDIT_ACTIONS,
+  AUDIT_TARGETS,
+  auditActionName,
+  auditChanges,
+  auditTargetName,
+} from './audit-format.ts';
+import { useAudit } from './queries.ts';
 
 interface Filters {
   actor: string;
   action: string;
   targetType: string;
-  /** datetime-local values (local time), '' for none. */
+  /** Time field texts (China time, "2026-12-04 14:30"), '' for none. */
   from: string;
   to: string;
 }
 
 const NO_FILTERS: Filters = { actor: '', action: '', targetType: '', from: '', to: '' };
 
-/** A datetime-local value → ISO 8601 (UTC), or undefined. */
-function toIso(local: string): string | undefined {
-  if (!local) return undefined;
-  const date = new Date(local);
-  return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
+/** The actions of the filter: the audit's own, then each incident action. */
+const ACTION_CHOICES = [
+  ...AUDIT_ACTIONS,
+  'incident.reassign_grid',
+  ...INCIDENT_ACTIONS.map((a) => `incident.${a}`),
+];
+
+/** A time field's text → ISO 8601 (UTC), or undefined. */
+function toIso(text: string): string | undefined {
+  const ms = timeFieldValue(text);
+  return ms === undefined ? undefined : new Date(ms).toISOString();
 }
 
 function toQuery(f: Filters): AuditQuery {
   return {
     actor: f.actor.trim() || undefined,
-    action: f.action.trim() || undefined,
-    targetType: f.targetType.trim() || undefined,
+    action: f.action || undefined,
+    targetType: f.targetType || undefined,
     from: toIso(f.from),
     to: toIso(f.to),
   };
 }
 
-/** before/after of a record as compact JSON, or null when there is nothing. */
-function change(record: AuditRecord): string | null {
-  const parts: string[] = [];
-  if (record.before !== null && record.before !== undefined) parts.push(`− ${JSON.stringify(record.before)}`);
-  if (record.after !== null && record.after !== undefined) parts.push(`+ ${JSON.stringify(record.after)}`);
-  return parts.length > 0 ? parts.join('\n') : null;
+/** What a record changed, in words: one line per field, "状态：已受理 → 已派遣". */
+function Change({ record, t, language }: { record: AuditRecord; t: I18n['t']; language: Language }) {
+  const lines = auditChanges(t, language, record);
+  if (lines.length === 0) return <>—</>;
+  return (
+    <ul className="audit-change">
+      {lines.map((l) => (
+        <li key={l.field}>
+          <span className="audit-field">{l.field}</span>
+          {'：'}
+          {l.before !== null && <span className="audit-before">{l.before}</span>}
+          {l.before !== null && l.after !== null && ' → '}
+          {l.after !== null && <span className="audit-after">{l.after}</span>}
+        </li>
+      ))}
+    </ul>
+  );
 }
 
 /** The audit log tab: filters, the table (newest first) and "more" paging by id. */
@@ -47,44 +73,31 @@ export function AuditTab() {
   const { language, t } = useI18n();
   const [draft, setDraft] = useState<Filters>(NO_FILTERS);
   const [filters, setFilters] = useState<Filters>(NO_FILTERS);
-  const [records, setRecords] = useState<AuditRecord[]>([]);
-  const [loading, setLoading] = useState(false);
-  const [done, setDone] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  // Answers to an older filter are dropped.
-  const generation = useRef(0);
+  const audit = useAudit(toQuery(filters));
+  const records = audit.data?.pages.flat() ?? [];
+  const loading = audit.isFetching;
+  const done = !audit.hasNextPage;
 
-  const load = useCallback(async (f: Filters, before: number | undefined) => {
-    const mine = ++generation.current;
-    setLoading(true);
-    setError(null);
-    try {
-      const page = await listAudit({ ...toQuery(f), before, limit: PAGE_SIZE });
-      if (mine !== generation.current) return;
-      setRecords((old) => (before === undefined ? page : [...old, ...page]));
-      setDone(page.length < PAGE_SIZE);
-    } catch (e: unknown) {
-      if (mine === generation.current) setError(errorMessage(e));
-    } finally {
-      if (mine === generation.current) setLoading(false);
-    }
-  }, []);
-
-  useEffect(() => {
-    void load(filters, undefined);
-  }, [filters, load]);
-
+  // searching again with the same filters asks again (new records may have been written)
+  const apply = (next: Filters) => {
+    if (JSON.stringify(next) === JSON.stringify(filters)) void audit.refetch();
+    else setFilters(next);
+  };
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
-    setFilters({ ...draft });
+    if (badTime) return;
+    apply({ ...draft });
   };
 
   const set = (key: keyof Filters) => (e: { currentTarget: { value: string } }) => {
     const value = e.currentTarget.value;
     setDraft((d) => ({ ...d, [key]: value }));
   };
-
-  const last = records[records.length - 1];
+  const setText = (key: 'from' | 'to') => (value: string) => setDraft((d) => ({ ...d, [key]: value }));
+  // a time that is not one would silently search without it: say so instead
+  const badTime = [draft.from, draft.to].some(
+    (text) => text.trim() !== '' && timeFieldValue(text) === undefined,
+  );
 
   return (
     <div className="admin-tab">
@@ -95,24 +108,33 @@ export function AuditTab() {
         </label>
         <label className="field">
           <span>{t('audit.action')}</span>
-          <input
-            data-testid="audit-action"
-            value={draft.action}
-            onChange={set('action')}
-            placeholder="user.create"
-          />
+          <select data-testid="audit-action" value={draft.action} onChange={set('action')}>
+            <option value="">{t('auditAction.any')}</option>
+            {ACTION_CHOICES.map((a) => (
+              <option key={a} value={a}>
+                {auditActionName(t, a)}
+              </option>
+            ))}
+          </select>
         </label>
         <label className="field">
           <span>{t('audit.targetType')}</span>
-          <input data-testid="audit-target-type" value={draft.targetType} onChange={set('targetType')} />
+          <select data-testid="audit-target-type" value={draft.targetType} onChange={set('targetType')}>
+            <option value="">{t('auditTarget.any')}</option>
+            {AUDIT_TARGETS.map((target) => (
+              <option key={target} value={target}>
+                {auditTargetName(t, target)}
+              </option>
+            ))}
+          </select>
         </label>
         <label className="field">
           <span>{t('audit.from')}</span>
-          <input type="datetime-local" data-testid="audit-from" value={draft.from} onChange={set('from')} />
+          <TimeField testId="audit-from" value={draft.from} onChange={setText('from')} />
         </label>
         <label className="field">
           <span>{t('audit.to')}</span>
-          <input type="datetime-local" data-testid="audit-to" value={draft.to} onChange={set('to')} />
+          <TimeField testId="audit-to" value={draft.to} onChange={setText('to')} />
         </label>
         <div className="form-actions inline">
           <button type="submit" className="button primary" data-testid="audit-search">
@@ -123,16 +145,21 @@ export function AuditTab() {
             className="button"
             onClick={() => {
               setDraft(NO_FILTERS);
-              setFilters(NO_FILTERS);
+              apply(NO_FILTERS);
             }}
           >
             {t('audit.reset')}
           </button>
         </div>
       </form>
-      {error && (
+      {badTime && (
+        <p className="form-error" role="alert" data-testid="audit-bad-time">
+          {t('timeField.invalid')}
+        </p>
+      )}
+      {audit.error && (
         <p className="form-error" role="alert">
-          {error}
+          {errorMessage(audit.error, t)}
         </p>
       )}
       <div className="table-wrap">
@@ -157,18 +184,22 @@ export function AuditTab() {
               </tr>
             )}
             {records.map((r) => {
-              const diff = change(r);
               return (
                 <tr key={r.id} data-testid="audit-row" data-action={r.action}>
                   <td className="nowrap">{formatTime(language, r.at)}</td>
                   <td>
-                    {r.actor} {r.actorKind !== 'user' && <span className="muted">({r.actorKind})</span>}
+                    <span translate="no">{r.actor}</span>{' '}
+                    {r.actorKind !== 'user' && (
+                      <span className="muted">（{actorKindName(t, r.actorKind)}）</span>
+                    )}
                   </td>
-                  <td className="mono">{r.action}</td>
-                  <td className="mono">{r.targetType}</td>
+                  <td data-testid="audit-action-name">{auditActionName(t, r.action)}</td>
+                  <td>{auditTargetName(t, r.targetType)}</td>
                   <td className="mono">{r.targetId ?? '—'}</td>
                   <td className="mono">{r.address ?? '—'}</td>
-                  <td className="change">{diff ? <pre>{diff}</pre> : '—'}</td>
+                  <td className="change" data-testid="audit-change">
+                    <Change record={r} t={t} language={language} />
+                  </td>
                 </tr>
               );
             })}
@@ -176,13 +207,17 @@ export function AuditTab() {
         </table>
       </div>
       <div className="pager">
-        {loading && <span className="muted">{t('admin.loading')}</span>}
-        {!loading && !done && last && (
+        {loading && (
+          <span className="muted" role="status">
+            {t('admin.loading')}
+          </span>
+        )}
+        {!loading && !done && records.length > 0 && (
           <button
             type="button"
             className="button"
             data-testid="audit-more"
-            onClick={() => void load(filters, last.id)}
+            onClick={() => void audit.fetchNextPage()}
           >
             {t('audit.more')}
           </button>

@@ -17,6 +17,7 @@ import type {
   User,
   UserPatchBody,
 } from '../../api/schemas/auth.ts';
+import type { BasemapSettings } from '../../api/schemas/basemap.ts';
 import type { ErrorBody } from '../../api/schemas/common.ts';
 import type { Health } from '../../api/schemas/health.ts';
 import type { Feature, FeatureCollection, LayerId, LayerList } from '../../api/schemas/layers.ts';
@@ -37,6 +38,7 @@ import type {
   Queue as QueueSchema,
 } from '../../api/schemas/incidents.ts';
 import type { IncidentAction, IncidentStatus } from '../../api/lib/incident-lifecycle.ts';
+import type { Unit as UnitSchema } from '../../api/schemas/units.ts';
 import type {
   Playback as PlaybackSchema,
   ScreenSummary as ScreenSummarySchema,
@@ -229,7 +231,7 @@ function getJson<T>(path: string, query: Query = {}, signal?: AbortSignal): Prom
   return request<T>('GET', path, { query, signal });
 }
 
-/** GET /api/health: database backend and versions. */
+/** GET /api/health: ok or not; the database backend and versions for admins only. */
 export function getHealth(signal?: AbortSignal): Promise<Health> {
   return getJson<Health>('/api/health', {}, signal);
 }
@@ -405,6 +407,11 @@ export function basemapUrl(name: string): string {
   return apiUrl(`/api/basemap/${encodeURIComponent(name)}`);
 }
 
+/** GET /api/basemap-settings: which basemap the map draws (offline, or an intranet tile server); public. */
+export function getBasemapSettings(signal?: AbortSignal): Promise<BasemapSettings> {
+  return getJson<BasemapSettings>('/api/basemap-settings', {}, signal);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Accounts: sign-in, the current user, and (permission manage_users) users, API keys, audit log.
 
@@ -497,6 +504,8 @@ export interface CitizenReportResult {
   id: number;
   status: string;
   deadlineAt: string | null;
+  /** The code the citizen follows the report with. */
+  trackingCode: string;
   created: boolean;
 }
 
@@ -530,6 +539,35 @@ export function submitCitizenReport(body: CitizenReportBody): Promise<CitizenRep
   return request<CitizenReportResult>('POST', '/api/reports', { body });
 }
 
+/** What a citizen sees of a report by its tracking code (GET /api/reports/track). */
+export interface TrackedReport {
+  id: number;
+  status: IncidentStatus;
+  category: string;
+  categoryName: string | null;
+  reportedAt: string;
+  deadlineAt: string | null;
+  closedAt: string | null;
+  unit: string | null;
+  result: string | null;
+  timeline: Array<{ at: string; action: string; toStatus: IncidentStatus | null }>;
+  rating: { rating: CitizenRating; comment: string | null; ratedAt: string } | null;
+  canRate: boolean;
+}
+
+/** 满意 / 基本满意 / 不满意. */
+export type CitizenRating = 'satisfied' | 'basic' | 'unsatisfied';
+
+/** GET /api/reports/track?code=: a report by its tracking code (public). */
+export function trackReport(code: string, signal?: AbortSignal): Promise<TrackedReport> {
+  return getJson<TrackedReport>('/api/reports/track', { code }, signal);
+}
+
+/** POST /api/reports/rating: the citizen's rating of a resolved report, once. */
+export function rateReport(body: { code: string; rating: CitizenRating; comment?: string }): Promise<void> {
+  return request<void>('POST', '/api/reports/rating', { body });
+}
+
 /** POST /api/incidents: report an incident as a signed-in user (permission report). */
 export function createIncident(body: IntakeBody): Promise<IntakeResult> {
   return request<IntakeResult>('POST', '/api/incidents', { body });
@@ -543,6 +581,8 @@ export interface QueueFilter {
   /** 9-digit town code. */
   town?: string;
   overdue?: boolean;
+  /** Only the matters this unit handles. */
+  unit?: number;
   limit?: number;
   /** Rows to skip. */
   offset?: number;
@@ -561,9 +601,17 @@ export function getIncident(id: number, signal?: AbortSignal): Promise<IncidentD
 /** POST /api/incidents/{id}/transitions: take a lifecycle action (409 when not allowed now). */
 export function transitionIncident(
   id: number,
-  body: { action: IncidentAction; note?: string; hours?: number; into?: number },
+  body: { action: IncidentAction; note?: string; hours?: number; into?: number; unitId?: number },
 ): Promise<Incident> {
   return request<Incident>('POST', `/api/incidents/${id}/transitions`, { body });
+}
+
+/** A department's unit in a town, with the open matters it handles. */
+export type Unit = Static<typeof UnitSchema>;
+
+/** GET /api/units: the units of the towns the caller's area touches, or of `area`'s town. */
+export function getUnits(area: string | null, signal?: AbortSignal): Promise<Unit[]> {
+  return getJson<Unit[]>('/api/units', area ? { area } : {}, signal);
 }
 
 /** Absolute URL of photo `n` (1-based) of an incident (an <img> loads it with the session cookie). */

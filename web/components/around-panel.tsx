@@ -1,6 +1,6 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
 import type { LayerId } from '../api/client.ts';
-import { useI18n, type MessageKey } from '../i18n.ts';
+import { useI18n, type I18n } from '../i18n.ts';
 import { RISK_COLOR_HEX, RISK_LEVELS, TEAM_STATUS_COLOR, type RiskLevel } from '../map/colors.ts';
 import type { Analysis } from '../map/layers/types.ts';
 import { statusName } from './labels.ts';
@@ -24,8 +24,25 @@ function metres(n: number, unit: string): string {
   return `${Math.round(n).toLocaleString()} ${unit}`;
 }
 
+/** The name of a risk level (the number itself if it is none of the four). */
+function riskName(t: I18n['t'], level: number): string {
+  const known = RISK_LEVELS.find((l) => l === level);
+  return known ? t(`risk.${known}`) : String(level);
+}
+
 function rgb(c: readonly number[]): string {
   return `rgb(${c.slice(0, 3).join(',')})`;
+}
+
+/** One item of the lists: a button that flies the map to it and shows its details. */
+function AroundItem({ kind, onPick, children }: { kind: string; onPick: () => void; children: ReactNode }) {
+  return (
+    <li data-testid="around-item" data-kind={kind}>
+      <button type="button" className="around-item" onClick={onPick}>
+        {children}
+      </button>
+    </li>
+  );
 }
 
 /**
@@ -90,7 +107,11 @@ export function AroundPanel({ analysis, loading, error, onRadius, onPickItem, on
           </p>
         )
       )}
-      {loading && <p className="muted">{t('around.loading')}</p>}
+      {loading && (
+        <p className="muted" role="status">
+          {t('around.loading')}
+        </p>
+      )}
       {error && (
         <p className="form-error" role="alert">
           {error}
@@ -112,12 +133,10 @@ export function AroundPanel({ analysis, loading, error, onRadius, onPickItem, on
           <ul className="around-list">
             {analysis.result?.riskSources.length === 0 && <li className="muted">{t('around.none')}</li>}
             {analysis.result?.riskSources.map((r) => (
-              <li
+              <AroundItem
                 key={`r${r.id}`}
-                className="around-item"
-                data-testid="around-item"
-                data-kind="risk_source"
-                onClick={() => onPickItem('risk_sources', r.id, [r.lon, r.lat])}
+                kind="risk_source"
+                onPick={() => onPickItem('risk_sources', r.id, [r.lon, r.lat])}
               >
                 <span
                   className="dot"
@@ -128,12 +147,12 @@ export function AroundPanel({ analysis, loading, error, onRadius, onPickItem, on
                   {r.name}
                   <span className="muted small">
                     {' '}
-                    {t(`risk.${r.level}` as MessageKey)}
+                    {riskName(t, r.level)}
                     {r.insideImpact ? ` · ${t('around.insideImpact')}` : ''}
                   </span>
                 </span>
                 <span className="around-distance">{metres(r.distanceM, m)}</span>
-              </li>
+              </AroundItem>
             ))}
           </ul>
         </>
@@ -146,12 +165,10 @@ export function AroundPanel({ analysis, loading, error, onRadius, onPickItem, on
           <ul className="around-list">
             {result.sites.length === 0 && <li className="muted">{t('around.none')}</li>}
             {result.sites.map((s) => (
-              <li
+              <AroundItem
                 key={`s${s.id}`}
-                className="around-item"
-                data-testid="around-item"
-                data-kind="site"
-                onClick={() => onPickItem('sites', s.id, [s.lon, s.lat])}
+                kind="site"
+                onPick={() => onPickItem('sites', s.id, [s.lon, s.lat])}
               >
                 <span className="dot" style={{ background: '#1f77b4' }} aria-hidden="true" />
                 <span className="around-name">
@@ -159,7 +176,7 @@ export function AroundPanel({ analysis, loading, error, onRadius, onPickItem, on
                   {s.kindName && <span className="muted small"> {s.kindName}</span>}
                 </span>
                 <span className="around-distance">{metres(s.distanceM, m)}</span>
-              </li>
+              </AroundItem>
             ))}
           </ul>
         </>
@@ -172,12 +189,10 @@ export function AroundPanel({ analysis, loading, error, onRadius, onPickItem, on
           <ul className="around-list">
             {analysis.result?.teams.length === 0 && <li className="muted">{t('around.none')}</li>}
             {analysis.result?.teams.map((tm) => (
-              <li
+              <AroundItem
                 key={`t${tm.id}`}
-                className="around-item"
-                data-testid="around-item"
-                data-kind="team"
-                onClick={() => onPickItem('teams', tm.id, [tm.lon, tm.lat])}
+                kind="team"
+                onPick={() => onPickItem('teams', tm.id, [tm.lon, tm.lat])}
               >
                 <span
                   className="dot"
@@ -192,7 +207,7 @@ export function AroundPanel({ analysis, loading, error, onRadius, onPickItem, on
                   </span>
                 </span>
                 <span className="around-distance">{metres(tm.distanceM, m)}</span>
-              </li>
+              </AroundItem>
             ))}
           </ul>
         </>

@@ -1,26 +1,12 @@
-import { useEffect, useState } from 'react';
-import { getArea, getFeature, getFeatureContext, type FeatureContext, type LayerId } from '../api/client.ts';
-import { propertyLabel, useI18n, type I18n, type MessageKey } from '../i18n.ts';
-import { statusName } from './labels.ts';
-import { INCIDENT_DONE_STATUSES, INCIDENT_PRIORITY_COLOR, riskColor } from '../map/colors.ts';
+import { useEffect, useRef } from 'react';
+import { errorMessage } from '../lib/error-message.ts';
+import { propertyLabel, useI18n } from '../i18n.ts';
+import { riskColor } from '../map/colors.ts';
+import { areaLevelKey, detailRows, formatValue, titleOf, type DetailTarget } from './detail-format.ts';
+import { DetailIncidents } from './detail-incidents.tsx';
+import { useDetail } from './detail-queries.ts';
 
-const AREA_LEVELS: ReadonlySet<string> = new Set(['city', 'town', 'village', 'grid']);
-
-/** Properties not worth a row: shown elsewhere (path) or internal. */
-const HIDDEN_KEYS: ReadonlySet<string> = new Set(['labelPoint', 'path', 'bbox']);
-
-/** What the detail panel shows: a feature of a point layer, or an area. */
-export type DetailTarget =
-  | {
-      kind: 'feature';
-      layer: LayerId;
-      id: number;
-      /** [lon, lat], when known (for "what is around"). */
-      position: [number, number] | null;
-      /** Properties known before the full record loads (from the tile). */
-      properties: Record<string, unknown>;
-    }
-  | { kind: 'area'; code: string; properties: Record<string, unknown> };
+export type { DetailTarget } from './detail-format.ts';
 
 /** Props of DetailPanel. */
 export interface DetailPanelProps {
@@ -32,93 +18,13 @@ export interface DetailPanelProps {
   onAround?: (position: [number, number]) => void;
   /** Sites in this risk source's impact zone. */
   onExposed?: (id: number) => void;
+  /** Move the keyboard focus to the panel when it shows a new item (chosen from a list, not the map). */
+  focusOnOpen?: boolean;
 }
 
-function formatNumber(n: number): string {
-  return Number.isInteger(n) ? String(n) : String(Number(n.toFixed(6)));
-}
-
-/** A property value as text: booleans translated, arrays joined, objects as compact JSON. */
-function formatValue(key: string, value: unknown, t: I18n['t']): string {
-  if (key === 'level' && typeof value === 'string' && AREA_LEVELS.has(value)) {
-    return t(`area.${value}` as MessageKey);
-  }
-  if (value === null || value === undefined || value === '') return '—';
-  if (typeof value === 'boolean') return value ? t('value.yes') : t('value.no');
-  if (Array.isArray(value))
-    return value.map((v) => (typeof v === 'number' ? formatNumber(v) : String(v))).join(', ');
-  if (typeof value === 'number') return formatNumber(value);
-  if (typeof value === 'object') return JSON.stringify(value);
-  return String(value);
-}
-
-/** The best title of an item: its name, else its category or code. */
-function titleOf(properties: Record<string, unknown>, id: string | number | null): string {
-  for (const key of ['name', 'categoryName', 'code']) {
-    const v = properties[key];
-    if (typeof v === 'string' && v !== '') return v;
-  }
-  return id === null ? '' : `#${id}`;
-}
-
-function formatTime(iso: string, language: string): string {
-  const d = new Date(iso);
-  return Number.isNaN(d.getTime())
-    ? iso
-    : d.toLocaleString(language, { dateStyle: 'short', timeStyle: 'short' });
-}
-
-interface Loaded {
-  properties: Record<string, unknown> | null;
-  position: [number, number] | null;
-  path: { code: string; name: string; level: string }[] | null;
-  incidents: FeatureContext['incidents'] | null;
-  error: string | null;
-}
-
-const EMPTY: Loaded = { properties: null, position: null, path: null, incidents: null, error: null };
-
-function pointOf(geometry: { type: string; coordinates: unknown } | null): [number, number] | null {
-  if (geometry?.type !== 'Point' || !Array.isArray(geometry.coordinates)) return null;
-  const [lon, lat] = geometry.coordinates as unknown[];
-  return typeof lon === 'number' && typeof lat === 'number' ? [lon, lat] : null;
-}
-
-/** Loads the full record, the area path and the linked incidents of a target. */
-function useDetail(target: DetailTarget): Loaded {
-  const [loaded, setLoaded] = useState<Loaded>(EMPTY);
-  const key = target.kind === 'area' ? `area:${target.code}` : `${target.layer}:${target.id}`;
-  useEffect(() => {
-    const controller = new AbortController();
-    setLoaded(EMPTY);
-    const fail = (error: unknown) => {
-      if (controller.signal.aborted) return;
-      const message = error instanceof Error ? error.message : String(error);
-      setLoaded((l) => ({ ...l, error: message }));
-    };
-    if (target.kind === 'area') {
-      getArea(target.code, controller.signal).then((area) => {
-        const { path, bbox: _bbox, ...properties } = area.properties;
-        setLoaded({
-          properties,
-          position: area.properties.labelPoint,
-          path: path.filter((p) => p.level !== 'city'),
-          incidents: null,
-          error: null,
-        });
-      }, fail);
-    } else {
-      getFeature(target.layer, target.id, controller.signal).then((f) => {
-        setLoaded((l) => ({ ...l, properties: f.properties, position: pointOf(f.geometry) }));
-      }, fail);
-      getFeatureContext(target.layer, target.id, controller.signal).then((c) => {
-        setLoaded((l) => ({ ...l, path: c.path, incidents: c.incidents }));
-      }, fail);
-    }
-    return () => controller.abort();
-    // The key names the target; its other fields are only a first guess.
-  }, [key]);
-  return loaded;
+/** A key naming the item shown (its other fields are only a first guess). */
+function targetKey(target: DetailTarget): string {
+  return target.kind === 'area' ? `area:${target.code}` : `${target.layer}:${target.id}`;
 }
 
 /**
@@ -126,31 +32,35 @@ function useDetail(target: DetailTarget): Loaded {
  * grid, and the incidents linked to it; for point features a "what is around" button, for risk
  * sources the sites inside the impact zone.
  */
-export function DetailPanel({ target, layerName, onClose, onAround, onExposed }: DetailPanelProps) {
+export function DetailPanel({
+  target,
+  layerName,
+  onClose,
+  onAround,
+  onExposed,
+  focusOnOpen = false,
+}: DetailPanelProps) {
   const { language, t } = useI18n();
-  const loaded = useDetail(target);
-  const properties = loaded.properties ?? target.properties;
+  const detail = useDetail(target);
+  const properties = detail.properties ?? target.properties;
   const id = target.kind === 'area' ? target.code : target.id;
-  const position = loaded.position ?? (target.kind === 'feature' ? target.position : null);
-  // English names (kindNameEn, categoryNameEn) replace the Chinese ones in English, and are not rows of their own.
-  const entries = Object.entries(properties)
-    .filter(([k]) => !HIDDEN_KEYS.has(k) && !(k.endsWith('En') && k.slice(0, -2) in properties))
-    .map(([k, v]): [string, unknown] => {
-      const en = properties[`${k}En`];
-      return [k, language === 'en' && typeof en === 'string' && en !== '' ? en : v];
-    });
-  const level = properties.level;
-  const shownLayerName =
-    target.kind === 'area' && typeof level === 'string' && AREA_LEVELS.has(level)
-      ? t(`area.${level}` as MessageKey)
-      : layerName;
+  const position = detail.position ?? (target.kind === 'feature' ? target.position : null);
+  const rows = detailRows(properties, language, target.kind === 'area' ? ['code'] : []);
+  const levelKey = target.kind === 'area' ? areaLevelKey(properties.level) : null;
+  const failed = detail.error !== null;
+
+  const heading = useRef<HTMLHeadingElement>(null);
+  const key = targetKey(target);
+  useEffect(() => {
+    if (focusOnOpen && key) heading.current?.focus();
+  }, [focusOnOpen, key]);
 
   return (
     <aside className="panel detail-panel" data-testid="detail-panel" aria-label={t('detail.title')}>
       <div className="detail-head">
         <div>
-          <div className="detail-layer">{shownLayerName}</div>
-          <h2 className="detail-title">
+          <div className="detail-layer">{levelKey ? t(levelKey) : layerName}</div>
+          <h2 className="detail-title" ref={heading} tabIndex={-1}>
             {target.kind === 'feature' && target.layer === 'risk_sources' && (
               <span
                 className="swatch"
@@ -167,13 +77,13 @@ export function DetailPanel({ target, layerName, onClose, onAround, onExposed }:
       </div>
       <div className="detail-path" data-testid="detail-path">
         <span className="detail-path-label">{t('detail.path')}</span>
-        {loaded.path === null
-          ? loaded.error
+        {detail.path === null
+          ? failed
             ? '—'
             : t('detail.loading')
-          : loaded.path.length === 0
+          : detail.path.length === 0
             ? '—'
-            : loaded.path.map((p) => p.name).join(' › ')}
+            : detail.path.map((p) => p.name).join(' › ')}
       </div>
       {(onAround || onExposed) && (
         <div className="detail-actions">
@@ -199,9 +109,9 @@ export function DetailPanel({ target, layerName, onClose, onAround, onExposed }:
           )}
         </div>
       )}
-      {loaded.error && (
+      {failed && (
         <p className="form-error" role="alert">
-          {t('detail.error')}: {loaded.error}
+          {t('detail.error')}: {errorMessage(detail.error, t)}
         </p>
       )}
       <dl className="detail-list">
@@ -209,50 +119,14 @@ export function DetailPanel({ target, layerName, onClose, onAround, onExposed }:
           <dt>{propertyLabel(language, target.kind === 'area' ? 'code' : 'id')}</dt>
           <dd>{String(id)}</dd>
         </div>
-        {entries
-          .filter(([k]) => !(target.kind === 'area' && k === 'code'))
-          .map(([key, value]) => (
-            <div className="detail-row" key={key}>
-              <dt>{propertyLabel(language, key)}</dt>
-              <dd>{formatValue(key, value, t)}</dd>
-            </div>
-          ))}
+        {rows.map(([k, value]) => (
+          <div className="detail-row" key={k}>
+            <dt>{propertyLabel(language, k)}</dt>
+            <dd>{formatValue(k, value, t, language)}</dd>
+          </div>
+        ))}
       </dl>
-      {target.kind === 'feature' && (
-        <section className="detail-incidents" data-testid="detail-incidents">
-          <h3 className="panel-subtitle">{t('detail.incidents')}</h3>
-          {loaded.incidents === null ? (
-            <p className="muted">{loaded.error ? '—' : t('detail.loading')}</p>
-          ) : loaded.incidents.length === 0 ? (
-            <p className="muted">{t('detail.noIncidents')}</p>
-          ) : (
-            <ul className="incident-list">
-              {loaded.incidents.map((i) => {
-                const done = INCIDENT_DONE_STATUSES.has(i.status);
-                const c = done ? [150, 150, 150] : (INCIDENT_PRIORITY_COLOR[i.priority] ?? [150, 150, 150]);
-                return (
-                  <li key={i.id} className="incident-item" data-testid="detail-incident">
-                    <span
-                      className="dot"
-                      style={{ background: `rgb(${c.slice(0, 3).join(',')})` }}
-                      aria-hidden="true"
-                    />
-                    <div>
-                      <div>
-                        {i.categoryName ?? i.category} · {statusName(t, i.status)}
-                      </div>
-                      <div className="muted small">
-                        {formatTime(i.reportedAt, language)} · {Math.round(i.distanceM)} {t('unit.m')}
-                      </div>
-                      <div className="small">{i.description}</div>
-                    </div>
-                  </li>
-                );
-              })}
-            </ul>
-          )}
-        </section>
-      )}
+      {target.kind === 'feature' && <DetailIncidents incidents={detail.incidents} failed={failed} />}
     </aside>
   );
 }

@@ -1,7 +1,7 @@
-import { useCallback, useState, type ReactNode } from 'react';
-import { useSession } from '../auth/session.tsx';
+import { useCallback, useRef, useState, type ReactNode } from 'react';
+import { IMPORT_PERMISSION } from '../lib/roles.ts';
+import { useSession, useSignOut } from '../lib/session.tsx';
 import { useI18n } from '../i18n.ts';
-import { IMPORT_PERMISSION } from '../import/import-format.ts';
 import { navigate } from '../router.ts';
 import { LanguageSwitch } from './language-switch.tsx';
 import { PasswordDialog } from './password-dialog.tsx';
@@ -18,9 +18,15 @@ export type HeaderPage = 'map' | 'admin' | 'incidents' | 'grids' | 'dispatch' | 
  */
 export function Header({ page = 'map', tools }: { page?: HeaderPage; tools?: ReactNode }) {
   const { language, t } = useI18n();
-  const { me, can, signOut } = useSession();
+  const { me, can } = useSession();
+  const signOut = useSignOut();
   const [passwordOpen, setPasswordOpen] = useState(false);
-  const closePassword = useCallback(() => setPasswordOpen(false), []);
+  const passwordButton = useRef<HTMLButtonElement>(null);
+  const closePassword = useCallback(() => {
+    setPasswordOpen(false);
+    // back where the keyboard was before the dialog opened
+    passwordButton.current?.focus();
+  }, []);
 
   const roleName = me && (language === 'zh-CN' ? me.roleNameZh : me.roleNameEn);
 
@@ -33,7 +39,13 @@ export function Header({ page = 'map', tools }: { page?: HeaderPage; tools?: Rea
       <div className="header-tools">
         {me && (
           <>
-            <div className="user-menu" data-testid="user-menu" title={`${t('user.menu')}: ${me.username}`}>
+            <div
+              className="user-menu"
+              data-testid="user-menu"
+              title={[`${t('user.menu')}: ${me.username}`, roleName, me.homeAreaName]
+                .filter(Boolean)
+                .join(' · ')}
+            >
               <span className="user-name">{me.displayName}</span>
               <span className="user-role">{roleName ?? t('user.noRole')}</span>
               {me.homeAreaName && <span className="user-area">{me.homeAreaName}</span>}
@@ -60,9 +72,11 @@ export function Header({ page = 'map', tools }: { page?: HeaderPage; tools?: Rea
             )}
             {me.kind === 'user' && (
               <button
+                ref={passwordButton}
                 type="button"
                 className="header-button"
                 data-testid="change-password"
+                title={t('password.title')}
                 onClick={() => setPasswordOpen(true)}
               >
                 {t('user.changePassword')}
@@ -72,7 +86,8 @@ export function Header({ page = 'map', tools }: { page?: HeaderPage; tools?: Rea
               type="button"
               className="header-button"
               data-testid="logout"
-              onClick={() => void signOut()}
+              disabled={signOut.isPending}
+              onClick={() => signOut.mutate()}
             >
               {t('user.logout')}
             </button>

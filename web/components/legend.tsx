@@ -1,4 +1,4 @@
-import { useI18n, type MessageKey } from '../i18n.ts';
+import { useI18n } from '../i18n.ts';
 import {
   INCIDENT_DONE_COLOR,
   INCIDENT_PRIORITY_COLOR,
@@ -20,6 +20,9 @@ export interface LegendProps {
   /** After how many seconds a team's last position counts as stale (the API's fixMaxAgeS). */
   fixMaxAgeS?: number;
 }
+
+/** Incident priorities, most urgent first. */
+const PRIORITIES = [1, 2, 3, 4] as const;
 
 function rgb(c: readonly number[]): string {
   return `rgb(${c.slice(0, 3).join(',')})`;
@@ -70,13 +73,13 @@ export function Legend({ choropleth, density, fixMaxAgeS = 900 }: LegendProps) {
             style={{ borderColor: rgb(TEAM_STALE_RING_COLOR) }}
             aria-hidden="true"
           />
-          {t('legend.stale').replace('{n}', String(Math.round(fixMaxAgeS / 60)))}
+          {t('legend.stale', { n: Math.round(fixMaxAgeS / 60) })}
         </li>
       </ul>
       <h3 className="panel-subtitle">{t('legend.incidents')}</h3>
       <ul className="legend-list legend-inline">
-        {[1, 2, 3, 4].map((p) => (
-          <li key={p} className="legend-item" title={t(`priority.${p}` as MessageKey)}>
+        {PRIORITIES.map((p) => (
+          <li key={p} className="legend-item" title={t(`priority.${p}`)}>
             <span
               className="dot"
               style={{ background: rgb(INCIDENT_PRIORITY_COLOR[p] ?? [0, 0, 0]) }}

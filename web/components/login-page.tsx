@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { ApiError } from '../api/client.ts';
-import { SESSION_ENDED, useSession } from '../auth/session.tsx';
+import { errorMessage } from '../lib/error-message.ts';
+import { useSession, useSignIn } from '../lib/session.tsx';
 import { useI18n, type MessageKey } from '../i18n.ts';
 import { LanguageSwitch } from './language-switch.tsx';
 
@@ -10,12 +11,6 @@ const FAILURE_KEY: Partial<Record<number, MessageKey>> = {
   423: 'login.locked',
   429: 'login.tooMany',
 };
-
-interface Failure {
-  summary: string | null;
-  /** The API's own message. */
-  detail: string;
-}
 
 /** Whether two messages say the same words (ignoring case and punctuation). */
 function sameWords(a: string | null, b: string): boolean {
@@ -30,30 +25,25 @@ function sameWords(a: string | null, b: string): boolean {
 /** The sign-in page: product name, username and password, the API's answer when it fails. */
 export function LoginPage() {
   const { t } = useI18n();
-  const { signIn, notice } = useSession();
+  const { notice } = useSession();
+  const signIn = useSignIn();
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [failure, setFailure] = useState<Failure | null>(null);
 
-  const onSubmit = async (event: FormEvent) => {
+  const onSubmit = (event: FormEvent) => {
     event.preventDefault();
-    if (busy) return;
-    setBusy(true);
-    setFailure(null);
-    try {
-      await signIn(username.trim(), password);
-    } catch (error: unknown) {
-      const key = error instanceof ApiError ? FAILURE_KEY[error.status] : undefined;
-      const detail = error instanceof Error ? error.message : String(error);
-      setFailure({ summary: key ? t(key) : null, detail });
-      setPassword('');
-      setBusy(false);
-    }
+    if (signIn.isPending) return;
+    // a refused password is typed again
+    signIn.mutate({ username: username.trim(), password }, { onError: () => setPassword('') });
   };
 
+  const error = signIn.error;
+  const summaryKey = error instanceof ApiError ? FAILURE_KEY[error.status] : undefined;
+  const failure = error && { summary: summaryKey ? t(summaryKey) : null, detail: errorMessage(error, t) };
   const noticeText =
-    notice === SESSION_ENDED ? t('login.sessionEnded') : notice && `${t('status.apiDown')}: ${notice}`;
+    notice?.kind === 'ended'
+      ? t('login.sessionEnded')
+      : notice && `${t('status.apiDown')}: ${errorMessage(notice.error, t)}`;
 
   return (
     <div className="login-page" data-testid="login-page">
@@ -83,6 +73,8 @@ export function LoginPage() {
             maxLength={40}
             value={username}
             onChange={(e) => setUsername(e.currentTarget.value)}
+            aria-invalid={failure ? true : undefined}
+            aria-describedby={failure ? 'login-error' : undefined}
             autoFocus
           />
         </label>
@@ -97,18 +89,25 @@ export function LoginPage() {
             maxLength={200}
             value={password}
             onChange={(e) => setPassword(e.currentTarget.value)}
+            aria-invalid={failure ? true : undefined}
+            aria-describedby={failure ? 'login-error' : undefined}
           />
         </label>
         {failure && (
-          <div className="form-error" role="alert" data-testid="login-error">
+          <div className="form-error" role="alert" id="login-error" data-testid="login-error">
             {failure.summary && <div>{failure.summary}</div>}
             {!sameWords(failure.summary, failure.detail) && (
               <div className={failure.summary ? 'form-error-detail' : undefined}>{failure.detail}</div>
             )}
           </div>
         )}
-        <button type="submit" className="button primary wide" data-testid="login-submit" disabled={busy}>
-          {busy ? t('login.submitting') : t('login.submit')}
+        <button
+          type="submit"
+          className="button primary wide"
+          data-testid="login-submit"
+          disabled={signIn.isPending}
+        >
+          {signIn.isPending ? t('login.submitting') : t('login.submit')}
         </button>
       </form>
     </div>

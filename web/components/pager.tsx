@@ -29,10 +29,7 @@ export function Pager({
   const { t } = useI18n();
   const from = total === 0 ? 0 : offset + 1;
   const to = Math.min(total, offset + pageSize);
-  const range = t(more ? 'pager.rangeMore' : 'pager.range')
-    .replace('{from}', String(from))
-    .replace('{to}', String(to))
-    .replace('{total}', String(total));
+  const range = t(more ? 'pager.rangeMore' : 'pager.range', { from, to, total });
   return (
     <nav className="pager" data-testid={`${testId}-pager`} aria-label={range}>
       <button

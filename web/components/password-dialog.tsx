@@ -1,9 +1,17 @@
+import { useMutation } from '@tanstack/react-query';
 import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../../api/auth/password-rules.ts';
 import { changePassword } from '../api/client.ts';
-import { useI18n } from '../i18n.ts';
+import { useI18n, type MessageKey } from '../i18n.ts';
+import { errorMessage } from '../lib/error-message.ts';
+import { FormError, SubmitRow } from './form-parts.tsx';
 
-/** Minimum length of a new password (the API's rule). */
-const MIN_PASSWORD_LENGTH = 10;
+/** What is wrong with a new password before it is sent, or null (the API checks the rest). */
+function newPasswordProblem(next: string, repeat: string): 'password.tooShort' | 'password.mismatch' | null {
+  if ([...next].length < PASSWORD_MIN_LENGTH) return 'password.tooShort';
+  if (next !== repeat) return 'password.mismatch';
+  return null;
+}
 
 /** A small modal form: current password, new password twice. */
 export function PasswordDialog({ onClose }: { onClose: () => void }) {
@@ -11,9 +19,10 @@ export function PasswordDialog({ onClose }: { onClose: () => void }) {
   const [current, setCurrent] = useState('');
   const [next, setNext] = useState('');
   const [repeat, setRepeat] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const [done, setDone] = useState(false);
+  const [problem, setProblem] = useState<MessageKey | null>(null);
+  const change = useMutation({
+    mutationFn: (body: { current: string; next: string }) => changePassword(body.current, body.next),
+  });
   const firstField = useRef<HTMLInputElement>(null);
 
   useEffect(() => firstField.current?.focus(), []);
@@ -25,21 +34,16 @@ export function PasswordDialog({ onClose }: { onClose: () => void }) {
     return () => window.removeEventListener('keydown', onKey);
   }, [onClose]);
 
-  const onSubmit = async (event: FormEvent) => {
+  const onSubmit = (event: FormEvent) => {
     event.preventDefault();
-    if (next.length < MIN_PASSWORD_LENGTH) return setError(t('password.tooShort'));
-    if (next !== repeat) return setError(t('password.mismatch'));
-    setBusy(true);
-    setError(null);
-    try {
-      await changePassword(current, next);
-      setDone(true);
-    } catch (e: unknown) {
-      setError(e instanceof Error ? e.message : String(e));
-    } finally {
-      setBusy(false);
-    }
+    const found = newPasswordProblem(next, repeat);
+    setProblem(found);
+    if (found) return change.reset();
+    change.mutate({ current, next });
   };
+
+  // the API says why a password is refused (too common, the current one …) by code
+  const error = problem ? t(problem) : change.error ? errorMessage(change.error, t) : null;
 
   return (
     <div className="modal-backdrop" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
@@ -53,13 +57,13 @@ export function PasswordDialog({ onClose }: { onClose: () => void }) {
         <h2 id="password-dialog-title" className="modal-title">
           {t('password.title')}
         </h2>
-        {done ? (
+        {change.isSuccess ? (
           <>
             <p className="form-success" role="status">
               {t('password.done')}
             </p>
             <div className="form-actions">
-              <button type="button" className="button primary" onClick={onClose}>
+              <button type="button" className="button primary" onClick={onClose} autoFocus>
                 {t('detail.close')}
               </button>
             </div>
@@ -85,8 +89,8 @@ export function PasswordDialog({ onClose }: { onClose: () => void }) {
                 name="new-password"
                 autoComplete="new-password"
                 required
-                minLength={MIN_PASSWORD_LENGTH}
-                maxLength={200}
+                minLength={PASSWORD_MIN_LENGTH}
+                maxLength={PASSWORD_MAX_LENGTH}
                 value={next}
                 onChange={(e) => setNext(e.currentTarget.value)}
               />
@@ -102,19 +106,12 @@ export function PasswordDialog({ onClose }: { onClose: () => void }) {
                 onChange={(e) => setRepeat(e.currentTarget.value)}
               />
             </label>
-            {error && (
-              <p className="form-error" role="alert">
-                {error}
-              </p>
-            )}
-            <div className="form-actions">
-              <button type="button" className="button" onClick={onClose}>
-                {t('password.cancel')}
-              </button>
-              <button type="submit" className="button primary" disabled={busy}>
-                {t('password.save')}
-              </button>
-            </div>
+            <FormError error={error} />
+            <SubmitRow
+              label={t('password.save')}
+              pending={change.isPending}
+              cancel={{ label: t('password.cancel'), onCancel: onClose }}
+            />
           </form>
         )}
       </div>

@@ -1,9 +1,31 @@
-import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { useEffect, useId, useReducer, useRef, useState, type KeyboardEvent } from 'react';
 import { search, type SearchHit } from '../api/client.ts';
+import { queryKey } from '../api/query.ts';
+import { errorMessage } from '../lib/error-message.ts';
 import { useI18n, type MessageKey } from '../i18n.ts';
+import {
+  activeIndex,
+  INITIAL_SEARCH_LIST,
+  searchListReducer,
+  shownAnswer,
+  type SearchAnswer,
+} from './search-state.ts';
 
 /** Wait this long (ms) after the last keystroke before searching. */
 const DEBOUNCE_MS = 250;
+
+/** Results asked for. */
+const LIMIT = 20;
+
+/** The label of each kind of result. */
+const KIND_LABEL: Record<SearchHit['kind'], MessageKey> = {
+  area: 'search.kind.area',
+  site: 'search.kind.site',
+  risk_source: 'search.kind.risk_source',
+  team: 'search.kind.team',
+  incident: 'search.kind.incident',
+};
 
 /** Props of SearchBox. */
 export interface SearchBoxProps {
@@ -11,136 +33,158 @@ export interface SearchBoxProps {
   onPick: (hit: SearchHit) => void;
 }
 
-interface State {
-  q: string;
-  hits: SearchHit[] | null;
-  loading: boolean;
-  error: string | null;
+/** `value`, once it has not changed for `ms`. */
+function useDebounced<T>(value: T, ms: number): T {
+  const [settled, setSettled] = useState(value);
+  useEffect(() => {
+    const timer = setTimeout(() => setSettled(value), ms);
+    return () => clearTimeout(timer);
+  }, [value, ms]);
+  return settled;
+}
+
+/** Whether the list of results is shown (rather than a note, or nothing). */
+function showHitsFor(
+  open: boolean,
+  text: string,
+  failed: boolean,
+  hits: readonly SearchHit[] | null,
+): boolean {
+  return open && text.trim() !== '' && !failed && hits !== null && hits.length > 0;
+}
+
+/** The search of a text: one query per text, kept while the next one loads. */
+function useSearch(q: string) {
+  return useQuery({
+    queryKey: queryKey('search', q),
+    queryFn: async ({ signal }): Promise<SearchAnswer<SearchHit>> => ({
+      q,
+      hits: (await search(q, LIMIT, signal)).hits,
+      at: Date.now(),
+    }),
+    enabled: q !== '',
+    placeholderData: keepPreviousData,
+  });
 }
 
 /**
- * The header's search field: areas, sites, risk sources, teams and incidents by name, code or
- * number (debounced), with a result list; Enter or a click picks a result.
+ * The header's search field (a combobox): areas, sites, risk sources, teams and incidents by
+ * name, code or number (debounced), with a result list; the arrow keys move through it, Enter or
+ * a click picks a result, Escape closes it.
  */
 export function SearchBox({ onPick }: SearchBoxProps) {
   const { t } = useI18n();
+  const listId = useId();
   const [text, setText] = useState('');
-  const [state, setState] = useState<State>({ q: '', hits: null, loading: false, error: null });
-  const [open, setOpen] = useState(false);
-  const [active, setActive] = useState(0);
+  const [list, dispatch] = useReducer(searchListReducer, INITIAL_SEARCH_LIST);
   const boxRef = useRef<HTMLDivElement>(null);
-
-  useEffect(() => {
-    const q = text.trim();
-    if (!q) {
-      setState({ q: '', hits: null, loading: false, error: null });
-      return;
-    }
-    const controller = new AbortController();
-    setState((s) => ({ ...s, loading: true }));
-    const timer = setTimeout(() => {
-      search(q, 20, controller.signal).then(
-        (r) => {
-          setState({ q, hits: r.hits, loading: false, error: null });
-          setActive(0);
-        },
-        (error: unknown) => {
-          if (controller.signal.aborted) return;
-          setState({
-            q,
-            hits: [],
-            loading: false,
-            error: error instanceof Error ? error.message : String(error),
-          });
-        },
-      );
-    }, DEBOUNCE_MS);
-    return () => {
-      clearTimeout(timer);
-      controller.abort();
-    };
-  }, [text]);
+  const query = useSearch(useDebounced(text.trim(), DEBOUNCE_MS));
+  const answer = shownAnswer(list, text, query.data);
+  const hits = answer?.hits ?? null;
+  const active = answer ? activeIndex(list, answer.q) : 0;
+  const failed = query.isError && !query.isFetching;
 
   // Close the list on a click elsewhere.
   useEffect(() => {
     const onDown = (e: MouseEvent) => {
-      if (boxRef.current && !boxRef.current.contains(e.target as Node)) setOpen(false);
+      if (boxRef.current && !boxRef.current.contains(e.target as Node)) dispatch({ type: 'close' });
     };
     document.addEventListener('mousedown', onDown);
     return () => document.removeEventListener('mousedown', onDown);
   }, []);
 
+  const showList = list.open && text.trim() !== '';
+  const showHits = showHitsFor(list.open, text, failed, hits);
+  const optionId = (i: number) => `${listId}-option-${i}`;
+  const activeId = showHits ? optionId(active) : null;
+  // the highlighted result stays in sight when the arrow keys move through a long list
+  useEffect(() => {
+    if (activeId) document.getElementById(activeId)?.scrollIntoView({ block: 'nearest' });
+  }, [activeId]);
+
   const pick = (hit: SearchHit) => {
-    setOpen(false);
+    dispatch({ type: 'close' });
     onPick(hit);
   };
 
   const onKeyDown = (e: KeyboardEvent<HTMLInputElement>) => {
-    const hits = state.hits ?? [];
-    if (e.key === 'Escape') setOpen(false);
-    else if (e.key === 'ArrowDown') {
+    if (e.key === 'Escape') dispatch({ type: 'close' });
+    else if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
       e.preventDefault();
-      setOpen(true);
-      setActive((a) => Math.min(hits.length - 1, a + 1));
-    } else if (e.key === 'ArrowUp') {
-      e.preventDefault();
-      setActive((a) => Math.max(0, a - 1));
+      const by = e.key === 'ArrowDown' ? 1 : -1;
+      dispatch({ type: 'move', by, count: hits?.length ?? 0, shownFor: answer?.q ?? '' });
     } else if (e.key === 'Enter') {
-      const hit = hits[active];
-      if (hit) pick(hit);
+      const hit = hits?.[active];
+      if (hit && list.open) pick(hit);
     }
   };
 
-  const showList = open && text.trim() !== '';
+  const note =
+    hits === null || (query.isFetching && hits.length === 0)
+      ? failed
+        ? errorMessage(query.error, t)
+        : t('search.searching')
+      : failed
+        ? errorMessage(query.error, t)
+        : hits.length === 0
+          ? t('search.none')
+          : null;
   return (
     <div className="search-box" ref={boxRef}>
       <input
         type="search"
         className="search-input"
         data-testid="search-input"
+        role="combobox"
+        aria-autocomplete="list"
+        aria-expanded={showHits}
+        aria-controls={showHits ? listId : undefined}
+        aria-activedescendant={activeId ?? undefined}
         placeholder={t('search.placeholder')}
         aria-label={t('search.aria')}
         value={text}
         maxLength={100}
         onChange={(e) => {
-          setText(e.currentTarget.value);
-          setOpen(true);
+          const value = e.currentTarget.value;
+          setText(value);
+          dispatch({ type: 'typed', text: value, now: Date.now() });
         }}
-        onFocus={() => setOpen(true)}
+        onFocus={() => dispatch({ type: 'focus' })}
         onKeyDown={onKeyDown}
       />
       {showList && (
-        <ul className="search-results" data-testid="search-results" role="listbox">
-          {state.hits === null || (state.loading && state.hits.length === 0) ? (
-            <li className="search-note">{t('search.searching')}</li>
-          ) : state.error ? (
-            <li className="search-note">{state.error}</li>
-          ) : state.hits.length === 0 ? (
-            <li className="search-note">{t('search.none')}</li>
-          ) : (
-            state.hits.map((hit, i) => (
-              <li
-                key={`${hit.kind}:${hit.id}`}
-                className={`search-result${i === active ? ' active' : ''}`}
-                data-testid="search-result"
-                data-kind={hit.kind}
-                role="option"
-                aria-selected={i === active}
-                onMouseEnter={() => setActive(i)}
-                onMouseDown={(e) => {
-                  e.preventDefault();
-                  pick(hit);
-                }}
-              >
-                <span className={`search-kind kind-${hit.kind}`}>
-                  {t(`search.kind.${hit.kind}` as MessageKey)}
-                </span>
-                <span className="search-label">{hit.label}</span>
-                {hit.detail && <span className="search-detail">{hit.detail}</span>}
-              </li>
-            ))
+        <div className="search-results" data-testid="search-results">
+          {note !== null && (
+            <p className="search-note" role={failed ? 'alert' : 'status'}>
+              {note}
+            </p>
           )}
-        </ul>
+          {showHits && hits !== null && (
+            <ul id={listId} className="search-list" role="listbox" aria-label={t('search.aria')}>
+              {hits.map((hit, i) => (
+                <li
+                  key={`${hit.kind}:${hit.id}`}
+                  id={optionId(i)}
+                  className={`search-result${i === active ? ' active' : ''}`}
+                  data-testid="search-result"
+                  data-kind={hit.kind}
+                  role="option"
+                  aria-selected={i === active}
+                  tabIndex={-1}
+                  onMouseEnter={() => dispatch({ type: 'hover', index: i, shownFor: answer?.q ?? '' })}
+                  onMouseDown={(e) => {
+                    e.preventDefault();
+                    pick(hit);
+                  }}
+                >
+                  <span className={`search-kind kind-${hit.kind}`}>{t(KIND_LABEL[hit.kind])}</span>
+                  <span className="search-label">{hit.label}</span>
+                  {hit.detail && <span className="search-detail">{hit.detail}</span>}
+                </li>
+              ))}
+            </ul>
+          )}
+        </div>
       )}
     </div>
   );

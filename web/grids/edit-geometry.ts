@@ -1,6 +1,6 @@
 /**
  * Geometry of the grid editor, free of the map: snapping to the edges and corners of the
- * neighbouring grids and the parent outline, vertex edits, and the undo history of a draft.
+ * neighbouring grids and the parent outline, finding the corner or grid under the pointer.
  * Positions are [lon, lat] in degrees (EPSG:4326); distances for snapping are in screen pixels,
  * measured through the `project` function the map supplies.
  */
@@ -136,31 +136,44 @@ export function allRings(geometry: { type: string; coordinates: unknown[] } | nu
   return polygons.flatMap((poly) => poly.map((r) => r.map((p) => [p[0] ?? 0, p[1] ?? 0] as Position)));
 }
 
-/**
- * The undo history of a draft within the session: each edit pushes the state before it;
- * undo returns to it. States are treated as immutable.
- */
-export class UndoHistory<T> {
-  private readonly past: T[] = [];
-
-  constructor(private readonly limit = 200) {}
-
-  /** Remember `state` as the one to return to. */
-  push(state: T): void {
-    this.past.push(state);
-    if (this.past.length > this.limit) this.past.shift();
+/** Whether a point lies inside a ring (even-odd rule; a point on an edge may fall either way). */
+function inRing(p: Position, ring: readonly Position[]): boolean {
+  let inside = false;
+  for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+    const [ax, ay] = ring[i]!;
+    const [bx, by] = ring[j]!;
+    if (ay > p[1] !== by > p[1] && p[0] < ((bx - ax) * (p[1] - ay)) / (by - ay) + ax) inside = !inside;
   }
+  return inside;
+}
 
-  /** The last remembered state, removed from the history; undefined when there is none. */
-  undo(): T | undefined {
-    return this.past.pop();
-  }
+/** Whether a point lies inside a Polygon or MultiPolygon (in a shell, in none of its holes). */
+export function contains(geometry: { type: string; coordinates: unknown[] } | null, p: Position): boolean {
+  if (!geometry) return false;
+  const polygons =
+    geometry.type === 'MultiPolygon'
+      ? (geometry.coordinates as Position[][][])
+      : geometry.type === 'Polygon'
+        ? [geometry.coordinates as Position[][]]
+        : [];
+  return polygons.some(
+    ([shell, ...holes]) => shell !== undefined && inRing(p, shell) && !holes.some((h) => inRing(p, h)),
+  );
+}
 
-  get size(): number {
-    return this.past.length;
-  }
-
-  clear(): void {
-    this.past.length = 0;
-  }
+/** The bounding box [minLon, minLat, maxLon, maxLat] of an outline, or null when it has none. */
+export function bboxOf(
+  geometry: { type: string; coordinates: unknown[] } | null,
+): [number, number, number, number] | null {
+  const rings = allRings(geometry);
+  if (rings.length === 0) return null;
+  const b: [number, number, number, number] = [Infinity, Infinity, -Infinity, -Infinity];
+  for (const ring of rings)
+    for (const [x, y] of ring) {
+      b[0] = Math.min(b[0], x);
+      b[1] = Math.min(b[1], y);
+      b[2] = Math.max(b[2], x);
+      b[3] = Math.max(b[3], y);
+    }
+  return b;
 }

@@ -11,6 +11,8 @@ import type {
   RejectionReason,
 } from '../api/client.ts';
 import type { I18n, MessageKey } from '../i18n.ts';
+import { errorMessage } from '../lib/error-message.ts';
+import { CRS_DEFINITIONS, type CrsDefinition } from '../../api/lib/crs/definitions.ts';
 
 /*
  * The import vocabularies are written out (not imported from api/schemas/imports.ts) so that the
@@ -36,8 +38,38 @@ export const IMPORT_FORMAT_LIST = [
   'kml',
 ] as const satisfies readonly ImportFormat[];
 
-/** The source coordinate systems, in the order of the select. */
-export const IMPORT_CRS_LIST = ['wgs84', 'gcj02', 'bd09'] as const satisfies readonly ImportCrs[];
+/** The groups of the source coordinate system select, in order. */
+export const CRS_GROUPS = ['common', 'cgcs3', 'cgcs6', 'projected', 'xian1980', 'beijing1954'] as const;
+export type CrsGroup = (typeof CRS_GROUPS)[number];
+
+/** The common systems, listed first: GPS, CGCS2000, the web maps, Dongguan's Gauss–Krüger zone. */
+const COMMON_CRS: readonly ImportCrs[] = ['wgs84', 'EPSG:4490', 'gcj02', 'bd09', 'EPSG:4547'];
+
+/** Which group of the select a system is listed in. */
+export function crsGroup(def: CrsDefinition): CrsGroup {
+  if (COMMON_CRS.includes(def.id)) return 'common';
+  if (def.datum === 'xian1980') return 'xian1980';
+  if (def.datum === 'beijing1954') return 'beijing1954';
+  if (def.datum === 'cgcs2000') return def.name.includes('3-degree') ? 'cgcs3' : 'cgcs6';
+  return 'projected';
+}
+
+/** The source coordinate systems by group, in the order of the select (the common ones in COMMON_CRS order). */
+export function crsOptions(): Array<{ group: CrsGroup; systems: CrsDefinition[] }> {
+  return CRS_GROUPS.map((group) => ({
+    group,
+    systems:
+      group === 'common'
+        ? COMMON_CRS.map((id) => CRS_DEFINITIONS.find((d) => d.id === id)!)
+        : CRS_DEFINITIONS.filter((d) => crsGroup(d) === group),
+  }));
+}
+
+/** A system's name for the interface: the Chinese name, or the EPSG name, with its code. */
+export function crsLabel(def: CrsDefinition, language: string): string {
+  const code = def.epsg !== null && def.id !== 'wgs84' ? ` (EPSG:${def.epsg})` : '';
+  return (language === 'zh-CN' ? def.nameZh : def.name) + code;
+}
 
 /** Every status of an import. */
 export const IMPORT_STATUS_LIST = [
@@ -68,7 +100,6 @@ type Covers<All, Listed> = [Exclude<All, Listed>] extends [never] ? true : false
 export type ImportListsComplete = [
   Assert<Covers<ImportLayer, (typeof IMPORT_LAYER_LIST)[number]>>,
   Assert<Covers<ImportFormat, (typeof IMPORT_FORMAT_LIST)[number]>>,
-  Assert<Covers<ImportCrs, (typeof IMPORT_CRS_LIST)[number]>>,
   Assert<Covers<ImportStatus, (typeof IMPORT_STATUS_LIST)[number]>>,
   Assert<Covers<RejectionReason, (typeof REJECTION_REASON_LIST)[number]>>,
 ];
@@ -211,8 +242,11 @@ export function cellText(value: unknown): string {
   return String(value);
 }
 
-/** The first position of any GeoJSON coordinates array. */
-function firstPosition(coordinates: unknown): number[] | null {
+/** The first position of any GeoJSON coordinates array (or of a geometry). */
+export function firstPosition(coordinates: unknown): number[] | null {
+  if (typeof coordinates === 'object' && coordinates !== null && !Array.isArray(coordinates)) {
+    coordinates = (coordinates as { coordinates?: unknown }).coordinates;
+  }
   let c: unknown = coordinates;
   while (Array.isArray(c) && Array.isArray(c[0])) c = c[0];
   return Array.isArray(c) && typeof c[0] === 'number' && typeof c[1] === 'number' ? (c as number[]) : null;
@@ -225,4 +259,14 @@ export function geometrySummary(geometry: unknown): string {
   if (typeof type !== 'string') return '';
   const p = firstPosition(coordinates);
   return p ? `${type} ${p[0]!.toFixed(5)}, ${p[1]!.toFixed(5)}` : type;
+}
+
+/** The message of an import refusal in the user's language (every import refusal has its code). */
+export function importErrorMessage(error: unknown, t: I18n['t']): string {
+  return errorMessage(error, t);
+}
+
+/** Asks the user to confirm taking an import back, naming its file and layer. */
+export function confirmUndo(t: I18n['t'], job: Pick<ImportJob, 'filename' | 'layer'>): boolean {
+  return window.confirm(`${t('import.undoConfirm')}\n${job.filename} → ${t(layerNameKey(job.layer))}`);
 }

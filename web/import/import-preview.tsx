@@ -5,13 +5,14 @@ import {
   cellText,
   coordinatesBody,
   geometrySummary,
-  IMPORT_CRS_LIST,
   initialCoordinates,
   initialMapping,
   needsCoordinates,
   unmappedRequired,
   type CoordinateChoice,
 } from './import-format.ts';
+import { CrsFieldset } from './import-crs.tsx';
+import { CoordinatesFieldset, MappingTable } from './import-mapping.tsx';
 
 /**
  * The preview of an uploaded file and the choices of the run: the first rows, a source column
@@ -37,11 +38,11 @@ export function ImportPreview({
 
   const missingFields = useMemo(() => unmappedRequired(job.fields, mapping), [job.fields, mapping]);
   const coordinates = job.hasGeometry ? null : coordinatesBody(coords);
+  const zh = language === 'zh-CN';
   const missing = [
-    ...missingFields.map((f) => (language === 'zh-CN' ? f.nameZh : f.nameEn)),
+    ...missingFields.map((f) => (zh ? f.nameZh : f.nameEn)),
     ...(needsCoordinates(job) && !coordinates ? [t('import.coordinates')] : []),
   ];
-  const zh = language === 'zh-CN';
 
   const run = () => {
     // Empty selects mean "not imported": they are left out of the mapping.
@@ -54,176 +55,16 @@ export function ImportPreview({
     });
   };
 
-  const columnSelect = (value: string, onChange: (column: string) => void, testId: string, label: string) => (
-    <select value={value} onChange={(e) => onChange(e.target.value)} data-testid={testId} aria-label={label}>
-      <option value="">{t('import.notMapped')}</option>
-      {job.columns.map((c) => (
-        <option key={c} value={c}>
-          {c}
-        </option>
-      ))}
-    </select>
-  );
-
   return (
     <div className="import-preview" data-testid="import-preview">
-      <h4 className="import-subtitle">
-        {t('import.sample')}{' '}
-        <span className="muted">
-          ({job.filename}, {job.sample.length} {t('import.rowsShown')})
-        </span>
-      </h4>
-      {job.sample.length === 0 ? (
-        <p className="muted">{t('import.sampleEmpty')}</p>
-      ) : (
-        <div className="table-wrap import-sample">
-          <table className="data-table" data-testid="import-sample">
-            <thead>
-              <tr>
-                <th>#</th>
-                {job.columns.map((c) => (
-                  <th key={c}>{c}</th>
-                ))}
-                {job.hasGeometry && <th>{t('import.geometry')}</th>}
-              </tr>
-            </thead>
-            <tbody>
-              {job.sample.map((row, i) => (
-                <tr key={i}>
-                  <td className="muted">{i + 1}</td>
-                  {job.columns.map((c) => (
-                    <td key={c}>{cellText(row[c])}</td>
-                  ))}
-                  {job.hasGeometry && (
-                    <td className="mono nowrap">{geometrySummary(job.sampleGeometries[i])}</td>
-                  )}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
-
-      <h4 className="import-subtitle">{t('import.mapping')}</h4>
-      <p className="muted import-hint">{t('import.mappingHint')}</p>
-      <div className="table-wrap">
-        <table className="data-table import-mapping" data-testid="import-mapping">
-          <thead>
-            <tr>
-              <th>{t('import.targetField')}</th>
-              <th>{t('import.sourceColumn')}</th>
-              <th>{t('import.fieldHint')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {job.fields.map((f) => {
-              const name = zh ? f.nameZh : f.nameEn;
-              return (
-                <tr key={f.name} className={f.required && !mapping[f.name] ? 'import-missing' : undefined}>
-                  <td className="nowrap">
-                    {name} <span className="mono muted">{f.name}</span>
-                    {f.required && (
-                      <span className="import-required" title={t('import.required')}>
-                        {' '}
-                        *
-                      </span>
-                    )}
-                  </td>
-                  <td>
-                    {columnSelect(
-                      mapping[f.name] ?? '',
-                      (column) => setMapping((m) => ({ ...m, [f.name]: column })),
-                      `import-map-${f.name}`,
-                      name,
-                    )}
-                  </td>
-                  <td className="muted">{zh ? f.hintZh : f.hintEn}</td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
-      </div>
+      <SampleTable job={job} />
+      <MappingTable job={job} mapping={mapping} setMapping={setMapping} />
 
       <div className="import-options">
         {!job.hasGeometry && (
-          <fieldset className="field-group" data-testid="import-coordinates">
-            <legend>{t('import.coordinates')}</legend>
-            <div className="checkbox-row">
-              {(['lonlat', 'wkt'] as const).map((mode) => (
-                <label key={mode} className="checkbox">
-                  <input
-                    type="radio"
-                    name="import-coord-mode"
-                    checked={coords.mode === mode}
-                    onChange={() => setCoords((c) => ({ ...c, mode }))}
-                    data-testid={`import-coord-mode-${mode}`}
-                  />
-                  {t(`import.coordMode.${mode}` as MessageKey)}
-                </label>
-              ))}
-            </div>
-            {coords.mode === 'lonlat' ? (
-              <div className="import-coord-selects">
-                <label className="field">
-                  <span>{t('import.lon')}</span>
-                  {columnSelect(
-                    coords.lon,
-                    (lon) => setCoords((c) => ({ ...c, lon })),
-                    'import-coord-lon',
-                    t('import.lon'),
-                  )}
-                </label>
-                <label className="field">
-                  <span>{t('import.lat')}</span>
-                  {columnSelect(
-                    coords.lat,
-                    (lat) => setCoords((c) => ({ ...c, lat })),
-                    'import-coord-lat',
-                    t('import.lat'),
-                  )}
-                </label>
-              </div>
-            ) : (
-              <label className="field">
-                <span>{t('import.wkt')}</span>
-                {columnSelect(
-                  coords.wkt,
-                  (wkt) => setCoords((c) => ({ ...c, wkt })),
-                  'import-coord-wkt',
-                  t('import.wkt'),
-                )}
-              </label>
-            )}
-          </fieldset>
+          <CoordinatesFieldset columns={job.columns} coords={coords} setCoords={setCoords} />
         )}
-
-        <fieldset className="field-group">
-          <legend>{t('import.crs')}</legend>
-          <label className="field">
-            <select
-              value={crs}
-              onChange={(e) => setCrs(e.target.value as ImportCrs)}
-              data-testid="import-crs"
-              aria-label={t('import.crs')}
-            >
-              {IMPORT_CRS_LIST.map((c) => (
-                <option key={c} value={c}>
-                  {t(`import.crs.${c}` as MessageKey)}
-                </option>
-              ))}
-            </select>
-          </label>
-          {job.detectedCrs && (
-            <p className="import-note" data-testid="import-crs-detected">
-              {t('import.crsDetected')}: {t(`import.crs.${job.detectedCrs}` as MessageKey)}
-            </p>
-          )}
-          <p className="import-note muted" data-testid="import-crs-accuracy">
-            {t('import.crsAccuracy')}
-          </p>
-        </fieldset>
-
+        <CrsFieldset job={job} crs={crs} onChange={setCrs} />
         <fieldset className="field-group">
           <legend>{t('import.onRejected')}</legend>
           {/* areas depend on each other and are imported as a whole (the API refuses skip) */}
@@ -264,5 +105,50 @@ export function ImportPreview({
         </button>
       </div>
     </div>
+  );
+}
+
+/** The first rows of the file as read, with their geometries in short. */
+function SampleTable({ job }: { job: ImportJob }) {
+  const { t } = useI18n();
+  return (
+    <>
+      <h4 className="import-subtitle">
+        {t('import.sample')}{' '}
+        <span className="muted">
+          ({job.filename}, {job.sample.length} {t('import.rowsShown')})
+        </span>
+      </h4>
+      {job.sample.length === 0 ? (
+        <p className="muted">{t('import.sampleEmpty')}</p>
+      ) : (
+        <div className="table-wrap import-sample">
+          <table className="data-table" data-testid="import-sample">
+            <thead>
+              <tr>
+                <th>#</th>
+                {job.columns.map((c) => (
+                  <th key={c}>{c}</th>
+                ))}
+                {job.hasGeometry && <th>{t('import.geometry')}</th>}
+              </tr>
+            </thead>
+            <tbody>
+              {job.sample.map((row, i) => (
+                <tr key={i}>
+                  <td className="muted">{i + 1}</td>
+                  {job.columns.map((c) => (
+                    <td key={c}>{cellText(row[c])}</td>
+                  ))}
+                  {job.hasGeometry && (
+                    <td className="mono nowrap">{geometrySummary(job.sampleGeometries[i])}</td>
+                  )}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </>
   );
 }

@@ -1,46 +1,44 @@
-import { formatTime } from '../admin/format.ts';
+import { useState } from 'react';
+import { errorMessage, formatTime } from '../lib/format.ts';
 import { importRejectionsUrl, type ImportJob } from '../api/client.ts';
 import { useI18n } from '../i18n.ts';
-import { importStatusName, layerNameKey, mayUndo } from './import-format.ts';
+import { confirmUndo, importStatusName, layerNameKey, mayUndo } from './import-format.ts';
+import { useImports, useUndoImport } from './queries.ts';
 
 /**
  * The recent imports, newest first: when, who, layer, file, status and counts, with the
  * rejected rows to download, undo where the import was applied, and "view" to open one above.
+ * Why an undo was refused stays shown on its row until it is tried again.
  */
-export function RecentImports({
-  jobs,
-  loading,
-  error,
-  rowErrors,
-  busyId,
-  onRefresh,
-  onView,
-  onUndo,
-}: {
-  jobs: ImportJob[];
-  loading: boolean;
-  error: string | null;
-  rowErrors: Record<number, string>;
-  busyId: number | null;
-  onRefresh: () => void;
-  onView: (job: ImportJob) => void;
-  onUndo: (job: ImportJob) => void;
-}) {
+export function RecentImports({ onView }: { onView: (job: ImportJob) => void }) {
   const { t, language } = useI18n();
+  const list = useImports();
+  const undo = useUndoImport();
+  const [rowErrors, setRowErrors] = useState<Record<number, unknown>>({});
+  const jobs = list.data ?? [];
+  const loading = list.isFetching;
+  const busyId = undo.isPending ? undo.variables : null;
+
+  const onUndo = (job: ImportJob) => {
+    if (!confirmUndo(t, job)) return;
+    setRowErrors(({ [job.id]: _, ...rest }) => rest);
+    undo.mutateAsync(job.id).catch((e: unknown) => setRowErrors((r) => ({ ...r, [job.id]: e })));
+  };
+
   return (
     <section className="admin-form import-section" data-testid="import-recent">
       <div className="import-section-head">
         <h3 className="form-title">{t('import.recent')}</h3>
-        <button type="button" className="button small" onClick={onRefresh} disabled={loading}>
+        <button type="button" className="button small" onClick={() => void list.refetch()} disabled={loading}>
           {t('import.refresh')}
         </button>
       </div>
-      {error && (
+      {list.error && (
         <p className="form-error" role="alert">
-          {error}
+          {errorMessage(list.error, t)}
         </p>
       )}
-      {jobs.length === 0 && !error ? (
+      {jobs.length === 0 && !list.error ? (
         <p className="muted">{loading ? t('panel.loading') : t('import.recentEmpty')}</p>
       ) : (
         <div className="table-wrap">
@@ -61,7 +59,7 @@ export function RecentImports({
               {jobs.map((job) => (
                 <tr key={job.id} data-testid={`import-recent-${job.id}`} data-status={job.status}>
                   <td className="nowrap">{formatTime(language, job.createdAt)}</td>
-                  <td>{job.createdBy}</td>
+                  <td translate="no">{job.createdBy}</td>
                   <td className="nowrap">{t(layerNameKey(job.layer))}</td>
                   <td className="import-filename" title={job.filename}>
                     {job.filename}
@@ -93,9 +91,9 @@ export function RecentImports({
                         {t('import.undo')}
                       </button>
                     )}
-                    {rowErrors[job.id] && (
+                    {rowErrors[job.id] !== undefined && (
                       <div className="form-error" role="alert">
-                        {rowErrors[job.id]}
+                        {errorMessage(rowErrors[job.id], t)}
                       </div>
                     )}
                   </td>

@@ -1,8 +1,7 @@
 import { useRef, useState, type FormEvent } from 'react';
-import { ApiError, submitCitizenReport, type CitizenReportResult } from '../api/client.ts';
-import { errorMessage, formatTime } from '../admin/format.ts';
-import { useSession } from '../auth/session.tsx';
-import { LanguageSwitch } from '../components/language-switch.tsx';
+import { ApiError } from '../api/client.ts';
+import { errorMessage } from '../lib/error-message.ts';
+import { useSession } from '../lib/session.tsx';
 import { useI18n } from '../i18n.ts';
 import {
   CategorySelect,
@@ -10,8 +9,11 @@ import {
   preparePhoto,
   useIncidentCategories,
   type PhotoUpload,
-} from './categories.tsx';
+} from '../components/categories.tsx';
 import { PointMap } from './point-map.tsx';
+import { useCitizenReport } from './queries.ts';
+import { ReportSuccess } from './report-success.tsx';
+import { PublicHeader } from './public-header.tsx';
 
 const MAX_PHOTOS = 6;
 
@@ -28,7 +30,7 @@ function siteFromUrl(): number | null {
  * incident number and its deadline.
  */
 export function ReportPage() {
-  const { t, language } = useI18n();
+  const { t } = useI18n();
   const { status } = useSession();
   const { categories, error: categoriesError } = useIncidentCategories();
   const [siteId] = useState(siteFromUrl);
@@ -40,9 +42,10 @@ export function ReportPage() {
   const [name, setName] = useState('');
   const [phone, setPhone] = useState('');
   const [photos, setPhotos] = useState<PhotoUpload[]>([]);
-  const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const [result, setResult] = useState<CitizenReportResult | null>(null);
+  const submit = useCitizenReport();
+  const busy = submit.isPending;
+  const result = submit.data ?? null;
   // One key per submission: a retry after a lost answer reuses it, so nothing is reported twice.
   const clientKey = useRef<string | null>(null);
   const fileInput = useRef<HTMLInputElement>(null);
@@ -90,7 +93,7 @@ export function ReportPage() {
     if (fileInput.current) fileInput.current.value = '';
   };
 
-  const onSubmit = async (event: FormEvent) => {
+  const onSubmit = (event: FormEvent) => {
     event.preventDefault();
     if (busy) return;
     if (!category || !description.trim()) {
@@ -102,14 +105,13 @@ export function ReportPage() {
       return;
     }
     clientKey.current ??= newClientKey('web');
-    setBusy(true);
     setError(null);
-    try {
-      const reporter = {
-        ...(name.trim() ? { name: name.trim() } : {}),
-        ...(phone.trim() ? { phone: phone.trim() } : {}),
-      };
-      const answer = await submitCitizenReport({
+    const reporter = {
+      ...(name.trim() ? { name: name.trim() } : {}),
+      ...(phone.trim() ? { phone: phone.trim() } : {}),
+    };
+    submit.mutate(
+      {
         clientKey: clientKey.current,
         category,
         lon: point[0],
@@ -118,18 +120,19 @@ export function ReportPage() {
         ...(siteId ? { siteId } : {}),
         ...(Object.keys(reporter).length ? { reporter } : {}),
         ...(photos.length ? { photos: photos.map(({ contentType, data }) => ({ contentType, data })) } : {}),
-      });
-      setResult(answer);
-    } catch (e: unknown) {
-      setError(e instanceof ApiError && e.status === 429 ? t('report.tooManyRequests') : errorMessage(e));
-    } finally {
-      setBusy(false);
-    }
+      },
+      {
+        onError: (e) =>
+          setError(
+            e instanceof ApiError && e.status === 429 ? t('report.tooManyRequests') : errorMessage(e, t),
+          ),
+      },
+    );
   };
 
   const reset = () => {
     clientKey.current = null;
-    setResult(null);
+    submit.reset();
     setDescription('');
     setPhotos([]);
     setError(null);
@@ -137,29 +140,12 @@ export function ReportPage() {
 
   return (
     <div className="report-page" data-testid="report-page">
-      <header className="report-header">
-        <h1 className="report-title">
-          {t('app.title')} · {t('report.title')}
-        </h1>
-        <LanguageSwitch />
-      </header>
+      <PublicHeader title={t('report.title')} />
       <main className="report-main">
         {result ? (
-          <section className="report-card report-success" data-testid="report-success" role="status">
-            <h2 className="form-title">{t('report.done')}</h2>
-            <p className="report-number">
-              {t('report.number')}: <strong data-testid="report-number">{result.id}</strong>
-            </p>
-            <p>
-              {t('report.deadline')}: {formatTime(language, result.deadlineAt)}
-            </p>
-            <p className="muted">{t('report.keepNumber')}</p>
-            <button type="button" className="button primary wide" onClick={reset}>
-              {t('report.another')}
-            </button>
-          </section>
+          <ReportSuccess result={result} onAnother={reset} />
         ) : (
-          <form className="report-card" onSubmit={(e) => void onSubmit(e)} noValidate>
+          <form className="report-card" onSubmit={onSubmit} noValidate>
             <p className="muted report-intro">{t('report.intro')}</p>
             {siteId && (
               <p className="form-notice" data-testid="report-site">

@@ -1,5 +1,6 @@
 import type { StyleSpecification } from 'maplibre-gl';
 import type { BasemapSettings } from '../../api/schemas/basemap.ts';
+import { bundledFontFaces, MAP_FONT } from '../fonts/bundled-font.ts';
 import darkStyle from './styles/basemap-dark.json';
 import lightStyle from './styles/basemap.json';
 
@@ -15,11 +16,21 @@ export const BASEMAP_ATTRIBUTION: readonly string[] = [
   'Natural Earth, GSHHG',
 ];
 
+/** Id of the vector source of roads and place names (GET /api/tiles/basemap/{z}/{x}/{y}.mvt). */
+export const BASEMAP_CONTEXT_SOURCE = 'basemap-context';
+
+/** Ids of the place name layers, from the last placed to the first (grid, village, town). */
+export const PLACE_LABEL_LAYERS = ['place-grid', 'place-village', 'place-town'] as const;
+
 /**
  * The basemap style with every relative source URL made absolute against `origin`
- * (MapLibre loads GeoJSON in a web worker, which would resolve a relative URL against the
- * worker script instead of the page). The style has no glyphs, sprite or symbol layers: nothing
- * in it is fetched from anywhere but the riskmap API.
+ * (MapLibre loads GeoJSON and tiles in a web worker, which would resolve a relative URL against
+ * the worker script instead of the page), and the bundled font's files as the `font-faces` of
+ * the labels. There is no glyphs URL and no sprite: nothing in it is fetched from anywhere but
+ * this server.
+ *
+ * Labels collide rather than overlap; MapLibre places the upper layers first, so a town's name
+ * wins over a village's, a village's over a grid's, and every name over a road.
  */
 export function basemapStyle(
   variant: BasemapVariant,
@@ -31,7 +42,12 @@ export function basemapStyle(
     if (source.type === 'geojson' && typeof source.data === 'string') {
       source.data = new URL(source.data, origin).href;
     }
+    if (source.type === 'vector' && source.tiles) {
+      source.tiles = source.tiles.map((url) => absoluteUrl(url, origin));
+    }
   }
+  const faces = typeof document === 'undefined' ? [] : bundledFontFaces();
+  if (faces.length > 0) style['font-faces'] = { [MAP_FONT]: faces };
   return style;
 }
 
@@ -47,22 +63,6 @@ export const OFFLINE_SETTINGS: BasemapSettings = {
   attribution: null,
   maxzoom: 18,
 };
-
-let settingsPromise: Promise<BasemapSettings> | null = null;
-
-/**
- * The server's basemap settings, asked once per page load. Any failure gives the offline
- * basemap, so a map is always drawn.
- */
-export function loadBasemapSettings(): Promise<BasemapSettings> {
-  settingsPromise ??= fetch(new URL('/api/basemap-settings', window.location.origin).href, {
-    headers: { accept: 'application/json' },
-    credentials: 'same-origin',
-  })
-    .then((r) => (r.ok ? (r.json() as Promise<BasemapSettings>) : OFFLINE_SETTINGS))
-    .catch(() => OFFLINE_SETTINGS);
-  return settingsPromise;
-}
 
 /**
  * A URL of the settings made absolute: a path on this origin gets the origin in front (not through

@@ -7,14 +7,16 @@ import {
   type StyleSpecification,
 } from 'maplibre-gl';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
+import { useQuery } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
-import type { BBox } from '../api/client.ts';
+import { getBasemapSettings, type BBox } from '../api/client.ts';
+import { queryKey } from '../api/query.ts';
 import { useI18n } from '../i18n.ts';
 import { publishTestState } from '../test-hooks.ts';
 import {
   BASEMAP_ATTRIBUTION,
   basemapStyle,
-  loadBasemapSettings,
+  OFFLINE_SETTINGS,
   offlineStyleWithAttribution,
   serverStyle,
   storeBasemapChoice,
@@ -48,6 +50,22 @@ export interface MapViewProps {
   initialPadding?: { top: number; bottom: number; left: number; right: number };
   /** Called once with the map after its 'load' event (style and sources ready). */
   onLoad: (map: MapLibreMap) => void;
+}
+
+/**
+ * The server's basemap settings, asked once per page load (a setting of the server: nothing
+ * refreshes it); null until it answers. Any failure gives the offline basemap, so a map is
+ * always drawn.
+ */
+function useBasemapSettings(): BasemapSettings | null {
+  const query = useQuery({
+    queryKey: queryKey('basemap', 'settings'),
+    queryFn: ({ signal }) => getBasemapSettings(signal),
+    staleTime: 'static',
+    gcTime: Infinity,
+    retry: false,
+  });
+  return query.data ?? (query.isError ? OFFLINE_SETTINGS : null);
 }
 
 /** The basemap drawn for a choice: the tile server's style, or the offline one. */
@@ -118,27 +136,23 @@ export function MapView({ basemap, ariaLabel, initialBounds, initialPadding, onL
   // The variant and basemap the map was created with; later changes go through setStyle.
   const initialBasemap = useRef(basemap);
   const initialView = useRef({ bounds: initialBounds, padding: initialPadding });
-  const [settings, setSettings] = useState<BasemapSettings | null>(null);
+  const settings = useBasemapSettings();
   const [choice, setChoice] = useState<BasemapChoice>(storedBasemapChoice);
   const applied = useRef<{ choice: BasemapChoice; variant: BasemapVariant } | null>(null);
   const basemapIds = useRef(idsOf(undefined));
   const switchRef = useRef<BasemapSwitch | null>(null);
-
+  // The choice the map is created with (read once, when the settings are known); later changes
+  // go through the effect that switches the style.
+  const choiceAtCreation = useRef(choice);
   useEffect(() => {
-    let live = true;
-    void loadBasemapSettings().then((s) => {
-      if (live) setSettings(s);
-    });
-    return () => {
-      live = false;
-    };
-  }, []);
+    choiceAtCreation.current = choice;
+  }, [choice]);
 
   useEffect(() => {
     const container = containerRef.current;
     if (!container || !settings) return;
     const { bounds, padding } = initialView.current;
-    const startChoice = choice;
+    const startChoice = choiceAtCreation.current;
     const shift = shiftFor(settings, startChoice);
     // The padding cannot exceed the container; shrink it on small screens.
     const fitPadding = padding && {
@@ -208,6 +222,14 @@ export function MapView({ basemap, ariaLabel, initialBounds, initialPadding, onL
           return [p.lng, p.lat];
         },
         jumpTo: (lon, lat, zoom) => map.jumpTo({ center: [lon, lat], zoom }),
+        renderedFeatures: (layers) => {
+          if (!raw.loaded() || !raw.areTilesLoaded()) return null;
+          const present = layers.filter((id) => raw.getLayer(id));
+          return raw.queryRenderedFeatures({ layers: present }).map((f) => ({
+            layer: f.layer.id,
+            name: typeof f.properties.name === 'string' ? f.properties.name : null,
+          }));
+        },
       },
     });
     return () => {
@@ -216,8 +238,6 @@ export function MapView({ basemap, ariaLabel, initialBounds, initialPadding, onL
       publishTestState({ basemap: undefined });
       raw.remove();
     };
-    // `choice` is read once here (created once the settings are known); later changes go
-    // through the effect below.
   }, [settings]);
 
   useEffect(() => {

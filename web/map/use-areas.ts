@@ -1,6 +1,8 @@
-import { useEffect, useRef, useState } from 'react';
-import { getAreas, type AreaFeature } from '../api/client.ts';
-import { AREA_ZOOM, DRAWN_AREA_LEVELS, type DrawnAreaLevel } from './layers/types.ts';
+import { useQuery } from '@tanstack/react-query';
+import { useMemo } from 'react';
+import { getAreas, type AreaCollection, type AreaFeature } from '../api/client.ts';
+import { queryKey } from '../api/query.ts';
+import { AREA_ZOOM, type DrawnAreaLevel } from './layers/types.ts';
 
 /**
  * How each level is requested: simplification tolerance in degrees (≈ 5 m per 0.00005 here)
@@ -20,12 +22,40 @@ const NO_EAGER: Partial<Record<DrawnAreaLevel, boolean>> = {};
 export interface AreasState {
   /** Areas with an outline, per level (EPSG:4326); empty until loaded. */
   areas: Record<DrawnAreaLevel, readonly AreaFeature[]>;
-  /** Load error message per level, if any. */
-  errors: Partial<Record<DrawnAreaLevel, string>>;
+  /** Load error per level, if any (for errorMessage()). */
+  errors: Partial<Record<DrawnAreaLevel, Error>>;
+}
+
+/** Whether a level is needed at this zoom with these switches (pure: unit-tested). */
+export function areaLevelWanted(
+  level: DrawnAreaLevel,
+  zoom: number,
+  wanted: Record<DrawnAreaLevel, boolean>,
+  eager: Partial<Record<DrawnAreaLevel, boolean>>,
+): boolean {
+  return eager[level] === true || (wanted[level] && zoom >= AREA_REQUEST[level].loadFrom);
+}
+
+function withOutline(collection: AreaCollection): readonly AreaFeature[] {
+  return collection.features.filter((f) => f.geometry !== null);
 }
 
 /**
- * Town, village and grid outlines, each fetched once: towns at once, villages and grids lazily
+ * The outlines of one level, asked once they are first needed; zooming out again keeps them
+ * (a disabled query keeps its data), and area changes (live events) refresh them.
+ */
+function useAreaLevel(level: DrawnAreaLevel, needed: boolean) {
+  const { simplify } = AREA_REQUEST[level];
+  return useQuery({
+    queryKey: queryKey('areas', 'outlines', level, simplify),
+    queryFn: ({ signal }) => getAreas({ level, geometry: true, simplify }, signal),
+    select: withOutline,
+    enabled: needed,
+  });
+}
+
+/**
+ * Town, village and grid outlines, one query per level: towns at once, villages and grids lazily
  * when the zoom approaches their threshold and their switch is on.
  */
 export function useAreas(
@@ -34,30 +64,20 @@ export function useAreas(
   /** Levels needed now whatever the zoom (e.g. villages for a choropleth). */
   eager: Partial<Record<DrawnAreaLevel, boolean>> = NO_EAGER,
 ): AreasState {
-  const [state, setState] = useState<AreasState>({
-    areas: { town: NO_AREAS, village: NO_AREAS, grid: NO_AREAS },
-    errors: {},
-  });
-  const requested = useRef(new Set<DrawnAreaLevel>());
-
-  useEffect(() => {
-    for (const level of DRAWN_AREA_LEVELS) {
-      if (requested.current.has(level)) continue;
-      if (!eager[level] && (!wanted[level] || zoom < AREA_REQUEST[level].loadFrom)) continue;
-      requested.current.add(level);
-      getAreas({ level, geometry: true, simplify: AREA_REQUEST[level].simplify })
-        .then((collection) => {
-          const withOutline = collection.features.filter((f) => f.geometry !== null);
-          setState((s) => ({ ...s, areas: { ...s.areas, [level]: withOutline } }));
-        })
-        .catch((error: unknown) => {
-          // Allow a retry on the next zoom change or toggle.
-          requested.current.delete(level);
-          const message = error instanceof Error ? error.message : String(error);
-          setState((s) => ({ ...s, errors: { ...s.errors, [level]: message } }));
-        });
-    }
-  }, [zoom, wanted, eager]);
-
-  return state;
+  const town = useAreaLevel('town', areaLevelWanted('town', zoom, wanted, eager));
+  const village = useAreaLevel('village', areaLevelWanted('village', zoom, wanted, eager));
+  const grid = useAreaLevel('grid', areaLevelWanted('grid', zoom, wanted, eager));
+  const townAreas = town.data ?? NO_AREAS;
+  const villageAreas = village.data ?? NO_AREAS;
+  const gridAreas = grid.data ?? NO_AREAS;
+  // one object per change of the outlines: the map's layers are rebuilt from it
+  const areas = useMemo(
+    () => ({ town: townAreas, village: villageAreas, grid: gridAreas }),
+    [townAreas, villageAreas, gridAreas],
+  );
+  const errors: AreasState['errors'] = {};
+  if (town.error) errors.town = town.error;
+  if (village.error) errors.village = village.error;
+  if (grid.error) errors.grid = grid.error;
+  return { areas, errors };
 }

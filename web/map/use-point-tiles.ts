@@ -1,20 +1,14 @@
 import type { Map as MapLibreMap } from 'maplibre-gl';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { FEATURE_LAYER_IDS, getTile, tileUrl, type LayerId, type TileFilters } from '../api/client.ts';
-import { decodePointTile, type MvtValue } from './tiles/mvt.ts';
+import { POINT_RAW_ZOOM } from '../../api/lib/tiles.ts';
+import { decodeTilePoints, type MvtValue } from './tiles/mvt.ts';
 
 /**
- * Zoom from which each layer's tiles hold the points themselves (the API's POINT_TILES raw
- * zooms); below it a tile holds one point per cell with a `count`.
+ * Zoom from which each layer's tiles hold the points themselves (the API's raw zooms); below it
+ * a tile holds one point per cell with a `count`.
  */
-export const RAW_ZOOM: Record<LayerId, number> = {
-  sites: 14,
-  components: 15,
-  risk_sources: 11,
-  cameras: 15,
-  teams: 11,
-  incidents: 14,
-};
+export const RAW_ZOOM: Readonly<Record<LayerId, number>> = POINT_RAW_ZOOM;
 
 /** Tiles are never requested deeper than this (or the raw zoom, if deeper): they hold every point. */
 const MAX_TILE_ZOOM = 14;
@@ -135,26 +129,16 @@ interface CacheEntry {
 const cache = new Map<string, CacheEntry>();
 
 function tilePointsFromBytes(layer: LayerId, t: TileKey, bytes: Uint8Array): TilePoint[] {
-  const n = 2 ** t.z;
-  const out: TilePoint[] = [];
-  for (const mvtLayer of decodePointTile(bytes)) {
-    if (mvtLayer.name !== layer) continue;
-    for (const p of mvtLayer.points) {
-      const fx = (t.x + p.x / mvtLayer.extent) / n;
-      const fy = (t.y + p.y / mvtLayer.extent) / n;
-      const lon = fx * 360 - 180;
-      const lat = (Math.atan(Math.sinh(Math.PI * (1 - 2 * fy))) * 180) / Math.PI;
-      const c = p.properties.count;
-      out.push({
-        layer,
-        id: typeof c === 'number' ? null : p.id,
-        position: [lon, lat],
-        count: typeof c === 'number' ? c : null,
-        properties: p.properties,
-      });
-    }
-  }
-  return out;
+  return decodeTilePoints(bytes, layer, t).map((p) => {
+    const c = p.properties.count;
+    return {
+      layer,
+      id: typeof c === 'number' ? null : p.id,
+      position: p.position,
+      count: typeof c === 'number' ? c : null,
+      properties: p.properties,
+    };
+  });
 }
 
 /** The layers whose tiles live events make stale (reloaded when the live version changes). */

@@ -1,52 +1,16 @@
-import { GeoJsonLayer, ScatterplotLayer } from '@deck.gl/layers';
-import type { Feature as GeoJsonFeature, Geometry as GeoJsonGeometry } from 'geojson';
-import { getAreas, getLayerFeatures, type AreaFeature, type BBox, type LiveEvent } from '../api/client.ts';
-import {
-  INCIDENT_DONE_COLOR,
-  INCIDENT_DONE_STATUSES,
-  INCIDENT_PRIORITY_COLOR,
-  TEAM_STATUS_COLOR,
-  riskColor,
-  type Rgba,
-} from '../map/colors.ts';
+import type { AreaCollection, AreaFeature, BBox, FeatureCollection, LiveEvent } from '../api/client.ts';
 import { featurePosition, type LonLat } from '../map/layers/geometry.ts';
+import type { ScreenIncident, ScreenRisk, ScreenTeam } from '../map/layers/screen-state.ts';
 
-/** An incident drawn on the screen. */
-export interface ScreenIncident {
-  id: number;
-  position: LonLat;
-  status: string;
-  priority: number;
-  category: string;
-  townCode: string | null;
-}
-
-/** A team drawn on the screen. */
-export interface ScreenTeam {
-  id: number;
-  position: LonLat;
-  status: string;
-  kind: string;
-  name: string;
-}
-
-/** A risk source with its impact zone. */
-export interface ScreenRisk {
-  id: number;
-  position: LonLat;
-  level: number;
-  radiusM: number;
-}
-
-/** What the screen's map draws, kept up to date by live events. */
+/** What the screen's live map draws, by id. Never changed in place: applyEvents() copies. */
 export interface ScreenData {
-  incidents: Map<number, ScreenIncident>;
-  teams: Map<number, ScreenTeam>;
-  risks: Map<number, ScreenRisk>;
+  incidents: ReadonlyMap<number, ScreenIncident>;
+  teams: ReadonlyMap<number, ScreenTeam>;
+  risks: ReadonlyMap<number, ScreenRisk>;
 }
 
-/** The incident statuses still being handled: the map shows these (and live changes). */
-const OPEN_STATUSES = ['reported', 'accepted', 'dispatched', 'on_scene'] as const;
+/** The incident statuses still being handled: the map loads these (and follows live changes). */
+export const OPEN_STATUSES = ['reported', 'accepted', 'dispatched', 'on_scene'] as const;
 
 function str(v: unknown, fallback = ''): string {
   return typeof v === 'string' ? v : typeof v === 'number' ? String(v) : fallback;
@@ -57,23 +21,20 @@ function num(v: unknown, fallback: number): number {
   return Number.isFinite(n) ? n : fallback;
 }
 
-/** The open incidents, the teams and the risk sources of my area. */
-export async function loadScreenData(signal: AbortSignal): Promise<ScreenData> {
-  const [incidentSets, teams, risks] = await Promise.all([
-    Promise.all(
-      OPEN_STATUSES.map((status) => getLayerFeatures('incidents', { status, limit: 20000 }, signal)),
-    ),
-    getLayerFeatures('teams', { limit: 20000 }, signal),
-    getLayerFeatures('risk_sources', { limit: 20000 }, signal),
-  ]);
-  const data: ScreenData = { incidents: new Map(), teams: new Map(), risks: new Map() };
+/** The screen's data from the feature collections of the open incidents, the teams and the risk sources. */
+export function screenDataFrom(
+  incidentSets: readonly FeatureCollection[],
+  teams: FeatureCollection,
+  risks: FeatureCollection,
+): ScreenData {
+  const incidents = new Map<number, ScreenIncident>();
   for (const set of incidentSets) {
     for (const f of set.features) {
       const position = featurePosition(f);
-      const p = f.properties;
       if (!position) continue;
+      const p = f.properties;
       const id = Number(f.id);
-      data.incidents.set(id, {
+      incidents.set(id, {
         id,
         position,
         status: str(p.status),
@@ -83,21 +44,23 @@ export async function loadScreenData(signal: AbortSignal): Promise<ScreenData> {
       });
     }
   }
+  const teamMap = new Map<number, ScreenTeam>();
   for (const f of teams.features) {
     const position = featurePosition(f);
     if (!position) continue;
     const p = f.properties;
     const id = Number(f.id);
-    data.teams.set(id, { id, position, status: str(p.status), kind: str(p.kind), name: str(p.name) });
+    teamMap.set(id, { id, position, status: str(p.status), kind: str(p.kind), name: str(p.name) });
   }
+  const riskMap = new Map<number, ScreenRisk>();
   for (const f of risks.features) {
     const position = featurePosition(f);
     if (!position) continue;
     const p = f.properties;
     const id = Number(f.id);
-    data.risks.set(id, { id, position, level: num(p.level, 4), radiusM: num(p.impactRadiusM, 0) });
+    riskMap.set(id, { id, position, level: num(p.level, 4), radiusM: num(p.impactRadiusM, 0) });
   }
-  return data;
+  return { incidents, teams: teamMap, risks: riskMap };
 }
 
 function eventPosition(data: Record<string, unknown>, fallback: LonLat | null): LonLat | null {
@@ -106,56 +69,83 @@ function eventPosition(data: Record<string, unknown>, fallback: LonLat | null): 
   return typeof lon === 'number' && typeof lat === 'number' ? [lon, lat] : fallback;
 }
 
-/**
- * Apply one live event to the drawn data (in place). Idempotent: the same event applied twice
- * leaves the same state. Returns whether anything drawn changed.
- */
-export function applyEvent(store: ScreenData, e: LiveEvent): boolean {
+function incidentEntry(id: number, d: Record<string, unknown>, prev?: ScreenIncident): ScreenIncident | null {
+  const position = eventPosition(d, prev?.position ?? null);
+  if (!position) return null;
+  return {
+    id,
+    position,
+    status: str(d.status, prev?.status ?? 'reported'),
+    priority: num(d.priority, prev?.priority ?? 4),
+    category: str(d.category, prev?.category ?? ''),
+    townCode: typeof d.townCode === 'string' ? d.townCode : (prev?.townCode ?? null),
+  };
+}
+
+function teamEntry(id: number, d: Record<string, unknown>, prev?: ScreenTeam): ScreenTeam | null {
+  const position = eventPosition(d, prev?.position ?? null);
+  if (!position) return null;
+  return {
+    id,
+    position,
+    status: str(d.status, prev?.status ?? 'available'),
+    kind: str(d.kind, prev?.kind ?? ''),
+    name: str(d.name, prev?.name ?? ''),
+  };
+}
+
+function riskEntry(id: number, d: Record<string, unknown>, prev?: ScreenRisk): ScreenRisk | null {
+  const position = eventPosition(d, prev?.position ?? null);
+  if (!position) return null;
+  return { id, position, level: num(d.level, prev?.level ?? 4), radiusM: num(d.radiusM, prev?.radiusM ?? 0) };
+}
+
+/** One of the maps while events are applied: copied on its first change, never before. */
+interface Draft<T> {
+  map: ReadonlyMap<number, T>;
+  copy: Map<number, T> | null;
+}
+
+function draft<T>(map: ReadonlyMap<number, T>): Draft<T> {
+  return { map, copy: null };
+}
+
+/** Inserts and updates put the item at its new position and state; deletes take it away. */
+function change<T>(
+  d: Draft<T>,
+  e: LiveEvent,
+  entry: (id: number, data: Record<string, unknown>, prev?: T) => T | null,
+): void {
   const id = Number(e.id);
-  const d = e.data;
-  if (e.kind === 'incident') {
-    if (e.op === 'delete') return store.incidents.delete(id);
-    const prev = store.incidents.get(id);
-    const position = eventPosition(d, prev?.position ?? null);
-    if (!position) return false;
-    store.incidents.set(id, {
-      id,
-      position,
-      status: str(d.status, prev?.status ?? 'reported'),
-      priority: num(d.priority, prev?.priority ?? 4),
-      category: str(d.category, prev?.category ?? ''),
-      townCode: typeof d.townCode === 'string' ? d.townCode : (prev?.townCode ?? null),
-    });
-    return true;
+  const current = d.copy ?? d.map;
+  if (e.op === 'delete') {
+    if (current.has(id)) (d.copy ??= new Map(d.map)).delete(id);
+    return;
   }
-  if (e.kind === 'team') {
-    if (e.op === 'delete') return store.teams.delete(id);
-    const prev = store.teams.get(id);
-    const position = eventPosition(d, prev?.position ?? null);
-    if (!position) return false;
-    store.teams.set(id, {
-      id,
-      position,
-      status: str(d.status, prev?.status ?? 'available'),
-      kind: str(d.kind, prev?.kind ?? ''),
-      name: str(d.name, prev?.name ?? ''),
-    });
-    return true;
+  const next = entry(id, e.data, current.get(id));
+  if (next) (d.copy ??= new Map(d.map)).set(id, next);
+}
+
+/**
+ * The data after live events, in order. Pure and idempotent (the same events applied twice give
+ * the same data); returns `data` itself when nothing drawn changed. Each map touched is copied
+ * once per call, so a burst of events costs one copy.
+ */
+export function applyEvents(data: ScreenData, events: readonly LiveEvent[]): ScreenData {
+  const incidents = draft(data.incidents);
+  const teams = draft(data.teams);
+  const risks = draft(data.risks);
+  for (const e of events) {
+    if (e.kind === 'incident') change(incidents, e, incidentEntry);
+    else if (e.kind === 'team') change(teams, e, teamEntry);
+    else if (e.kind === 'risk_source') change(risks, e, riskEntry);
   }
-  if (e.kind === 'risk_source') {
-    if (e.op === 'delete') return store.risks.delete(id);
-    const prev = store.risks.get(id);
-    const position = eventPosition(d, prev?.position ?? null);
-    if (!position) return false;
-    store.risks.set(id, {
-      id,
-      position,
-      level: num(d.level, prev?.level ?? 4),
-      radiusM: num(d.radiusM, prev?.radiusM ?? 0),
-    });
-    return true;
-  }
-  return false;
+  if (!incidents.copy && !teams.copy && !risks.copy) return data;
+  return {
+    incidents: incidents.copy ?? data.incidents,
+    teams: teams.copy ?? data.teams,
+    risks: risks.copy ?? data.risks,
+  };
 }
 
 /** A town outline with its box and name. */
@@ -178,21 +168,15 @@ function extendBox(box: number[], coords: unknown): void {
   for (const c of coords) extendBox(box, c);
 }
 
-/** The town outlines (simplified), each with its bounding box. */
-export async function loadTowns(signal: AbortSignal): Promise<ScreenTown[]> {
-  const collection = await getAreas({ level: 'town', geometry: true, simplify: 0.0005 }, signal);
+/** The towns with an outline, each with its bounding box. */
+export function screenTowns(collection: AreaCollection): ScreenTown[] {
   const out: ScreenTown[] = [];
   for (const f of collection.features) {
     if (!f.geometry) continue;
     const box = [Infinity, Infinity, -Infinity, -Infinity];
     extendBox(box, (f.geometry as { coordinates?: unknown }).coordinates);
     if (!Number.isFinite(box[0])) continue;
-    out.push({
-      code: f.properties.code,
-      name: f.properties.name,
-      bbox: box as unknown as BBox,
-      feature: f,
-    });
+    out.push({ code: f.properties.code, name: f.properties.name, bbox: box as unknown as BBox, feature: f });
   }
   return out;
 }
@@ -206,95 +190,4 @@ export function unionBox(towns: readonly ScreenTown[]): BBox | null {
     extendBox(box, [t.bbox[2], t.bbox[3]]);
   }
   return box as unknown as BBox;
-}
-
-/** Colour of an incident on the dark screen: by priority while open, grey once handled. */
-export function screenIncidentColor(status: string, priority: number): Rgba {
-  if (INCIDENT_DONE_STATUSES.has(status)) return INCIDENT_DONE_COLOR;
-  const c = INCIDENT_PRIORITY_COLOR[priority] ?? INCIDENT_DONE_COLOR;
-  // brighter on the dark basemap
-  return priority === 1 ? [244, 63, 94, 255] : c;
-}
-
-/** Town outlines on the dark basemap. */
-export function townLayer(towns: readonly ScreenTown[], highlight: string | null) {
-  return new GeoJsonLayer<AreaFeature['properties']>({
-    id: 'screen-towns',
-    data: towns.map((t) => t.feature) as unknown as GeoJsonFeature<
-      GeoJsonGeometry,
-      AreaFeature['properties']
-    >[],
-    stroked: true,
-    filled: true,
-    getFillColor: (f) => (f.properties.code === highlight ? [56, 189, 248, 40] : [56, 189, 248, 6]),
-    getLineColor: (f) => (f.properties.code === highlight ? [125, 211, 252, 255] : [125, 211, 252, 120]),
-    lineWidthUnits: 'pixels',
-    getLineWidth: (f) => (f.properties.code === highlight ? 3 : 1.2),
-    pickable: false,
-    updateTriggers: { getFillColor: highlight, getLineColor: highlight, getLineWidth: highlight },
-  });
-}
-
-/** The live map's layers: risk zones, teams, incidents and the ring of the current alarm. */
-export function liveLayers(data: ScreenData | null, version: number, scale: number, alarm: LonLat | null) {
-  if (!data) return [];
-  const risks = [...data.risks.values()];
-  const teams = [...data.teams.values()];
-  // most urgent drawn last (on top)
-  const incidents = [...data.incidents.values()].sort((a, b) => b.priority - a.priority);
-  return [
-    new ScatterplotLayer<ScreenRisk>({
-      id: 'screen-risk-zones',
-      data: risks,
-      getPosition: (r) => r.position,
-      getRadius: (r) => Math.max(r.radiusM, 60),
-      radiusUnits: 'meters',
-      radiusMinPixels: 2 * scale,
-      getFillColor: (r) => riskColor(r.level, r.level === 1 ? 70 : 40),
-      getLineColor: (r) => riskColor(r.level, 200),
-      stroked: true,
-      lineWidthUnits: 'pixels',
-      getLineWidth: scale,
-      updateTriggers: { getPosition: version, getFillColor: version },
-    }),
-    new ScatterplotLayer<ScreenTeam>({
-      id: 'screen-teams',
-      data: teams,
-      getPosition: (t) => t.position,
-      getFillColor: (t) => TEAM_STATUS_COLOR[t.status] ?? [120, 120, 120, 200],
-      getLineColor: [15, 23, 42, 255],
-      stroked: true,
-      radiusUnits: 'pixels',
-      getRadius: 3 * scale,
-      lineWidthUnits: 'pixels',
-      getLineWidth: scale,
-      updateTriggers: { getPosition: version, getFillColor: version },
-    }),
-    new ScatterplotLayer<ScreenIncident>({
-      id: 'screen-incidents',
-      data: incidents,
-      getPosition: (i) => i.position,
-      getFillColor: (i) => screenIncidentColor(i.status, i.priority),
-      getLineColor: [255, 255, 255, 220],
-      stroked: true,
-      radiusUnits: 'pixels',
-      getRadius: (i) => (INCIDENT_DONE_STATUSES.has(i.status) ? 3 : 8 - i.priority) * scale,
-      lineWidthUnits: 'pixels',
-      getLineWidth: scale,
-      updateTriggers: { getPosition: version, getFillColor: version, getRadius: [version, scale] },
-    }),
-    alarm &&
-      new ScatterplotLayer<LonLat>({
-        id: 'screen-alarm',
-        data: [alarm],
-        getPosition: (p) => p,
-        filled: false,
-        stroked: true,
-        radiusUnits: 'pixels',
-        getRadius: 22 * scale,
-        lineWidthUnits: 'pixels',
-        getLineWidth: 4 * scale,
-        getLineColor: [239, 68, 68, 255],
-      }),
-  ];
 }

@@ -36,9 +36,83 @@ export interface SourceRecord {
   error?: string;
 }
 
-/** The file itself is broken or unsupported and reading cannot continue; the message says what and where. */
+/**
+ * The file itself is broken, unsupported or beyond a limit, and reading cannot continue; the
+ * message says what and where. `code` (snake_case) and `params` let the interface say it in the
+ * user's language: `import_file_unreadable` for a damaged file, the limit codes of
+ * `ImportLimitCode` for a file refused by a limit.
+ */
 export class ImportFileError extends Error {
   override name = 'ImportFileError';
+  constructor(
+    message: string,
+    readonly code: string = 'import_file_unreadable',
+    readonly params: Record<string, string | number | null> = {},
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * How much an import file may make the server read. An upload is small on disk; what it
+ * expands to (a zip, a KMZ) or holds in one piece (a CSV line, a KML placemark) is what costs
+ * memory and time, so each is capped and refused with a message naming the limit.
+ */
+export interface ReadLimits {
+  /** Uncompressed bytes read out of archives for one import (RISKMAP_IMPORT_MAX_EXPANDED_BYTES). */
+  maxExpandedBytes: number;
+  /** Uncompressed bytes of one archive entry. */
+  maxEntryBytes: number;
+  /** Largest uncompressed/compressed ratio of an entry larger than `ratioFromBytes`. */
+  maxRatio: number;
+  /** Entries smaller than this are not held to the ratio (tiny files compress extremely well). */
+  ratioFromBytes: number;
+  /** A Shapefile's .prj, .cpg and other side files. */
+  maxSideFileBytes: number;
+  /** One KML element (a placemark), one GeoJSON feature, one Shapefile shape. */
+  maxElementBytes: number;
+  /** One CSV record (line). */
+  maxLineBytes: number;
+  /** Entries listed in one archive. */
+  maxEntries: number;
+}
+
+export const DEFAULT_LIMITS: ReadLimits = {
+  maxExpandedBytes: 4 * 1024 ** 3,
+  maxEntryBytes: 4 * 1024 ** 3,
+  maxRatio: 200,
+  ratioFromBytes: 64 * 1024 ** 2,
+  maxSideFileBytes: 64 * 1024,
+  maxElementBytes: 16 * 1024 ** 2,
+  maxLineBytes: 16 * 1024 ** 2,
+  maxEntries: 10_000,
+};
+
+/** The error codes of files refused by a limit (and their `params`). */
+export type ImportLimitCode =
+  | 'import_expanded_too_large'
+  | 'import_entry_too_large'
+  | 'import_compression_ratio'
+  | 'import_side_file_too_large'
+  | 'import_element_too_large'
+  | 'import_line_too_long'
+  | 'import_too_many_entries';
+
+/** Counts what archives expand to across one import, against `maxExpandedBytes`. */
+export class ExpansionBudget {
+  private used = 0;
+  constructor(readonly limit: number) {}
+  /** Adds `bytes`; throws when the total passes the limit. */
+  take(bytes: number): void {
+    this.used += bytes;
+    if (this.used > this.limit) {
+      throw new ImportFileError(
+        `the archive expands to more than ${this.limit} bytes, the limit for one import (RISKMAP_IMPORT_MAX_EXPANDED_BYTES)`,
+        'import_expanded_too_large',
+        { limit: this.limit, setting: 'RISKMAP_IMPORT_MAX_EXPANDED_BYTES' },
+      );
+    }
+  }
 }
 
 /** Options of `readRecords`. */
@@ -47,10 +121,17 @@ export interface ReadOptions {
   signal?: AbortSignal;
   /** Called as the file is consumed, with the bytes of the file on disk read so far (for a zip: approximate). */
   onProgress?: (bytesRead: number) => void;
+  /** Limits other than the defaults (DEFAULT_LIMITS). */
+  limits?: Partial<ReadLimits>;
 }
 
-/** Coordinate systems a file can declare. */
-export type DetectedCrs = 'wgs84' | 'gcj02' | 'bd09';
+/** The limits of a read: the defaults with the options' overrides. */
+export function limitsOf(options: ReadOptions): ReadLimits {
+  return { ...DEFAULT_LIMITS, ...options.limits };
+}
+
+/** A coordinate system a file declares: an id of api/lib/crs/definitions.ts (`wgs84`, `EPSG:4547`…). */
+export type DetectedCrs = string;
 
 /** What a reader learns about the whole file while reading it (filled in as it goes; used by previews). */
 export interface ReaderMeta {
@@ -58,6 +139,8 @@ export interface ReaderMeta {
   columns?: string[];
   /** The coordinate system the file declares, when it declares one the import understands. */
   detectedCrs: DetectedCrs | null;
+  /** KML: the layers (documents of a KMZ, or folders) the placemarks came from, in order. */
+  layers?: string[];
 }
 
 /** Bytes read from disk per step: large enough that per-chunk overheads vanish, small enough to stay bounded. */

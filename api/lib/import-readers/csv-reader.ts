@@ -1,11 +1,16 @@
 /**
- * Streaming CSV reader: header line, delimiter detected from it (`,` `;` tab `|`), RFC 4180
- * quoting, CRLF or LF, UTF-8 (BOM stripped), GB18030 for files that are not UTF-8, UTF-16 with a
- * byte order mark (Excel's "Unicode text"). Values are strings with outer whitespace trimmed;
- * an empty value is null.
+ * Streaming CSV reader on csv-parse (RFC 4180 quoting, CRLF, LF or CR line endings; a quote
+ * inside an unquoted field is kept literally). Around it, what csv-parse does not do: the
+ * encoding (UTF-8, BOM stripped; GB18030 for files that are not UTF-8; UTF-16 with a byte order
+ * mark, Excel's "Unicode text"), the delimiter detected from the header line (`,` `;` tab `|`),
+ * column names made unique, values with outer whitespace trimmed (an empty value is null), and
+ * one record longer than `maxLineBytes` (16 MB) refused before more of it is held.
  */
+import { pipeline, Readable } from 'node:stream';
+import { CsvError, Parser } from 'csv-parse';
 import {
   ImportFileError,
+  limitsOf,
   readChunks,
   setProperty,
   uniqueNames,
@@ -16,14 +21,11 @@ import {
 } from './common.ts';
 import { SNIFF_BYTES, sniffEncoding } from './text-decoding.ts';
 
+/** The most characters handed to csv-parse at once (it parses each piece without yielding). */
+const PIECE_CHARS = 256 * 1024;
+
 /** Delimiters tried on the header line, in order of preference when counts tie. */
 const DELIMITERS = [',', ';', '\t', '|'] as const;
-
-/**
- * A quoted field that never closes would make the reader hold the rest of the file in memory;
- * past this many characters in one record the file is refused instead.
- */
-const MAX_RECORD_CHARS = 16 * 1024 * 1024;
 
 /** The delimiter giving the most fields on the first line (quoted parts are not counted). */
 export function detectDelimiter(headerLine: string): string {
@@ -45,78 +47,9 @@ export function detectDelimiter(headerLine: string): string {
   return best;
 }
 
-/** Result of parsing one record that contains a quote. */
-interface ParsedRecord {
-  fields: string[];
-  /** Index just past the record's line break. */
-  end: number;
-  /** Line breaks consumed (inside quotes and the terminating one). */
-  lines: number;
-}
-
-/**
- * Parses one record starting at `pos` character by character (only used for records that
- * contain a quote). Returns null when the text ends before the record does and more may come.
- * A quote only opens a quoted field at the start of a field; elsewhere it is kept literally.
- */
-function parseRecordSlow(text: string, pos: number, delim: string, final: boolean): ParsedRecord | null {
-  const fields: string[] = [];
-  const len = text.length;
-  let i = pos;
-  let lines = 0;
-  for (;;) {
-    // one field starting at i
-    let value = '';
-    let j = i;
-    while (j < len && (text[j] === ' ' || text[j] === '\t') && text[j] !== delim) j++;
-    if (j < len && text[j] === '"') {
-      let k = j + 1;
-      for (;;) {
-        const q = text.indexOf('"', k);
-        if (q === -1) return null;
-        value += text.slice(k, q);
-        if (q + 1 >= len && !final) return null; // cannot tell a closing quote from an escaped one yet
-        if (text[q + 1] === '"') {
-          value += '"';
-          k = q + 2;
-        } else {
-          k = q + 1;
-          break;
-        }
-      }
-      for (let n = value.indexOf('\n'); n !== -1; n = value.indexOf('\n', n + 1)) lines++;
-      // text after the closing quote up to the delimiter is kept (lenient with `"a"b`)
-      i = k;
-      while (i < len && text[i] !== delim && text[i] !== '\n' && text[i] !== '\r') i++;
-      value += text.slice(k, i);
-    } else {
-      while (i < len && text[i] !== delim && text[i] !== '\n') i++;
-      value = text.slice(j, i);
-      if (value.endsWith('\r') && (i >= len || text[i] === '\n')) value = value.slice(0, -1);
-    }
-    fields.push(value);
-    if (i >= len) {
-      if (!final) return null;
-      return { fields, end: len, lines };
-    }
-    const c = text[i];
-    if (c === delim) {
-      i++;
-      continue;
-    }
-    if (c === '\r') {
-      if (i + 1 >= len && !final) return null;
-      i++;
-      // a lone CR (old Mac line ending) after a quoted field also ends the record
-      if (text[i] !== '\n') return { fields, end: i, lines: lines + 1 };
-    }
-    // c is '\n' (or CRLF just consumed up to the LF)
-    return { fields, end: i + 1, lines: lines + 1 };
-  }
-}
-
 /** A field's value: outer whitespace trimmed, empty → null. */
-function cleanValue(raw: string): string | null {
+function cleanValue(raw: string | undefined): string | null {
+  if (raw === undefined) return null;
   const n = raw.length;
   if (n === 0) return null;
   // most values start and end with a printable ASCII character: skip the trim call for them
@@ -128,175 +61,50 @@ function cleanValue(raw: string): string | null {
   return t === '' ? null : t;
 }
 
-/** Incremental parser over decoded text; the reader feeds it text and takes batches of records. */
-class CsvParser {
-  text = '';
-  pos = 0;
-  header: string[] | null = null;
-  delim = ',';
-  row = 0;
-  /** 1-based line number of the next record's first line. */
-  line = 1;
-  /** Position of the next quote at or after `pos`, or -1 when there is none in `text`. */
-  private nextQuote = -2;
-  /** Position of the next delimiter at or after `pos` (or later), -1 when there is none in `text`. */
-  private nextDelim = -2;
-  /**
-   * Every column set to null: each record starts as a copy of it, which gives all records one
-   * object shape (fast to create) and makes every column, even `__proto__`, an own property.
-   */
-  private template: Record<string, SourceValue> = {};
-
-  constructor(private readonly meta: ReaderMeta) {}
-
-  append(more: string): void {
-    this.text = this.pos < this.text.length ? this.text.slice(this.pos) + more : more;
-    this.pos = 0;
-    this.nextQuote = -2;
-    this.nextDelim = -2;
-  }
-
-  /** Reads the header once a full header line is available; false when more text is needed. */
-  private readHeader(final: boolean): boolean {
-    const text = this.text;
-    if (this.pos === 0 && text.charCodeAt(0) === 0xfeff) this.pos = 1;
-    // The delimiter comes from the first line only; the record parser then finds where the
-    // header record ends. Scanning for the first line break outside quotes would take a quote
-    // inside an unquoted field (`size 5"`) as an opening one and look to the end of the file;
-    // the parser, as for rows, opens quotes only at the start of a field.
-    const nl = text.indexOf('\n', this.pos);
-    let parsed: ParsedRecord | null = null;
-    if (nl !== -1 || final) {
-      const firstLine = text.slice(this.pos, nl === -1 ? text.length : nl);
-      if (firstLine.trim() === '') {
-        if (nl === -1) throw new ImportFileError('the CSV file is empty: it has no header line');
-        throw new ImportFileError('the CSV header line (line 1) is empty');
-      }
-      this.delim = detectDelimiter(firstLine);
-      parsed = parseRecordSlow(text, this.pos, this.delim, final);
-      if (parsed === null && final) {
-        throw new ImportFileError('the CSV header line has a quote that is not closed');
-      }
+/** The file's text, decoded, in chunks. */
+async function* decodedText(
+  file: string,
+  options: ReadOptions & { chunkBytes?: number },
+): AsyncGenerator<string> {
+  let decoder: TextDecoder | null = null;
+  let pending: Buffer | null = null;
+  for await (const chunk of readChunks(file, options, options.chunkBytes)) {
+    if (decoder === null) {
+      // the encoding is decided from the first 64 KB, so hold bytes until there are that many
+      pending = pending === null ? chunk : Buffer.concat([pending, chunk]);
+      if (pending.length < SNIFF_BYTES) continue;
+      decoder = new TextDecoder(sniffEncoding(pending));
+      yield decoder.decode(pending, { stream: true });
+      pending = null;
+    } else {
+      const text = decoder.decode(chunk, { stream: true });
+      if (text) yield text;
     }
-    if (parsed === null) {
-      if (text.length - this.pos > MAX_RECORD_CHARS) {
-        throw new ImportFileError('the CSV header line is longer than 16 MB (check the quotes on line 1)');
-      }
-      return false;
-    }
-    this.header = uniqueNames(parsed.fields);
-    this.template = {};
-    for (const name of this.header) setProperty(this.template, name, null);
-    this.meta.columns = this.header;
-    this.pos = parsed.end;
-    this.line += parsed.lines;
-    return true;
   }
+  if (decoder === null) {
+    const head = pending ?? Buffer.alloc(0);
+    decoder = new TextDecoder(sniffEncoding(head));
+    yield decoder.decode(head, { stream: true });
+  }
+  const rest = decoder.decode();
+  if (rest) yield rest;
+}
 
-  private extraFieldsError(count: number): string {
-    return `row ${this.row} (line ${this.line}) has ${count} fields but the header has ${this.header!.length} columns`;
-  }
+/** Line breaks (CRLF, LF or CR) in a field. */
+function lineBreaks(field: string): number {
+  let n = 0;
+  for (let i = field.indexOf('\n'); i !== -1; i = field.indexOf('\n', i + 1)) n++;
+  for (let i = field.indexOf('\r'); i !== -1; i = field.indexOf('\r', i + 1)) if (field[i + 1] !== '\n') n++;
+  return n;
+}
 
-  /** A record from the fields of a row parsed by `parseRecordSlow`. */
-  private makeRecord(fields: string[]): SourceRecord {
-    const header = this.header!;
-    const n = header.length;
-    const properties: Record<string, SourceValue> = { ...this.template };
-    for (let i = 0; i < n && i < fields.length; i++) properties[header[i]!] = cleanValue(fields[i]!);
-    const record: SourceRecord = { row: this.row, properties, geometry: null };
-    // a trailing delimiter (empty extra fields) is common in spreadsheet exports and harmless
-    if (fields.slice(n).some((f) => f.trim() !== '')) record.error = this.extraFieldsError(fields.length);
-    return record;
-  }
-
-  /** Parses every complete record in the text; with `final`, the text is the end of the file. */
-  take(final: boolean): SourceRecord[] {
-    const out: SourceRecord[] = [];
-    if (this.header === null && !this.readHeader(final)) return out;
-    const text = this.text;
-    const len = text.length;
-    const delim = this.delim;
-    const header = this.header!;
-    const n = header.length;
-    const template = this.template;
-    let pos = this.pos;
-    let q = this.nextQuote;
-    let d = this.nextDelim;
-    while (pos < len) {
-      let nl = text.indexOf('\n', pos);
-      if (nl === -1) {
-        if (!final) {
-          if (len - pos > MAX_RECORD_CHARS) {
-            // e.g. a file with old Mac (CR only) line endings: one endless line
-            throw new ImportFileError(
-              `line ${this.line} is longer than 16 MB; is the file a line-per-row CSV?`,
-            );
-          }
-          break;
-        }
-        nl = len;
-      }
-      if (q !== -1 && q < pos) q = text.indexOf('"', pos);
-      if (q === -1 || q > nl) {
-        // fast path: a line without quotes is one record; fields are cut with indexOf, and the
-        // next delimiter position is remembered across lines so a line without one costs nothing
-        let end = nl;
-        if (end > pos && text.charCodeAt(end - 1) === 13) end--;
-        if (end === pos) {
-          pos = nl + 1;
-          this.line++;
-          continue;
-        }
-        const properties: Record<string, SourceValue> = { ...template };
-        let col = 0;
-        let extra = false;
-        let start = pos;
-        for (;;) {
-          if (d !== -1 && d < start) d = text.indexOf(delim, start);
-          const fieldEnd = d === -1 || d > end ? end : d;
-          if (col < n) properties[header[col]!] = cleanValue(text.slice(start, fieldEnd));
-          else if (text.slice(start, fieldEnd).trim() !== '') extra = true;
-          col++;
-          if (fieldEnd === end) break;
-          start = fieldEnd + 1;
-        }
-        pos = nl + 1;
-        if (col === 1 && properties[header[0]!] === null) {
-          // a line of whitespace only
-          this.line++;
-          continue;
-        }
-        this.row++;
-        const record: SourceRecord = { row: this.row, properties, geometry: null };
-        if (extra) record.error = this.extraFieldsError(col);
-        out.push(record);
-        this.line++;
-        continue;
-      }
-      const parsed = parseRecordSlow(text, pos, delim, final);
-      if (parsed === null) {
-        if (final) {
-          throw new ImportFileError(
-            `row ${this.row + 1} (line ${this.line}) has a quoted field that is not closed before the end of the file`,
-          );
-        }
-        if (len - pos > MAX_RECORD_CHARS) {
-          throw new ImportFileError(
-            `row ${this.row + 1} (line ${this.line}) has a quoted field that is not closed within 16 MB; check the quotes`,
-          );
-        }
-        break;
-      }
-      pos = parsed.end;
-      this.row++;
-      out.push(this.makeRecord(parsed.fields));
-      this.line += parsed.lines;
-    }
-    this.pos = pos;
-    this.nextQuote = q;
-    this.nextDelim = d;
-    return out;
-  }
+/** The refusal of a record longer than the limit; `line` is where it starts. */
+function lineTooLong(line: number, limit: number): ImportFileError {
+  return new ImportFileError(
+    `the record starting on line ${line} is longer than ${limit} characters (check its quotes, or whether the file is a line-per-row CSV)`,
+    'import_line_too_long',
+    { line, limit },
+  );
 }
 
 /** Streams the records of a CSV file (see the module comment for the dialect). */
@@ -306,33 +114,97 @@ export async function* readCsv(
   meta: ReaderMeta,
 ): AsyncGenerator<SourceRecord> {
   const signal = options.signal;
-  const parser = new CsvParser(meta);
-  let decoder: TextDecoder | null = null;
-  let pending: Buffer | null = null;
-  for await (const chunk of readChunks(file, options, options.chunkBytes)) {
-    if (decoder === null) {
-      // the encoding is decided from the first 64 KB, so hold bytes until there are that many
-      pending = pending === null ? chunk : Buffer.concat([pending, chunk]);
-      if (pending.length < SNIFF_BYTES) continue;
-      decoder = new TextDecoder(sniffEncoding(pending));
-      parser.append(decoder.decode(pending, { stream: true }));
-      pending = null;
-    } else {
-      parser.append(decoder.decode(chunk, { stream: true }));
+  const maxLine = limitsOf(options).maxLineBytes;
+  const text = decodedText(file, options);
+  // the header line decides the delimiter: read until it is complete (or the limit is passed)
+  let head = '';
+  for (;;) {
+    const next = await text.next();
+    if (next.done) break;
+    head += next.value;
+    if (/[\r\n]/.test(head)) break;
+    if (head.length > maxLine) throw lineTooLong(1, maxLine);
+  }
+  const firstLine = head.split(/\r\n|\r|\n/, 1)[0] ?? '';
+  if (firstLine.trim() === '') {
+    if (!/[\r\n]/.test(head)) throw new ImportFileError('the CSV file is empty: it has no header line');
+    throw new ImportFileError('the CSV header line (line 1) is empty');
+  }
+  const delimiter = detectDelimiter(firstLine);
+  const parser = new Parser({
+    delimiter,
+    relax_quotes: true,
+    relax_column_count: true,
+    // empty lines come through as records of one empty field, so that lines can be counted here
+    // (csv-parse's own `info` costs more than the rest of the reading)
+    skip_empty_lines: false,
+    max_record_size: maxLine,
+  });
+  // fed in pieces of at most 256 k characters: csv-parse works through each piece in one go
+  async function* all(): AsyncGenerator<string> {
+    for await (const piece of (async function* () {
+      yield head;
+      yield* text;
+    })()) {
+      for (let i = 0; i < piece.length; i += PIECE_CHARS) yield piece.slice(i, i + PIECE_CHARS);
     }
-    for (const record of parser.take(false)) {
+  }
+  const source = Readable.from(all(), { objectMode: false, highWaterMark: 1 });
+  // errors of either side (the file, the parser) end the iteration below
+  pipeline(source, parser, () => {});
+
+  let header: string[] | null = null;
+  let template: Record<string, SourceValue> = {};
+  let row = 0;
+  let lastLine = 0;
+  try {
+    for await (const fields of parser as AsyncIterable<string[]>) {
+      // a record starts on the line after the previous one ended, and ends as many lines down
+      // as its quoted fields hold line breaks
+      const line = lastLine + 1;
+      let breaks = 0;
+      for (const f of fields) breaks += lineBreaks(f);
+      lastLine = line + breaks;
+      if (header === null) {
+        header = uniqueNames(fields);
+        template = {};
+        for (const name of header) setProperty(template, name, null);
+        meta.columns = header;
+        continue;
+      }
+      // an empty line, or one of whitespace only
+      if (fields.length === 1 && cleanValue(fields[0]) === null) continue;
       signal?.throwIfAborted();
+      row++;
+      const properties: Record<string, SourceValue> = { ...template };
+      const n = header.length;
+      for (let i = 0; i < n && i < fields.length; i++) properties[header[i]!] = cleanValue(fields[i]);
+      const record: SourceRecord = { row, properties, geometry: null };
+      // a trailing delimiter (empty extra fields) is common in spreadsheet exports and harmless
+      if (fields.length > n && fields.slice(n).some((f) => f.trim() !== '')) {
+        record.error = `row ${row} (line ${line}) has ${fields.length} fields but the header has ${n} columns`;
+      }
       yield record;
     }
+  } catch (e) {
+    if (e instanceof CsvError) {
+      if (e.code === 'CSV_MAX_RECORD_SIZE') throw lineTooLong(lastLine + 1, maxLine);
+      if (e.code === 'CSV_QUOTE_NOT_CLOSED') {
+        // records parsed in the same chunk before the error may not have come through: the
+        // error's own count says which record it is (the header is record 1)
+        const records = Number((e as { records?: unknown }).records ?? row + 1);
+        throw new ImportFileError(
+          records === 0
+            ? 'the CSV header line has a quote that is not closed'
+            : `row ${records} has a quoted field that is not closed before the end of the file`,
+        );
+      }
+      throw new ImportFileError(`the CSV file cannot be read at line ${lastLine + 1}: ${e.message}`);
+    }
+    throw e;
+  } finally {
+    parser.destroy();
+    source.destroy();
   }
-  if (decoder === null) {
-    const head = pending ?? Buffer.alloc(0);
-    decoder = new TextDecoder(sniffEncoding(head));
-    parser.append(decoder.decode(head, { stream: true }));
-  }
-  parser.append(decoder.decode());
-  for (const record of parser.take(true)) {
-    signal?.throwIfAborted();
-    yield record;
-  }
+  if (header === null) throw new ImportFileError('the CSV file is empty: it has no header line');
 }

@@ -8,6 +8,7 @@
 import {
   ByteWindow,
   ImportFileError,
+  limitsOf,
   readChunks,
   setProperty,
   type DetectedCrs,
@@ -18,6 +19,7 @@ import {
   type SourceRecord,
   type SourceValue,
 } from './common.ts';
+import { recogniseGeojsonCrs, UnsupportedCrsError } from '../crs/recognise.ts';
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
@@ -128,39 +130,41 @@ export function featureToRecord(feature: unknown, row: number, what: string): So
 }
 
 /**
- * EPSG codes of projected systems (metres, not degrees) met in Chinese data and web maps:
- * Web Mercator and World Mercator, UTM on WGS 84, and the Gauss-Krüger zones of CGCS2000,
- * Xi'an 1980 and Beijing 1954 (with the other projected systems between 2327 and 2442).
- */
-const PROJECTED_EPSG: ReadonlyArray<readonly [number, number]> = [
-  [3395, 3395],
-  [3785, 3785],
-  [3857, 3857],
-  [900913, 900913],
-  [32601, 32660],
-  [32701, 32760],
-  [4491, 4554],
-  [2327, 2442],
-  [21413, 21483],
-];
-
-/**
- * The coordinate system a (pre-RFC 7946) `crs` member names, when it is WGS 84 or CGCS2000.
- * A projected one is refused (as a projected .prj is): its coordinates would be taken as degrees.
+ * The coordinate system a (pre-RFC 7946) `crs` member names, found in the text of the
+ * collection before its features: the id of a shipped definition, or null when there is no
+ * member or it names WGS 84. A system the import cannot convert is refused (an ImportFileError
+ * `import_unsupported_crs`): its coordinates would be taken for something they are not.
  */
 export function crsFromMember(prefix: string): DetectedCrs | null {
-  const m = /"crs"\s*:\s*\{[\s\S]*?"name"\s*:\s*"([^"]*)"/.exec(prefix);
+  const m = /"crs"\s*:\s*\{/.exec(prefix);
   if (!m) return null;
-  const name = m[1]!.toUpperCase();
-  if (/CRS84$|EPSG:+4326$|EPSG:+4490$/.test(name)) return 'wgs84';
-  // EPSG:4547, urn:ogc:def:crs:EPSG::3857 and the versioned urn:ogc:def:crs:EPSG:6.6:3857
-  const code = Number(/EPSG:(?:[\d.]*:)?(\d+)$/.exec(name)?.[1]);
-  if (PROJECTED_EPSG.some(([from, to]) => code >= from && code <= to)) {
-    throw new ImportFileError(
-      `the GeoJSON is in a projected coordinate system (${m[1]}); reproject it to WGS 84 or CGCS2000 geographic coordinates`,
-    );
+  // the member's object, up to its closing brace (it holds no braces inside strings in practice)
+  let depth = 0;
+  let end = -1;
+  for (let i = m.index + m[0].length - 1; i < prefix.length; i++) {
+    const c = prefix[i];
+    if (c === '{') depth++;
+    else if (c === '}' && --depth === 0) {
+      end = i + 1;
+      break;
+    }
   }
-  return null;
+  if (end === -1) return null;
+  let member: unknown;
+  try {
+    member = JSON.parse(prefix.slice(m.index + m[0].length - 1, end));
+  } catch {
+    return null;
+  }
+  try {
+    const def = recogniseGeojsonCrs(member);
+    return def && def.id !== 'wgs84' ? def.id : def ? 'wgs84' : null;
+  } catch (e) {
+    if (e instanceof UnsupportedCrsError) {
+      throw new ImportFileError(e.message, 'import_unsupported_crs', e.params);
+    }
+    throw e;
+  }
 }
 
 /** A complete JSON value cut out of the stream. */
@@ -199,6 +203,8 @@ class GeoJsonScanner {
   count = 0;
   prefix = '';
 
+  constructor(private readonly maxElement: number) {}
+
   push(chunk: Buffer): void {
     let keep = this.i;
     if (this.inString) keep = Math.min(keep, this.stringStart);
@@ -211,6 +217,20 @@ class GeoJsonScanner {
     if (this.stringStart >= 0) this.stringStart -= keep;
     if (this.featStart >= 0) this.featStart -= keep;
     if (this.topStart >= 0) this.topStart -= keep;
+    // one feature (or a top-level object before its features) may not grow without bound
+    const open =
+      this.featStart >= 0
+        ? this.featStart
+        : this.topStart >= 0 && this.topIsObject && !this.featuresSeen
+          ? this.topStart
+          : -1;
+    if (open >= 0 && this.buf.length - open > this.maxElement) {
+      throw new ImportFileError(
+        `feature ${this.count + 1} of the GeoJSON file (byte offset ${this.base + open}) is longer than ${this.maxElement} bytes; one feature may be at most ${this.maxElement} bytes`,
+        'import_element_too_large',
+        { what: 'feature', row: this.count + 1, limit: this.maxElement },
+      );
+    }
   }
 
   private fail(message: string, at: number): never {
@@ -371,7 +391,7 @@ export async function* readGeojson(
   meta: ReaderMeta,
 ): AsyncGenerator<SourceRecord> {
   const signal = options.signal;
-  const scanner = new GeoJsonScanner();
+  const scanner = new GeoJsonScanner(limitsOf(options).maxElementBytes);
   let row = 0;
   let crsChecked = false;
   const toRecords = function* (items: Item[]): Generator<SourceRecord> {

@@ -10,10 +10,12 @@ import { readGeojson } from './geojson-reader.ts';
 import { readKml } from './kml-reader.ts';
 import { readShapefile } from './shapefile-reader.ts';
 
-export { ImportFileError } from './common.ts';
+export { DEFAULT_LIMITS, ExpansionBudget, ImportFileError } from './common.ts';
 export type {
   DetectedCrs,
   ImportFormat,
+  ImportLimitCode,
+  ReadLimits,
   ReadOptions,
   SourceGeometry,
   SourceGeometryType,
@@ -43,7 +45,7 @@ function open(
 
 /**
  * Reads the records of `file` one by one, streaming: memory stays bounded for a 1 GB CSV or
- * GeoJSON (a zipped Shapefile's .shp and .dbf are held in memory, at most 1 GB). Throws
+ * GeoJSON, a zipped Shapefile or a KMZ (read out of the archive as they are consumed). Throws
  * ImportFileError when the file itself is broken (possibly after some records were yielded);
  * a record that alone is malformed comes with `error` set instead.
  */
@@ -91,7 +93,9 @@ export interface Preview {
   /** The first records (at most `n`). */
   records: SourceRecord[];
   /** The coordinate system the file declares (a Shapefile's .prj, a GeoJSON `crs` member), null when it declares none. */
-  detectedCrs: 'wgs84' | 'gcj02' | 'bd09' | null;
+  detectedCrs: string | null;
+  /** KMZ: the KML documents the placemarks came from. */
+  layers: string[];
 }
 
 /** How many records the column union of a preview looks at. */
@@ -101,7 +105,12 @@ const PREVIEW_COLUMN_RECORDS = 1000;
  * The first `n` records (default 20) and the column names of `file`. Throws ImportFileError
  * for an unreadable file (including one that breaks within the first 1,000 records).
  */
-export async function previewFile(file: string, format: ImportFormat, n = 20): Promise<Preview> {
+export async function previewFile(
+  file: string,
+  format: ImportFormat,
+  n = 20,
+  options: ReadOptions = {},
+): Promise<Preview> {
   const meta: ReaderMeta = { detectedCrs: null };
   const records: SourceRecord[] = [];
   const seen = new Set<string>();
@@ -109,7 +118,7 @@ export async function previewFile(file: string, format: ImportFormat, n = 20): P
   const limit = format === 'csv' ? n : Math.max(n, PREVIEW_COLUMN_RECORDS);
   let count = 0;
   // leaving the loop early closes the file through the generator's cleanup
-  for await (const record of open(file, format, {}, meta)) {
+  for await (const record of open(file, format, options, meta)) {
     if (records.length < n) records.push(record);
     for (const key of Object.keys(record.properties)) {
       if (!seen.has(key)) {
@@ -119,5 +128,10 @@ export async function previewFile(file: string, format: ImportFormat, n = 20): P
     }
     if (++count >= limit) break;
   }
-  return { columns: format === 'csv' ? (meta.columns ?? []) : union, records, detectedCrs: meta.detectedCrs };
+  return {
+    columns: format === 'csv' ? (meta.columns ?? []) : union,
+    records,
+    detectedCrs: meta.detectedCrs,
+    layers: meta.layers ?? [],
+  };
 }

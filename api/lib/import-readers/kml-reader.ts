@@ -1,16 +1,22 @@
 /**
- * Streaming KML 2.2 reader. The file is cut into `<Placemark>…</Placemark>` blocks at the byte
- * level (namespaced tags such as `<kml:Placemark>` too), and each block alone goes through a
- * small XML parser, so memory stays at one placemark plus one read chunk. Properties: `name`,
- * `description`, ExtendedData `<Data>` values and `<SchemaData>` `<SimpleData>`; geometry:
- * Point, LineString, LinearRing (as a line), Polygon, and MultiGeometry of one kind. A KMZ
- * (zipped KML) is recognised by its bytes, whatever the file is named, and its KML entry is
- * streamed out of the archive the same way.
+ * Streaming KML 2.2 reader on saxes (a maintained, non-validating XML parser that expands no
+ * entities but the five predefined ones, so no entity bomb or external entity can be used).
+ * Only the open placemark is held as a tree, so memory stays at one placemark plus one read
+ * chunk; no run of text or markup between two parser events may exceed `maxElementBytes`
+ * (16 MB). Properties: `name`, `description`, ExtendedData `<Data>` values and `<SchemaData>`
+ * `<SimpleData>`; geometry: Point, LineString, LinearRing (as a line), Polygon, and
+ * MultiGeometry of one kind. Namespace prefixes are dropped.
+ *
+ * A KMZ (zipped KML, recognised by its bytes whatever the file is named) is read from its
+ * `doc.kml` (else its first `.kml`), then the `.kml` files of the archive its NetworkLinks point
+ * to, as GDAL's LIBKML driver writes a KMZ (a doc.kml linking to `layers/*.kml`); when the
+ * document holds no placemark and links to nothing, every other `.kml` of the archive is read.
  */
+import { SaxesParser } from 'saxes';
 import {
   addProperty,
-  ByteWindow,
   ImportFileError,
+  limitsOf,
   readChunks,
   type ReadOptions,
   type ReaderMeta,
@@ -18,7 +24,7 @@ import {
   type SourceRecord,
   type SourceValue,
 } from './common.ts';
-import { isZipFile, kmzKmlChunks, openKmz } from './kmz-reader.ts';
+import { baseName, dataFiles, isArchiveName, ZipArchive, type ZipEntry } from './zip-reader.ts';
 import { encodingFromLabel, SNIFF_BYTES, sniffEncoding, type TextEncodingName } from './text-decoding.ts';
 
 /** An element of a parsed placemark; the namespace prefix is dropped from `name`. */
@@ -30,96 +36,12 @@ interface XmlElement {
   children: Array<XmlElement | string>;
 }
 
-/** Thrown while parsing one placemark; becomes the record's `error`. */
+/** Thrown while converting one placemark; becomes the record's `error`. */
 class PlacemarkError extends Error {}
-
-const NAMED_ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
-
-/** Text with XML character and entity references decoded (an unknown reference is left as written). */
-export function decodeEntities(text: string): string {
-  if (!text.includes('&')) return text;
-  return text.replace(/&(#x[0-9a-fA-F]+|#[0-9]+|[a-zA-Z]+);/g, (whole, ref: string) => {
-    if (ref[0] === '#') {
-      const code = ref[1] === 'x' || ref[1] === 'X' ? parseInt(ref.slice(2), 16) : parseInt(ref.slice(1), 10);
-      return code <= 0x10ffff ? String.fromCodePoint(code) : whole;
-    }
-    return NAMED_ENTITIES[ref] ?? whole;
-  });
-}
 
 function localName(qname: string): string {
   const colon = qname.indexOf(':');
   return colon === -1 ? qname : qname.slice(colon + 1);
-}
-
-// sticky: matched in place at lastIndex, without slicing the text
-const TAG_NAME = /<([A-Za-z_][\w.:-]*)/y;
-const ATTRIBUTE = /([^\s=/>]+)\s*=\s*("([^"]*)"|'([^']*)')/y;
-
-/** Parses one XML fragment (a placemark block) into its root element. */
-function parseXml(xml: string): XmlElement {
-  const root: XmlElement = { name: '#root', qname: '#root', attrs: {}, children: [] };
-  const stack: XmlElement[] = [root];
-  let i = 0;
-  const len = xml.length;
-  while (i < len) {
-    const lt = xml.indexOf('<', i);
-    const textEnd = lt === -1 ? len : lt;
-    if (textEnd > i) stack[stack.length - 1]!.children.push(decodeEntities(xml.slice(i, textEnd)));
-    if (lt === -1) break;
-    if (xml.startsWith('<!--', lt)) {
-      const end = xml.indexOf('-->', lt + 4);
-      if (end === -1) throw new PlacemarkError('a comment is not closed');
-      i = end + 3;
-    } else if (xml.startsWith('<![CDATA[', lt)) {
-      const end = xml.indexOf(']]>', lt + 9);
-      if (end === -1) throw new PlacemarkError('a CDATA section is not closed');
-      stack[stack.length - 1]!.children.push(xml.slice(lt + 9, end));
-      i = end + 3;
-    } else if (xml[lt + 1] === '?' || xml[lt + 1] === '!') {
-      const end = xml.indexOf('>', lt);
-      if (end === -1) throw new PlacemarkError('a declaration is not closed');
-      i = end + 1;
-    } else if (xml[lt + 1] === '/') {
-      const end = xml.indexOf('>', lt);
-      if (end === -1) throw new PlacemarkError('an end tag is not closed');
-      const name = localName(xml.slice(lt + 2, end).trim());
-      // tolerate a missing end tag in between by closing up to the matching element
-      let k = stack.length - 1;
-      while (k > 0 && stack[k]!.name !== name) k--;
-      if (k === 0) throw new PlacemarkError(`the end tag </${name}> has no start tag`);
-      stack.length = k;
-      i = end + 1;
-    } else {
-      TAG_NAME.lastIndex = lt;
-      const tag = TAG_NAME.exec(xml);
-      if (!tag) throw new PlacemarkError(`a "<" that does not start a tag at character ${lt}`);
-      const qname = tag[1]!;
-      const el: XmlElement = { name: localName(qname), qname, attrs: {}, children: [] };
-      let j = lt + tag[0].length;
-      // attributes up to ">" or "/>" (a quoted value may contain ">")
-      for (;;) {
-        while (j < len && xml.charCodeAt(j) <= 0x20) j++;
-        if (j >= len) throw new PlacemarkError(`the tag <${qname}> is not closed`);
-        if (xml[j] === '>' || xml.startsWith('/>', j)) break;
-        ATTRIBUTE.lastIndex = j;
-        const attr = ATTRIBUTE.exec(xml);
-        if (!attr) throw new PlacemarkError(`the tag <${qname}> has a malformed attribute`);
-        el.attrs[localName(attr[1]!)] = decodeEntities(attr[3] ?? attr[4] ?? '');
-        j += attr[0].length;
-      }
-      stack[stack.length - 1]!.children.push(el);
-      if (xml[j] === '>') {
-        stack.push(el);
-        i = j + 1;
-      } else {
-        i = j + 2;
-      }
-    }
-  }
-  const first = root.children.find((c): c is XmlElement => typeof c !== 'string');
-  if (!first) throw new PlacemarkError('no element');
-  return first;
 }
 
 function childElements(el: XmlElement, name?: string): XmlElement[] {
@@ -238,12 +160,11 @@ function geometryOf(el: XmlElement): SourceGeometry {
   }
 }
 
-/** One placemark block as a record. */
-export function placemarkToRecord(xml: string, row: number): SourceRecord {
+/** One placemark element as a record. */
+export function placemarkToRecord(pm: XmlElement, row: number): SourceRecord {
   const properties: Record<string, SourceValue> = {};
   const what = `placemark ${row}`;
   try {
-    const pm = parseXml(xml);
     const name = childElements(pm, 'name')[0];
     if (name) properties.name = valueOf(textOf(name));
     const description = childElements(pm, 'description')[0];
@@ -271,45 +192,6 @@ export function placemarkToRecord(xml: string, row: number): SourceRecord {
     throw e;
   }
 }
-
-const PLACEMARK = Buffer.from('Placemark', 'latin1');
-const LT = 0x3c;
-const GT = 0x3e;
-const SLASH = 0x2f;
-const COLON = 0x3a;
-
-function isNameByte(c: number): boolean {
-  return (
-    (c >= 0x41 && c <= 0x5a) ||
-    (c >= 0x61 && c <= 0x7a) ||
-    (c >= 0x30 && c <= 0x39) ||
-    c === 0x5f ||
-    c === 0x2d ||
-    c === 0x2e
-  );
-}
-
-function isSpaceByte(c: number): boolean {
-  return c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;
-}
-
-/**
- * Where the tag containing the word "Placemark" at `at` begins (its "<") and whether it is an
- * end tag, or null when the word is not a Placemark tag name (e.g. inside text).
- */
-function tagAround(buf: Buffer, at: number): { lt: number; end: boolean } | null {
-  const after = buf[at + PLACEMARK.length];
-  if (after !== undefined && !(after === GT || after === SLASH || isSpaceByte(after))) return null;
-  let k = at - 1;
-  if (buf[k] === COLON) {
-    k--;
-    while (k >= 0 && isNameByte(buf[k]!)) k--;
-  }
-  if (buf[k] === LT) return { lt: k, end: false };
-  if (buf[k] === SLASH && buf[k - 1] === LT) return { lt: k - 1, end: true };
-  return null;
-}
-
 /** What messages call the KML text: the file itself, or the entry of a KMZ it came from. */
 interface KmlSource {
   /** "the KML file", or "the KML file doc.kml in the KMZ archive". */
@@ -333,130 +215,265 @@ function kmlEncoding(head: Buffer, source: KmlSource): TextEncodingName {
   return declared ?? sniffed;
 }
 
-/**
- * Streams the records (placemarks) of a KML file, or of the KML document inside a KMZ (`doc.kml`,
- * else the first `.kml` entry) when the file is a zip archive.
- */
-export async function* readKml(
-  file: string,
-  options: ReadOptions & { chunkBytes?: number },
-  _meta: ReaderMeta,
-): AsyncGenerator<SourceRecord> {
-  options.signal?.throwIfAborted();
-  if (!(await isZipFile(file))) {
-    yield* parseKml(readChunks(file, options, options.chunkBytes), options, PLAIN_KML);
-    return;
-  }
-  const { handle, entry, fileSize } = await openKmz(file);
-  try {
-    const chunks = kmzKmlChunks(handle, entry, fileSize, options, options.chunkBytes);
-    const label = `the KML file ${entry.name} in the KMZ archive`;
-    yield* parseKml(chunks, options, { label, start: `${entry.name} in the KMZ archive` });
-  } finally {
-    await handle.close();
-  }
+/** Where reading a KML document continues (row numbers go on across the documents of a KMZ). */
+interface KmlState {
+  row: number;
+  /** The `href`s of the NetworkLinks met, as written. */
+  links: string[];
 }
 
-/** The placemarks of KML text arriving in chunks. */
+/**
+ * The placemarks of KML text arriving in chunks. Throws ImportFileError for text that is not
+ * well-formed XML, not KML, or holds a run of text or markup longer than `maxElementBytes`.
+ */
 async function* parseKml(
   chunks: AsyncIterable<Buffer>,
   options: ReadOptions,
   source: KmlSource,
+  state: KmlState,
 ): AsyncGenerator<SourceRecord> {
   const signal = options.signal;
-  const window = new ByteWindow();
-  let buf = window.bytes;
-  let base = 0;
-  let decoder: TextDecoder | null = null;
-  let row = 0;
-  let sawKml = false;
-  /** Start of the open placemark in `buf`, or -1. */
-  let start = -1;
-  /** Where to resume searching in `buf`. */
-  let from = 0;
+  const maxRun = limitsOf(options).maxElementBytes;
+  const parser = new SaxesParser({ position: true });
+  const out: SourceRecord[] = [];
+  /** The open placemark's elements, outermost first; empty outside a placemark. */
+  const stack: XmlElement[] = [];
+  let placemarkStart = 0;
+  let sawRoot = false;
+  let isKml = false;
+  /** Open elements outside placemarks, by local name (to find NetworkLink hrefs). */
+  const outside: string[] = [];
+  let href: string | null = null;
+  let lastEvent = 0;
 
-  /** Cuts the complete placemarks out of `buf`. */
-  const cut = (): SourceRecord[] => {
-    const records: SourceRecord[] = [];
-    for (;;) {
-      const at = buf.indexOf(PLACEMARK, from);
-      if (at === -1) {
-        from = Math.max(from, buf.length - PLACEMARK.length + 1);
-        break;
-      }
-      // the byte after the word decides whether it is a tag name; wait for it
-      if (at + PLACEMARK.length >= buf.length) break;
-      const tag = tagAround(buf, at);
-      from = at + PLACEMARK.length;
-      if (!tag) continue;
-      if (!tag.end && start < 0) {
-        const gt = buf.indexOf(GT, at);
-        if (gt === -1) {
-          from = at; // look at this start tag again once its ">" has arrived
-          break;
-        }
-        if (buf[gt - 1] === SLASH) {
-          // <Placemark/>: an empty placemark
-          row++;
-          records.push({ row, properties: {}, geometry: null });
-          from = gt + 1;
-          continue;
-        }
-        start = tag.lt;
-      } else if (tag.end && start >= 0) {
-        const gt = buf.indexOf(GT, at);
-        if (gt === -1) {
-          from = at;
-          break;
-        }
-        row++;
-        records.push(placemarkToRecord(decoder!.decode(buf.subarray(start, gt + 1)), row));
-        start = -1;
-        from = gt + 1;
-      } else if (!tag.end && start >= 0) {
-        throw new ImportFileError(
-          `placemark ${row + 1} (byte offset ${base + start}) is not closed before the next placemark begins`,
-        );
-      }
+  parser.on('opentag', (tag) => {
+    lastEvent = parser.position;
+    const name = localName(tag.name);
+    if (!sawRoot) {
+      sawRoot = true;
+      isKml = name === 'kml';
     }
-    return records;
+    if (stack.length === 0 && name !== 'Placemark') {
+      outside.push(name);
+      if (name === 'href' && outside.includes('NetworkLink')) href = '';
+      return;
+    }
+    const el: XmlElement = { name, qname: tag.name, attrs: {}, children: [] };
+    for (const [k, v] of Object.entries(tag.attributes)) el.attrs[localName(k)] = v;
+    if (stack.length === 0) placemarkStart = parser.position;
+    else stack[stack.length - 1]!.children.push(el);
+    stack.push(el);
+  });
+  parser.on('closetag', () => {
+    lastEvent = parser.position;
+    if (stack.length === 0) {
+      const name = outside.pop();
+      if (name === 'href' && href !== null) {
+        if (href.trim()) state.links.push(href.trim());
+        href = null;
+      }
+      return;
+    }
+    const el = stack.pop()!;
+    if (stack.length === 0) {
+      state.row++;
+      out.push(placemarkToRecord(el, state.row));
+    }
+  });
+  const onText = (text: string) => {
+    lastEvent = parser.position;
+    if (stack.length > 0) stack[stack.length - 1]!.children.push(text);
+    else if (href !== null) href += text;
+  };
+  parser.on('text', onText);
+  parser.on('cdata', onText);
+
+  const tooLong = () =>
+    new ImportFileError(
+      `${source.label} holds ${stack.length > 0 ? `a placemark (${state.row + 1})` : 'an element'} longer than ${maxRun} bytes; one KML element may be at most ${maxRun} bytes`,
+      'import_element_too_large',
+      { what: 'placemark', row: state.row + 1, limit: maxRun },
+    );
+  const feed = (text: string | null) => {
+    try {
+      if (text === null) parser.close();
+      else parser.write(text);
+    } catch (e) {
+      if (e instanceof ImportFileError) throw e;
+      if (!sawRoot)
+        throw new ImportFileError(`not a KML file: no <kml> element at the start of ${source.start}`);
+      throw new ImportFileError(`${source.label} is not well-formed XML: ${(e as Error).message}`);
+    }
+    // a placemark, or any text or markup between two events, may not grow without bound
+    if (
+      (stack.length > 0 && parser.position - placemarkStart > maxRun) ||
+      parser.position - lastEvent > maxRun
+    ) {
+      throw tooLong();
+    }
   };
 
-  const begin = (): void => {
-    decoder = new TextDecoder(kmlEncoding(buf.subarray(0, SNIFF_BYTES), source));
-    sawKml = /<(?:[\w.-]+:)?kml[\s>]/.test(buf.toString('latin1', 0, Math.min(buf.length, 4096)));
+  let decoder: TextDecoder | null = null;
+  let pending: Buffer[] = [];
+  let pendingBytes = 0;
+  const start = (): TextDecoder => {
+    const head = Buffer.concat(pending);
+    pending = [];
+    const d = new TextDecoder(kmlEncoding(head.subarray(0, SNIFF_BYTES), source));
+    decoder = d;
+    feed(d.decode(head, { stream: true }));
+    return d;
   };
-
+  const notKml = () =>
+    new ImportFileError(`not a KML file: no <kml> element at the start of ${source.start}`);
   for await (const chunk of chunks) {
-    // keep the open placemark, or a little before the search point for a tag's namespace prefix
-    const keep = start >= 0 ? start : Math.max(0, from - 64);
-    window.shiftAndAppend(keep, chunk);
-    buf = window.bytes;
-    base += keep;
-    from = Math.max(0, from - keep);
-    if (start >= 0) start -= keep;
     if (decoder === null) {
       // the encoding is decided from the first 64 KB, so hold bytes until there are that many
-      if (buf.length < SNIFF_BYTES) continue;
-      begin();
+      pending.push(chunk);
+      pendingBytes += chunk.length;
+      if (pendingBytes < SNIFF_BYTES) continue;
+      start();
+    } else {
+      feed((decoder as TextDecoder).decode(chunk, { stream: true }));
     }
-    for (const record of cut()) {
+    if (sawRoot && !isKml) throw notKml();
+    for (const record of out.splice(0)) {
       signal?.throwIfAborted();
       yield record;
     }
   }
-  if (decoder === null) {
-    begin();
-    for (const record of cut()) {
-      signal?.throwIfAborted();
-      yield record;
-    }
-  }
-  if (start >= 0) {
+  const d: TextDecoder = decoder ?? start();
+  const rest = d.decode();
+  if (rest) feed(rest);
+  if (!sawRoot || !isKml) throw notKml();
+  if (stack.length > 0) {
     throw new ImportFileError(
-      `${source.label} ends in the middle of placemark ${row + 1} (byte offset ${base + start})`,
+      `${source.label} ends in the middle of placemark ${state.row + 1} (character ${placemarkStart})`,
     );
   }
-  if (!sawKml && row === 0)
-    throw new ImportFileError(`not a KML file: no <kml> element at the start of ${source.start}`);
+  feed(null);
+  for (const record of out.splice(0)) {
+    signal?.throwIfAborted();
+    yield record;
+  }
+}
+
+/** How many archive names an error message lists at most. */
+const LISTED_NAMES = 20;
+
+/** The first bytes of a zip archive: a local file header, or the end record of an empty archive. */
+const ZIP_MAGICS = [Buffer.from('PK\x03\x04', 'latin1'), Buffer.from('PK\x05\x06', 'latin1')];
+
+/**
+ * Whether `file` starts like a zip archive, i.e. is a KMZ whatever its name says (a `.kml`
+ * upload is sometimes a renamed KMZ).
+ */
+export async function isZipFile(file: string): Promise<boolean> {
+  for await (const head of readChunks(file, {}, 4)) {
+    return head.length === 4 && ZIP_MAGICS.some((magic) => head.equals(magic));
+  }
+  return false;
+}
+
+/**
+ * The KML document of a KMZ: `doc.kml` at the top of the archive as Google Earth names it,
+ * otherwise the first `.kml` entry in archive order (names compared case-insensitively).
+ */
+export function pickKmlEntry(entries: readonly ZipEntry[]): ZipEntry {
+  const files = dataFiles(entries);
+  const doc = files.find((e) => e.name.toLowerCase() === 'doc.kml');
+  const kml = doc ?? files.find((e) => e.name.toLowerCase().endsWith('.kml'));
+  if (!kml) {
+    const names = files.map((e) => e.name);
+    const listed = names.slice(0, LISTED_NAMES).join(', ');
+    const more = names.length > LISTED_NAMES ? ` and ${names.length - LISTED_NAMES} more` : '';
+    const nested = files.find((e) => isArchiveName(e.name));
+    throw new ImportFileError(
+      `the KMZ archive holds no .kml file (it holds: ${listed || 'nothing'}${more})${nested ? '; archives inside the archive are not opened' : ''}`,
+      nested ? 'import_nested_archive' : 'import_file_unreadable',
+      nested ? { entry: nested.name } : {},
+    );
+  }
+  return kml;
+}
+
+/** The archive entry a NetworkLink href names, relative to the linking document; null for anything else. */
+function linkedEntry(href: string, from: ZipEntry, files: readonly ZipEntry[]): ZipEntry | null {
+  if (/^[a-z][a-z0-9+.-]*:/i.test(href) || href.startsWith('/')) return null; // another server, or absolute
+  const dir = from.name.includes('/') ? from.name.slice(0, from.name.lastIndexOf('/') + 1) : '';
+  const parts: string[] = [];
+  for (const part of (dir + href.split(/[?#]/)[0]!).split('/')) {
+    if (part === '..') parts.pop();
+    else if (part !== '.' && part !== '') parts.push(part);
+  }
+  const wanted = parts.join('/').toLowerCase();
+  return files.find((e) => e.name.toLowerCase() === wanted) ?? null;
+}
+
+/**
+ * Streams the records (placemarks) of a KML file, or of the KML documents inside a KMZ when
+ * the file is a zip archive (see the module comment for which).
+ */
+export async function* readKml(
+  file: string,
+  options: ReadOptions & { chunkBytes?: number },
+  meta: ReaderMeta,
+): AsyncGenerator<SourceRecord> {
+  options.signal?.throwIfAborted();
+  const state: KmlState = { row: 0, links: [] };
+  if (!(await isZipFile(file))) {
+    yield* parseKml(readChunks(file, options, options.chunkBytes), options, PLAIN_KML, state);
+    return;
+  }
+  const archive = await ZipArchive.open(file, options);
+  try {
+    const files = dataFiles(archive.entries).filter((e) => e.name.toLowerCase().endsWith('.kml'));
+    const first = pickKmlEntry(archive.entries);
+    const read = new Set<ZipEntry>();
+    // documents are read in link order, not archive order: progress only moves forward
+    let reached = 0;
+    const progress = (n: number) => {
+      if (n > reached) options.onProgress?.((reached = n));
+    };
+    const queue: ZipEntry[] = [first];
+    meta.layers = [];
+    while (queue.length > 0) {
+      const entry = queue.shift()!;
+      if (read.has(entry)) continue;
+      read.add(entry);
+      const before = state.row;
+      state.links = [];
+      const label = `the KML file ${entry.name} in the KMZ archive`;
+      const chunks = archive.stream(entry, { ...options, onProgress: (n) => progress(n) });
+      yield* parseKml(
+        rechunk(chunks, options.chunkBytes),
+        options,
+        { label, start: `${entry.name} in the KMZ archive` },
+        state,
+      );
+      if (state.row > before) meta.layers.push(baseName(entry.name).replace(/\.kml$/i, ''));
+      const linked = state.links
+        .map((href) => linkedEntry(href, entry, files))
+        .filter((e): e is ZipEntry => e !== null && !read.has(e));
+      queue.push(...linked);
+      // a document without placemarks or links of its own: the archive's other KML files are its layers
+      if (entry === first && state.row === 0 && linked.length === 0) {
+        queue.push(...files.filter((e) => e !== first));
+      }
+    }
+    progress(archive.fileSize);
+  } finally {
+    archive.close();
+  }
+}
+
+/** Chunks cut to at most `size` bytes (for tests that feed the parser byte by byte). */
+async function* rechunk(chunks: AsyncIterable<Buffer>, size?: number): AsyncGenerator<Buffer> {
+  for await (const chunk of chunks) {
+    if (!size || chunk.length <= size) {
+      yield chunk;
+      continue;
+    }
+    for (let i = 0; i < chunk.length; i += size) yield chunk.subarray(i, i + size);
+  }
 }

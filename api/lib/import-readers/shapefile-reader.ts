@@ -1,14 +1,15 @@
 /**
  * Reader for a zipped Shapefile (ESRI Shapefile Technical Description, 1998): the .shp
- * geometry and .dbf attributes (dBase III), the optional .prj (coordinate system) and .cpg
- * (text encoding). The two main files are extracted into memory, which a 1 GB limit bounds;
- * records are then produced one by one.
+ * geometry and .dbf attributes (dBase III), the optional .prj (coordinate system, recognised by
+ * its parameters) and .cpg (text encoding). The .shp and the .dbf are streamed out of the
+ * archive side by side, record by record, so memory stays at one record of each whatever
+ * their size.
  */
 import { signedArea2 } from '../shapefile.ts';
-import { isUtf8 } from 'node:buffer';
+import { recogniseWkt, UnsupportedCrsError } from '../crs/recognise.ts';
 import {
   ImportFileError,
-  openFile,
+  limitsOf,
   uniqueNames,
   setProperty,
   type DetectedCrs,
@@ -19,33 +20,25 @@ import {
   type SourceValue,
 } from './common.ts';
 import { encodingFromDbfLanguageDriver, encodingFromLabel, isUtf8Prefix } from './text-decoding.ts';
-import { listZipEntries, readZipEntry, type ZipEntry } from './zip-reader.ts';
-
-/** Largest .shp + .dbf (uncompressed) a zip may hold: both are held in memory while reading. */
-export const MAX_SHAPEFILE_BYTES = 1024 * 1024 * 1024;
+import { ChunkReader, dataFiles, isArchiveName, ZipArchive, type ZipEntry } from './zip-reader.ts';
 
 // ---------------------------------------------------------------- .prj
 
 /**
- * The coordinate system a .prj (WKT) declares: `wgs84` for geographic WGS 84 or CGCS2000 (the
- * same to within centimetres), null for anything else geographic or unrecognised. A projected
- * system cannot be imported as lon/lat and is refused with an ImportFileError.
+ * The coordinate system a .prj (WKT) declares, recognised by its parameters: the id of a
+ * shipped definition (`wgs84`, `EPSG:4490`, `EPSG:4547`…), or null for a geographic system the
+ * import does not know. A projected system the import cannot convert is refused with an
+ * ImportFileError (`import_unsupported_crs`) naming its parameters.
  */
 export function crsFromPrj(wkt: string): DetectedCrs | null {
-  const head = /^\s*([A-Za-z_]+)\s*\[\s*"([^"]*)"/.exec(wkt);
-  if (!head) return null;
-  const kind = head[1]!.toUpperCase();
-  const name = head[2]!;
-  if (kind === 'PROJCS' || kind === 'PROJCRS' || kind === 'PROJECTEDCRS') {
-    throw new ImportFileError(
-      `the Shapefile is in a projected coordinate system (${name}); reproject it to WGS 84 or CGCS2000 geographic coordinates`,
-    );
+  try {
+    return recogniseWkt(wkt)?.id ?? null;
+  } catch (e) {
+    if (e instanceof UnsupportedCrsError) {
+      throw new ImportFileError(`the Shapefile's .prj: ${e.message}`, 'import_unsupported_crs', e.params);
+    }
+    throw e;
   }
-  if (kind !== 'GEOGCS' && kind !== 'GEOGCRS' && kind !== 'GEODCRS' && kind !== 'GEOGRAPHICCRS') return null;
-  const datum = /DATUM\s*\[\s*"([^"]*)"/i.exec(wkt)?.[1] ?? '';
-  const known = /wgs1984|wgs84|chinageodeticcoordinatesystem2000|cgcs2000|china2000/;
-  const squash = (s: string): string => s.toLowerCase().replace(/[^a-z0-9]/g, '');
-  return known.test(squash(name)) || known.test(squash(datum)) ? 'wgs84' : null;
 }
 
 // ---------------------------------------------------------------- .dbf
@@ -58,13 +51,18 @@ interface DbfField {
   length: number;
 }
 
-/** A parsed .dbf: field layout, record count and the decoder for its text. */
+/** A .dbf's layout: fields, record count and size, and the encoding of its text. */
 export interface DbfTable {
   fields: DbfField[];
   recordCount: number;
   headerLength: number;
   recordLength: number;
-  encoding: 'utf-8' | string;
+  /**
+   * The text encoding: named by the .cpg or the language driver byte (`fixed`), else UTF-8 until
+   * a text field that is not UTF-8 turns up, and GB18030 from then on.
+   */
+  encoding: string;
+  fixed: boolean;
 }
 
 function trimBytes(buf: Buffer, start: number, end: number): [number, number] {
@@ -73,19 +71,8 @@ function trimBytes(buf: Buffer, start: number, end: number): [number, number] {
   return [start, end];
 }
 
-/**
- * The text encoding of a .dbf: the .cpg names it, else the language driver byte (GBK code
- * pages), else UTF-8 when every text field is valid UTF-8 (a character cut at the end of a
- * field is allowed), else GB18030.
- */
-function dbfEncoding(
-  dbf: Buffer,
-  fields: DbfField[],
-  start: number,
-  count: number,
-  recordLength: number,
-  cpg: string | null,
-): string {
+/** The encoding a .cpg or the language driver byte names, or null when neither does. */
+function declaredEncoding(languageDriver: number, cpg: string | null): string | null {
   if (cpg !== null && cpg.trim() !== '') {
     const named = encodingFromLabel(cpg);
     if (named) return named;
@@ -95,38 +82,38 @@ function dbfEncoding(
       // an unknown label: decide as if there were no .cpg
     }
   }
-  const driver = encodingFromDbfLanguageDriver(dbf[29] ?? 0);
-  if (driver) return driver;
-  if (isUtf8(dbf.subarray(start, start + count * recordLength))) return 'utf-8';
-  const textFields = fields.filter((f) => f.type === 'C');
-  for (let r = 0; r < count; r++) {
-    const at = start + r * recordLength;
-    for (const f of textFields) {
-      const [s, e] = trimBytes(dbf, at + f.offset, at + f.offset + f.length);
-      if (!isUtf8Prefix(dbf.subarray(s, e))) return 'gb18030';
-    }
-  }
-  return 'utf-8';
+  return encodingFromDbfLanguageDriver(languageDriver);
 }
 
-/** Reads the .dbf header and decides its text encoding. */
-export function parseDbfHeader(dbf: Buffer, cpg: string | null): DbfTable {
-  if (dbf.length < 32) throw new ImportFileError('the .dbf file is too short to be a dBase table');
-  const recordCount = dbf.readUInt32LE(4);
-  const headerLength = dbf.readUInt16LE(8);
-  const recordLength = dbf.readUInt16LE(10);
-  if (headerLength < 33 || headerLength > dbf.length || recordLength < 1) {
+/**
+ * The first 32 bytes of a .dbf: the length of the whole header (to read the field
+ * descriptors), checked.
+ */
+function dbfHeaderLength(head: Buffer): number {
+  if (head.length < 32) throw new ImportFileError('the .dbf file is too short to be a dBase table');
+  const headerLength = head.readUInt16LE(8);
+  if (headerLength < 33) throw new ImportFileError('the .dbf file header is damaged (bad header length)');
+  return headerLength;
+}
+
+/** Reads the .dbf header (the fixed 32 bytes and the field descriptors, `headerLength` bytes in all). */
+export function parseDbfHeader(header: Buffer, cpg: string | null): DbfTable {
+  if (header.length < 32) throw new ImportFileError('the .dbf file is too short to be a dBase table');
+  const recordCount = header.readUInt32LE(4);
+  const headerLength = header.readUInt16LE(8);
+  const recordLength = header.readUInt16LE(10);
+  if (headerLength < 33 || headerLength > header.length || recordLength < 1) {
     throw new ImportFileError('the .dbf file header is damaged (bad header or record length)');
   }
   const raw: Array<Omit<DbfField, 'name'> & { nameBytes: Buffer }> = [];
   let offset = 1;
-  for (let p = 32; p + 32 <= headerLength && dbf[p] !== 0x0d; p += 32) {
+  for (let p = 32; p + 32 <= headerLength && header[p] !== 0x0d; p += 32) {
     let end = p;
-    while (end < p + 11 && dbf[end] !== 0) end++;
-    const length = dbf[p + 16]!;
+    while (end < p + 11 && header[end] !== 0) end++;
+    const length = header[p + 16]!;
     raw.push({
-      nameBytes: dbf.subarray(p, end),
-      type: String.fromCharCode(dbf[p + 11]!).toUpperCase(),
+      nameBytes: header.subarray(p, end),
+      type: String.fromCharCode(header[p + 11]!).toUpperCase(),
       offset,
       length,
     });
@@ -137,39 +124,37 @@ export function parseDbfHeader(dbf: Buffer, cpg: string | null): DbfTable {
       `the .dbf fields take ${offset} bytes but a record is only ${recordLength} bytes long`,
     );
   }
-  const available = Math.floor((dbf.length - headerLength) / recordLength);
-  if (available < recordCount) {
-    throw new ImportFileError(
-      `the .dbf file is truncated: it declares ${recordCount} records but holds ${available}`,
-    );
-  }
-  const withoutNames = raw.map((f) => ({ ...f, name: '' }));
-  const encoding = dbfEncoding(dbf, withoutNames, headerLength, recordCount, recordLength, cpg);
-  const decoder = new TextDecoder(encoding);
+  const declared = declaredEncoding(header[29] ?? 0, cpg);
+  const nameEncoding = declared ?? (raw.every((f) => isUtf8Prefix(f.nameBytes)) ? 'utf-8' : 'gb18030');
+  const decoder = new TextDecoder(nameEncoding);
   const names = uniqueNames(raw.map((f) => decoder.decode(f.nameBytes)));
   const fields = raw.map((f, i) => ({ name: names[i]!, type: f.type, offset: f.offset, length: f.length }));
-  return { fields, recordCount, headerLength, recordLength, encoding };
+  return {
+    fields,
+    recordCount,
+    headerLength,
+    recordLength,
+    encoding: declared ?? (nameEncoding === 'gb18030' ? 'gb18030' : 'utf-8'),
+    fixed: declared !== null,
+  };
 }
 
-/** The attribute values of record `index` (0-based), or null when the record is marked deleted. */
-export function readDbfRecord(
-  dbf: Buffer,
-  table: DbfTable,
-  index: number,
-  decoder: TextDecoder,
-): Record<string, SourceValue> | null {
-  const at = table.headerLength + index * table.recordLength;
-  if (dbf[at] === 0x2a) return null; // '*': deleted
+/**
+ * The attribute values of one record (`record`: its `recordLength` bytes), or null when the
+ * record is marked deleted. An undeclared encoding turns to GB18030 at the first text field
+ * that is not UTF-8 (`table.encoding` is updated).
+ */
+export function readDbfRecord(record: Buffer, table: DbfTable): Record<string, SourceValue> | null {
+  if (record[0] === 0x2a) return null; // '*': deleted
   const properties: Record<string, SourceValue> = {};
-  const utf8 = table.encoding === 'utf-8';
   for (const f of table.fields) {
-    const [s, e] = trimBytes(dbf, at + f.offset, at + f.offset + f.length);
+    const [s, e] = trimBytes(record, f.offset, f.offset + f.length);
     let value: SourceValue = null;
     if (e > s) {
       switch (f.type) {
         case 'N':
         case 'F': {
-          const t = dbf.toString('latin1', s, e);
+          const t = record.toString('latin1', s, e);
           if (!/^\*+$/.test(t)) {
             const n = Number(t);
             value = Number.isFinite(n) ? n : t;
@@ -177,21 +162,24 @@ export function readDbfRecord(
           break;
         }
         case 'L': {
-          const c = String.fromCharCode(dbf[s]!);
+          const c = String.fromCharCode(record[s]!);
           value = 'TtYy'.includes(c) ? true : 'FfNn'.includes(c) ? false : null;
           break;
         }
         case 'D': {
-          const t = dbf.toString('latin1', s, e);
+          const t = record.toString('latin1', s, e);
           const m = /^(\d{4})(\d{2})(\d{2})$/.exec(t);
           value = t === '00000000' ? null : m ? `${m[1]}-${m[2]}-${m[3]}` : t;
           break;
         }
         default: {
+          const bytes = record.subarray(s, e);
+          if (!table.fixed && table.encoding === 'utf-8' && !isUtf8Prefix(bytes)) table.encoding = 'gb18030';
           // a writer may cut a UTF-8 character at the end of a fixed-width field: drop the remnant
-          const t = utf8
-            ? dbf.toString('utf8', s, e).replace(/\uFFFD+$/, '')
-            : decoder.decode(dbf.subarray(s, e));
+          const t =
+            table.encoding === 'utf-8'
+              ? bytes.toString('utf8').replace(/\uFFFD+$/, '')
+              : decoderFor(table.encoding).decode(bytes);
           value = t.trim() === '' ? null : t.trim();
         }
       }
@@ -199,6 +187,16 @@ export function readDbfRecord(
     setProperty(properties, f.name, value);
   }
   return properties;
+}
+
+const decoders = new Map<string, TextDecoder>();
+function decoderFor(encoding: string): TextDecoder {
+  let d = decoders.get(encoding);
+  if (!d) {
+    d = new TextDecoder(encoding);
+    decoders.set(encoding, d);
+  }
+  return d;
 }
 
 // ---------------------------------------------------------------- .shp
@@ -321,45 +319,20 @@ function readShape(shp: Buffer, start: number, end: number): SourceGeometry | nu
   }
 }
 
-/** Content spans ([start, end) byte offsets) of the records in a .shp, checked against its size. */
-function indexShp(shp: Buffer): Array<[number, number]> {
-  if (shp.length < 100 || shp.readInt32BE(0) !== SHP_FILE_CODE) {
-    throw new ImportFileError('the .shp file is not a Shapefile (bad file code in its header)');
-  }
-  const end = Math.min(shp.length, shp.readInt32BE(24) * 2);
-  const spans: Array<[number, number]> = [];
-  let at = 100;
-  while (at + 8 <= end) {
-    const length = shp.readInt32BE(at + 4) * 2;
-    if (length < 0 || at + 8 + length > shp.length) {
-      throw new ImportFileError(
-        `the .shp file is truncated at record ${spans.length + 1} (byte offset ${at})`,
-      );
-    }
-    spans.push([at + 8, at + 8 + length]);
-    at += 8 + length;
-  }
-  return spans;
-}
-
 // ---------------------------------------------------------------- zip
-
-function baseName(path: string): string {
-  return path.slice(path.lastIndexOf('/') + 1);
-}
 
 /** The member files of the Shapefile in the archive (the .shp, and its .dbf, .prj, .cpg). */
 function pickFiles(entries: ZipEntry[]): { shp: ZipEntry; dbf: ZipEntry; prj?: ZipEntry; cpg?: ZipEntry } {
-  // macOS archivers add resource forks (`__MACOSX/`, `._name`) that are not data
-  const files = entries.filter(
-    (e) => !e.isDirectory && !e.name.startsWith('__MACOSX/') && !baseName(e.name).startsWith('._'),
-  );
+  const files = dataFiles(entries);
   const withExt = (ext: string): ZipEntry[] => files.filter((e) => e.name.toLowerCase().endsWith(ext));
   const shps = withExt('.shp');
   if (shps.length === 0) {
     const names = files.map((e) => e.name).slice(0, 20);
+    const nested = files.find((e) => isArchiveName(e.name));
     throw new ImportFileError(
-      `the zip archive holds no .shp file (it holds: ${names.join(', ') || 'nothing'})`,
+      `the zip archive holds no .shp file (it holds: ${names.join(', ') || 'nothing'})${nested ? '; archives inside the archive are not opened: zip the Shapefile files themselves' : ''}`,
+      nested ? 'import_nested_archive' : 'import_file_unreadable',
+      nested ? { entry: nested.name } : {},
     );
   }
   if (shps.length > 1) {
@@ -387,64 +360,99 @@ export async function* readShapefile(
   meta: ReaderMeta,
 ): AsyncGenerator<SourceRecord> {
   const { signal, onProgress } = options;
+  const limits = limitsOf(options);
   signal?.throwIfAborted();
-  const handle = await openFile(file);
-  let zipSize: number;
-  let shp: Buffer;
-  let dbf: Buffer;
-  let cpg: string | null = null;
+  const archive = await ZipArchive.open(file, options);
+  let shp: ChunkReader | null = null;
+  let dbf: ChunkReader | null = null;
   try {
-    zipSize = (await handle.stat()).size;
-    const picked = pickFiles(await listZipEntries(handle, zipSize));
-    if (picked.shp.size + picked.dbf.size > MAX_SHAPEFILE_BYTES) {
-      throw new ImportFileError(
-        `the Shapefile is too large: ${picked.shp.name} and ${picked.dbf.name} hold ${picked.shp.size + picked.dbf.size} bytes uncompressed (at most 1 GB)`,
-      );
-    }
-    if (picked.prj) {
-      meta.detectedCrs = crsFromPrj((await readZipEntry(handle, picked.prj)).toString('utf8'));
-    }
-    if (picked.cpg) cpg = (await readZipEntry(handle, picked.cpg)).toString('latin1');
+    const picked = pickFiles(archive.entries);
+    if (picked.prj) meta.detectedCrs = crsFromPrj((await archive.readSmall(picked.prj)).toString('utf8'));
+    const cpg = picked.cpg ? (await archive.readSmall(picked.cpg)).toString('latin1') : null;
     signal?.throwIfAborted();
-    shp = await readZipEntry(handle, picked.shp);
-    signal?.throwIfAborted();
-    dbf = await readZipEntry(handle, picked.dbf);
-  } finally {
-    await handle.close();
-  }
-  const spans = indexShp(shp);
-  const table = parseDbfHeader(dbf, cpg);
-  const decoder = new TextDecoder(table.encoding);
-  const total = Math.max(spans.length, table.recordCount);
-  for (let i = 0; i < total; i++) {
-    signal?.throwIfAborted();
-    // extraction is quick next to what the caller does with the records, so progress follows them
-    if (onProgress && i % 1024 === 0) onProgress(Math.floor((zipSize * i) / total));
-    const row = i + 1;
-    let properties: Record<string, SourceValue> = {};
-    let error: string | undefined;
-    if (i < table.recordCount) {
-      const p = readDbfRecord(dbf, table, i, decoder);
-      if (p === null) continue; // deleted in the .dbf
-      properties = p;
-    } else {
-      error = `record ${row} has a shape but no attributes (the .dbf holds ${table.recordCount} records)`;
+    shp = new ChunkReader(archive.stream(picked.shp, { signal, onProgress })[Symbol.asyncIterator]());
+    dbf = new ChunkReader(archive.stream(picked.dbf, { signal })[Symbol.asyncIterator]());
+
+    const shpHeader = await shp.read(100);
+    if (shpHeader.length < 100 || shpHeader.readInt32BE(0) !== SHP_FILE_CODE) {
+      throw new ImportFileError('the .shp file is not a Shapefile (bad file code in its header)');
     }
-    let geometry: SourceGeometry | null = null;
-    const span = spans[i];
-    if (span) {
-      try {
-        geometry = readShape(shp, span[0], span[1]);
-      } catch (e) {
-        if (!(e instanceof BadShape)) throw e;
-        error = `record ${row}: ${e.message}`;
+    // the file length the header declares bounds the records (some writers pad the file)
+    const shpEnd = Math.min(picked.shp.size, shpHeader.readInt32BE(24) * 2);
+    const head = await dbf.read(32);
+    const rest = await dbf.read(dbfHeaderLength(head) - 32);
+    const table = parseDbfHeader(Buffer.concat([head, rest]), cpg);
+
+    let shapes = 0;
+    let shpDone = false;
+    for (let i = 0; ; i++) {
+      signal?.throwIfAborted();
+      const row = i + 1;
+      // the next shape
+      let span: Buffer | null = null;
+      if (!shpDone && shp.position + 8 <= shpEnd) {
+        const recordHeader = await shp.read(8);
+        const length = recordHeader.length === 8 ? recordHeader.readInt32BE(4) * 2 : -1;
+        if (length < 0 || shp.position - 8 + 8 + length > picked.shp.size) {
+          throw new ImportFileError(
+            `the .shp file is truncated at record ${shapes + 1} (byte offset ${shp.position - recordHeader.length})`,
+          );
+        }
+        if (length > limits.maxElementBytes) {
+          throw new ImportFileError(
+            `record ${shapes + 1} of the .shp file is ${length} bytes long; one shape may be at most ${limits.maxElementBytes} bytes`,
+            'import_element_too_large',
+            { what: 'shape', row: shapes + 1, limit: limits.maxElementBytes },
+          );
+        }
+        span = await shp.read(length);
+        if (span.length < length) {
+          throw new ImportFileError(
+            `the .shp file is truncated at record ${shapes + 1} (byte offset ${shp.position - span.length - 8})`,
+          );
+        }
+        shapes++;
+      } else {
+        shpDone = true;
       }
-    } else {
-      error = `record ${row} has attributes but no shape (the .shp holds ${spans.length} records)`;
+      let record: Buffer | null = null;
+      if (i < table.recordCount) {
+        record = await dbf.read(table.recordLength);
+        if (record.length < table.recordLength) {
+          throw new ImportFileError(
+            `the .dbf file is truncated: it declares ${table.recordCount} records but holds ${i}`,
+          );
+        }
+      }
+      if (!span && !record) break;
+      let properties: Record<string, SourceValue> = {};
+      let error: string | undefined;
+      if (record) {
+        const p = readDbfRecord(record, table);
+        if (p === null) continue; // deleted in the .dbf
+        properties = p;
+      } else {
+        error = `record ${row} has a shape but no attributes (the .dbf holds ${table.recordCount} records)`;
+      }
+      let geometry: SourceGeometry | null = null;
+      if (span) {
+        try {
+          geometry = readShape(span, 0, span.length);
+        } catch (e) {
+          if (!(e instanceof BadShape)) throw e;
+          error = `record ${row}: ${e.message}`;
+        }
+      } else {
+        error = `record ${row} has attributes but no shape (the .shp holds ${shapes} records)`;
+      }
+      const out: SourceRecord = { row, properties, geometry };
+      if (error) out.error = error;
+      yield out;
     }
-    const record: SourceRecord = { row, properties, geometry };
-    if (error) record.error = error;
-    yield record;
+    onProgress?.(archive.fileSize);
+  } finally {
+    await shp?.close();
+    await dbf?.close();
+    archive.close();
   }
-  onProgress?.(zipSize);
 }

@@ -1,63 +1,34 @@
 /**
- * A small zip archive reader: the central directory (zip64 included: the ZIP64 end of central
- * directory record and the extended-information extra field of entries), and entries stored
- * (method 0) or deflated (method 8). Entries are read on demand from the open file, so only the
- * wanted ones are loaded; an entry can also be streamed in chunks without holding it whole.
- * Split archives, encryption and other compression methods are refused with an ImportFileError.
+ * Zip archives (zipped Shapefiles, KMZ) read with yauzl: the central directory (zip64
+ * included), entries stored or deflated, inflated as streams by zlib off the main thread, so an
+ * entry far larger than memory is read chunk by chunk and the event loop stays free. Every
+ * entry is checked against the import's limits before a byte of it is inflated: its declared
+ * size (per entry and, summed, per import) and its compression ratio; yauzl then holds the
+ * inflated bytes to the declared size, so a forged size cannot make it expand further.
  */
-import { constants as bufferConstants } from 'node:buffer';
-import type { FileHandle } from 'node:fs/promises';
-import { pipeline, Readable } from 'node:stream';
-import { createInflateRaw, inflateRawSync } from 'node:zlib';
-import { CHUNK_BYTES, ImportFileError, type ReadOptions } from './common.ts';
+import type { Readable } from 'node:stream';
+import yauzl from 'yauzl';
+import {
+  CHUNK_BYTES,
+  ExpansionBudget,
+  ImportFileError,
+  limitsOf,
+  type ReadLimits,
+  type ReadOptions,
+} from './common.ts';
 import { isUtf8Prefix } from './text-decoding.ts';
 
 /** One file in the archive (directories are listed too, with `isDirectory`). */
 export interface ZipEntry {
   /** Path inside the archive, `/`-separated. */
   name: string;
-  /** 0 stored, 8 deflate. */
-  method: number;
   /** Bytes as stored in the archive. */
   compressedSize: number;
-  /** Bytes once extracted. */
+  /** Bytes once extracted, as declared. */
   size: number;
-  /** File offset of the entry's local header. */
-  localHeaderOffset: number;
-  /** General purpose bit flags (bit 0: encrypted). */
-  flags: number;
   isDirectory: boolean;
-}
-
-const EOCD_SIGNATURE = 0x06054b50;
-const CENTRAL_SIGNATURE = 0x02014b50;
-const LOCAL_SIGNATURE = 0x04034b50;
-const ZIP64_EOCD_SIGNATURE = 0x06064b50;
-const ZIP64_EOCD_LOCATOR_SIGNATURE = 0x07064b50;
-/** Header ID of the zip64 extended information extra field. */
-const ZIP64_EXTRA_ID = 0x0001;
-/** A 32-bit size or offset with this value means "see the zip64 record or extra field". */
-const U32_MASK = 0xffffffff;
-const EOCD_LENGTH = 22;
-const ZIP64_LOCATOR_LENGTH = 20;
-const ZIP64_EOCD_LENGTH = 56;
-
-async function readAt(handle: FileHandle, position: number, length: number): Promise<Buffer> {
-  const buf = Buffer.alloc(length);
-  const { bytesRead } = await handle.read(buf, 0, length, position);
-  return bytesRead < length ? buf.subarray(0, bytesRead) : buf;
-}
-
-/**
- * An unsigned 64-bit little-endian value as a number. Offsets and sizes of an upload stay far
- * below 2^53, so a larger value can only come from a damaged archive.
- */
-function readUInt64(buf: Buffer, at: number, what: string): number {
-  const value = buf.readBigUInt64LE(at);
-  if (value > BigInt(Number.MAX_SAFE_INTEGER)) {
-    throw new ImportFileError(`the zip archive is damaged: ${what} is ${value}, beyond any file size`);
-  }
-  return Number(value);
+  /** The yauzl entry, to open it. */
+  raw: yauzl.Entry;
 }
 
 /**
@@ -65,313 +36,245 @@ function readUInt64(buf: Buffer, at: number, what: string): number {
  * zip tools are GBK, so a name that is not valid UTF-8 is decoded as GB18030.
  */
 function decodeName(bytes: Buffer, flags: number): string {
-  if (flags & 0x0800 || isUtf8Prefix(bytes)) return bytes.toString('utf8');
-  return new TextDecoder('gb18030').decode(bytes);
+  const name =
+    flags & 0x0800 || isUtf8Prefix(bytes) ? bytes.toString('utf8') : new TextDecoder('gb18030').decode(bytes);
+  return name.replace(/\\/g, '/');
 }
 
-/** Where the central directory lies and how many entries it holds. */
-interface CentralDirectory {
-  entryCount: number;
-  size: number;
-  offset: number;
-  /** Whether the values come from the ZIP64 end of central directory record. */
-  zip64: boolean;
+/** yauzl's message for a damaged archive, as the readers report a broken file. */
+function damaged(e: unknown, what: string): ImportFileError {
+  const message = e instanceof Error ? e.message : String(e);
+  return new ImportFileError(`${what}: ${message}`);
 }
 
-/**
- * The central directory as the ZIP64 end of central directory record gives it, when a locator
- * precedes the classic record at `eocdPosition`; null for an archive without zip64 records.
- */
-async function readZip64Directory(
-  handle: FileHandle,
-  eocdPosition: number,
-): Promise<CentralDirectory | null> {
-  if (eocdPosition < ZIP64_LOCATOR_LENGTH) return null;
-  const locatorPosition = eocdPosition - ZIP64_LOCATOR_LENGTH;
-  const locator = await readAt(handle, locatorPosition, ZIP64_LOCATOR_LENGTH);
-  if (locator.length < ZIP64_LOCATOR_LENGTH || locator.readUInt32LE(0) !== ZIP64_EOCD_LOCATOR_SIGNATURE) {
-    return null;
-  }
-  const recordPosition = readUInt64(locator, 8, 'the zip64 end of central directory offset');
-  const diskCount = locator.readUInt32LE(16);
-  if (diskCount > 1) {
-    throw new ImportFileError(
-      `the zip archive is split into ${diskCount} parts, which is not supported; upload it as one zip file`,
-    );
-  }
-  if (recordPosition + ZIP64_EOCD_LENGTH > locatorPosition) {
-    throw new ImportFileError(
-      `the zip archive's zip64 end of central directory record (byte offset ${recordPosition}) is not before its locator`,
-    );
-  }
-  const record = await readAt(handle, recordPosition, ZIP64_EOCD_LENGTH);
-  if (record.length < ZIP64_EOCD_LENGTH || record.readUInt32LE(0) !== ZIP64_EOCD_SIGNATURE) {
-    throw new ImportFileError(
-      `the zip archive has no zip64 end of central directory record at byte offset ${recordPosition}, where its locator points`,
-    );
-  }
-  return {
-    entryCount: readUInt64(record, 32, 'the zip64 entry count'),
-    size: readUInt64(record, 40, 'the zip64 central directory size'),
-    offset: readUInt64(record, 48, 'the zip64 central directory offset'),
-    zip64: true,
-  };
-}
+/** An open zip archive with its entries listed and checked against the limits. */
+export class ZipArchive {
+  private constructor(
+    private readonly zip: yauzl.ZipFile,
+    readonly entries: ZipEntry[],
+    readonly fileSize: number,
+    private readonly limits: ReadLimits,
+    private readonly budget: ExpansionBudget,
+  ) {}
 
-/** The 64-bit values an entry's zip64 extra field holds in place of its 32-bit fields set to 0xFFFFFFFF. */
-interface Zip64Sizes {
-  size: number;
-  compressedSize: number;
-  localHeaderOffset: number;
-}
-
-/**
- * Applies the zip64 extended information extra field (0x0001) of a central directory entry:
- * it holds, in this order, only those of the uncompressed size, compressed size and local
- * header offset whose 32-bit field is saturated (then a disk number, unused in a one-part archive).
- */
-function applyZip64Extra(extra: Buffer, sizes: Zip64Sizes, name: string): Zip64Sizes {
-  const wanted = (['size', 'compressedSize', 'localHeaderOffset'] as const).filter(
-    (key) => sizes[key] === U32_MASK,
-  );
-  if (wanted.length === 0) return sizes;
-  for (let q = 0; q + 4 <= extra.length;) {
-    const id = extra.readUInt16LE(q);
-    const length = extra.readUInt16LE(q + 2);
-    if (id === ZIP64_EXTRA_ID) {
-      const data = extra.subarray(q + 4, q + 4 + length);
-      if (data.length < wanted.length * 8) {
+  /**
+   * Opens `file` and lists its entries. Throws ImportFileError for a file that is not a zip
+   * archive, a damaged one, or one with more entries than `maxEntries`.
+   */
+  static async open(file: string, options: ReadOptions = {}, budget?: ExpansionBudget): Promise<ZipArchive> {
+    const limits = limitsOf(options);
+    const zip = await new Promise<yauzl.ZipFile>((resolve, reject) => {
+      yauzl.open(
+        file,
+        {
+          lazyEntries: true,
+          autoClose: false,
+          decodeStrings: false,
+          validateEntrySizes: true,
+          strictFileNames: false,
+        },
+        (err, z) => {
+          if (err) {
+            const code = (err as NodeJS.ErrnoException).code;
+            if (code) {
+              reject(new ImportFileError(`the file cannot be opened (${code})`));
+              return;
+            }
+            const message = /end of central directory record signature not found/i.test(err.message)
+              ? 'the file is not a zip archive (no end of central directory record)'
+              : `the zip archive cannot be read: ${err.message}`;
+            reject(new ImportFileError(message));
+          } else resolve(z);
+        },
+      );
+    });
+    try {
+      if (zip.entryCount > limits.maxEntries) {
         throw new ImportFileError(
-          `the zip entry ${name} has a zip64 extra field of ${data.length} bytes, too short for its ${wanted.length} 64-bit values`,
+          `the zip archive lists ${zip.entryCount} files; at most ${limits.maxEntries} are read`,
+          'import_too_many_entries',
+          { count: zip.entryCount, limit: limits.maxEntries },
         );
       }
-      const out = { ...sizes };
-      for (const [i, key] of wanted.entries()) {
-        out[key] = readUInt64(data, i * 8, `the zip64 ${key} of ${name}`);
-      }
-      return out;
+      const entries = await new Promise<ZipEntry[]>((resolve, reject) => {
+        const list: ZipEntry[] = [];
+        zip.on('entry', (e: yauzl.Entry) => {
+          const name = decodeName(e.fileNameRaw, e.generalPurposeBitFlag);
+          list.push({
+            name,
+            compressedSize: e.compressedSize,
+            size: e.uncompressedSize,
+            isDirectory: name.endsWith('/'),
+            raw: e,
+          });
+          if (options.signal?.aborted) reject(options.signal.reason);
+          else zip.readEntry();
+        });
+        zip.on('end', () => resolve(list));
+        zip.on('error', (err: unknown) => reject(damaged(err, 'the zip archive is damaged')));
+        zip.readEntry();
+      });
+      return new ZipArchive(
+        zip,
+        entries,
+        zip.fileSize,
+        limits,
+        budget ?? new ExpansionBudget(limits.maxExpandedBytes),
+      );
+    } catch (e) {
+      zip.close();
+      throw e;
     }
-    q += 4 + length;
   }
-  throw new ImportFileError(
-    `the zip entry ${name} declares zip64 sizes but has no zip64 extra field holding them`,
+
+  close(): void {
+    if (this.zip.isOpen) this.zip.close();
+  }
+
+  /** Refuses an entry this reader cannot or may not extract, before inflating any of it. */
+  private check(entry: ZipEntry, maxBytes: number, sideFile: boolean): void {
+    if (entry.raw.isEncrypted()) throw new ImportFileError(`the zip entry ${entry.name} is encrypted`);
+    const method = entry.raw.compressionMethod;
+    if (method !== 0 && method !== 8) {
+      throw new ImportFileError(
+        `the zip entry ${entry.name} uses compression method ${method}; only stored (0) and deflate (8) are supported`,
+      );
+    }
+    if (entry.size > maxBytes) {
+      throw sideFile
+        ? new ImportFileError(
+            `the file ${entry.name} in the archive holds ${entry.size} bytes; a side file (.prj, .cpg) may hold at most ${maxBytes}`,
+            'import_side_file_too_large',
+            { entry: entry.name, bytes: entry.size, limit: maxBytes },
+          )
+        : new ImportFileError(
+            `the file ${entry.name} in the archive expands to ${entry.size} bytes; one file may expand to at most ${maxBytes}`,
+            'import_entry_too_large',
+            { entry: entry.name, bytes: entry.size, limit: maxBytes },
+          );
+    }
+    const ratio = entry.size / Math.max(1, entry.compressedSize);
+    if (entry.size >= this.limits.ratioFromBytes && ratio > this.limits.maxRatio) {
+      throw new ImportFileError(
+        `the file ${entry.name} in the archive expands ${Math.round(ratio)} times (${entry.compressedSize} to ${entry.size} bytes); more than ${this.limits.maxRatio} times is refused as a zip bomb`,
+        'import_compression_ratio',
+        { entry: entry.name, ratio: Math.round(ratio), limit: this.limits.maxRatio },
+      );
+    }
+    this.budget.take(entry.size);
+  }
+
+  private async openStream(entry: ZipEntry): Promise<Readable> {
+    try {
+      return await this.zip.openReadStreamPromise(entry.raw);
+    } catch (e) {
+      throw damaged(e, `the zip entry ${entry.name} cannot be read`);
+    }
+  }
+
+  /** A small entry (a .prj, a .cpg) whole; refused over `maxSideFileBytes`. */
+  async readSmall(entry: ZipEntry): Promise<Buffer> {
+    this.check(entry, this.limits.maxSideFileBytes, true);
+    const chunks: Buffer[] = [];
+    for await (const chunk of this.stream(entry, {}, true)) chunks.push(chunk);
+    return Buffer.concat(chunks);
+  }
+
+  /**
+   * The extracted bytes of `entry` in chunks (about `CHUNK_BYTES` each), read and inflated as
+   * they are consumed. `onProgress` gets an estimate of the archive position reached; `signal`
+   * stops the stream with its reason. Throws ImportFileError when the entry is refused by a
+   * limit, is truncated, corrupt, or not of its declared size.
+   */
+  async *stream(entry: ZipEntry, options: ReadOptions = {}, checked = false): AsyncGenerator<Buffer> {
+    if (!checked) this.check(entry, this.limits.maxEntryBytes, false);
+    options.signal?.throwIfAborted();
+    const stream = await this.openStream(entry);
+    const start = entry.raw.relativeOffsetOfLocalHeader;
+    let done = 0;
+    let pending: Buffer[] = [];
+    let pendingBytes = 0;
+    try {
+      for await (const chunk of stream as AsyncIterable<Buffer>) {
+        options.signal?.throwIfAborted();
+        done += chunk.length;
+        pending.push(chunk);
+        pendingBytes += chunk.length;
+        // zlib hands out 16 kB pieces: gather them so each step of a reader has work to do
+        if (pendingBytes >= CHUNK_BYTES) {
+          options.onProgress?.(start + Math.floor((entry.compressedSize * done) / Math.max(1, entry.size)));
+          yield pending.length === 1 ? pending[0]! : Buffer.concat(pending);
+          pending = [];
+          pendingBytes = 0;
+        }
+      }
+    } catch (e) {
+      if (e instanceof ImportFileError || options.signal?.aborted) throw e;
+      throw damaged(e, `the zip entry ${entry.name} cannot be decompressed`);
+    } finally {
+      stream.destroy();
+    }
+    if (pendingBytes > 0) yield pending.length === 1 ? pending[0]! : Buffer.concat(pending);
+    options.onProgress?.(start + entry.compressedSize);
+  }
+}
+
+/** macOS archivers add resource forks (`__MACOSX/`, `._name`) that are not data. */
+export function dataFiles(entries: readonly ZipEntry[]): ZipEntry[] {
+  return entries.filter(
+    (e) => !e.isDirectory && !e.name.startsWith('__MACOSX/') && !baseName(e.name).startsWith('._'),
   );
 }
 
-/** The entries of the zip archive open as `handle` (`fileSize` bytes long). */
-export async function listZipEntries(handle: FileHandle, fileSize: number): Promise<ZipEntry[]> {
-  // the end of central directory record is 22 bytes plus a comment of up to 65,535 bytes
-  const tailLength = Math.min(fileSize, EOCD_LENGTH + 65535);
-  const tailStart = fileSize - tailLength;
-  const tail = await readAt(handle, tailStart, tailLength);
-  let eocd = -1;
-  for (let i = tail.length - EOCD_LENGTH; i >= 0; i--) {
-    if (tail.readUInt32LE(i) === EOCD_SIGNATURE) {
-      eocd = i;
-      break;
-    }
-  }
-  if (eocd === -1)
-    throw new ImportFileError('the file is not a zip archive (no end of central directory record)');
-  // the classic record's fields are saturated (0xFFFF, 0xFFFFFFFF) when the zip64 record holds the values
-  const directory = (await readZip64Directory(handle, tailStart + eocd)) ?? {
-    entryCount: tail.readUInt16LE(eocd + 10),
-    size: tail.readUInt32LE(eocd + 12),
-    offset: tail.readUInt32LE(eocd + 16),
-    zip64: false,
-  };
-  const { entryCount, size: cdSize, offset: cdOffset } = directory;
-  if (!directory.zip64 && (cdSize === U32_MASK || cdOffset === U32_MASK)) {
-    throw new ImportFileError(
-      'the zip archive declares zip64 sizes but has no zip64 end of central directory record',
-    );
-  }
-  if (cdOffset + cdSize > fileSize) {
-    throw new ImportFileError(
-      `the zip archive's central directory (byte offset ${cdOffset}) lies beyond the end of the file`,
-    );
-  }
-  const cd = await readAt(handle, cdOffset, cdSize);
-  const entries: ZipEntry[] = [];
-  let p = 0;
-  for (let n = 0; n < entryCount; n++) {
-    if (p + 46 > cd.length || cd.readUInt32LE(p) !== CENTRAL_SIGNATURE) {
-      throw new ImportFileError(
-        `the zip archive's central directory is damaged at entry ${n + 1} (byte offset ${cdOffset + p})`,
-      );
-    }
-    const flags = cd.readUInt16LE(p + 8);
-    const method = cd.readUInt16LE(p + 10);
-    const nameLength = cd.readUInt16LE(p + 28);
-    const extraLength = cd.readUInt16LE(p + 30);
-    const commentLength = cd.readUInt16LE(p + 32);
-    const name = decodeName(cd.subarray(p + 46, p + 46 + nameLength), flags).replace(/\\/g, '/');
-    const extra = cd.subarray(p + 46 + nameLength, p + 46 + nameLength + extraLength);
-    const { size, compressedSize, localHeaderOffset } = applyZip64Extra(
-      extra,
-      {
-        compressedSize: cd.readUInt32LE(p + 20),
-        size: cd.readUInt32LE(p + 24),
-        localHeaderOffset: cd.readUInt32LE(p + 42),
-      },
-      name,
-    );
-    entries.push({
-      name,
-      method,
-      compressedSize,
-      size,
-      localHeaderOffset,
-      flags,
-      isDirectory: name.endsWith('/'),
-    });
-    p += 46 + nameLength + extraLength + commentLength;
-  }
-  return entries;
+export function baseName(path: string): string {
+  return path.slice(path.lastIndexOf('/') + 1);
 }
 
-/** Refuses an entry this reader cannot extract. */
-function checkExtractable(entry: ZipEntry): void {
-  if (entry.flags & 0x0001) throw new ImportFileError(`the zip entry ${entry.name} is encrypted`);
-  if (entry.method !== 0 && entry.method !== 8) {
-    throw new ImportFileError(
-      `the zip entry ${entry.name} uses compression method ${entry.method}; only stored (0) and deflate (8) are supported`,
-    );
-  }
+/** Whether a name is that of an archive inside the archive (which is never opened). */
+export function isArchiveName(name: string): boolean {
+  return /\.(zip|kmz|shz|7z|rar|gz|tgz|tar|bz2|xz)$/i.test(name);
 }
 
 /**
- * The file offset of `entry`'s data. The local header's own name and extra field lengths count
- * (they may differ from the central directory's, e.g. a zip64 extra only in the local header);
- * its sizes do not, as a writer streaming the archive leaves them zero.
+ * Bytes read from a chunk stream in the sizes a binary format asks for (a .shp record, a
+ * .dbf record), holding only the current chunk and what is left of the previous one.
  */
-async function dataOffsetOf(handle: FileHandle, entry: ZipEntry): Promise<number> {
-  const local = await readAt(handle, entry.localHeaderOffset, 30);
-  if (local.length < 30 || local.readUInt32LE(0) !== LOCAL_SIGNATURE) {
-    throw new ImportFileError(
-      `the zip entry ${entry.name} has no local header at byte offset ${entry.localHeaderOffset}`,
-    );
-  }
-  return entry.localHeaderOffset + 30 + local.readUInt16LE(26) + local.readUInt16LE(28);
-}
+export class ChunkReader {
+  private buf: Buffer = Buffer.alloc(0);
+  private at = 0;
+  private ended = false;
+  /** Bytes consumed so far. */
+  position = 0;
 
-/** The extracted bytes of `entry`, held whole in memory (callers bound the size they accept). */
-export async function readZipEntry(handle: FileHandle, entry: ZipEntry): Promise<Buffer> {
-  checkExtractable(entry);
-  if (entry.size > bufferConstants.MAX_LENGTH || entry.compressedSize > bufferConstants.MAX_LENGTH) {
-    throw new ImportFileError(
-      `the zip entry ${entry.name} is too large to extract (${entry.size} bytes uncompressed)`,
-    );
-  }
-  const dataOffset = await dataOffsetOf(handle, entry);
-  const packed = await readAt(handle, dataOffset, entry.compressedSize);
-  if (packed.length < entry.compressedSize) {
-    throw new ImportFileError(`the zip entry ${entry.name} is truncated (byte offset ${dataOffset})`);
-  }
-  let data: Buffer;
-  if (entry.method === 0) {
-    data = packed;
-  } else {
-    try {
-      // the declared size bounds the output, so a forged entry cannot inflate without limit
-      data = inflateRawSync(packed, { maxOutputLength: Math.max(entry.size, 1) });
-    } catch (e) {
-      throw new ImportFileError(
-        `the zip entry ${entry.name} cannot be decompressed (${(e as Error).message})`,
-      );
+  constructor(private readonly chunks: AsyncIterator<Buffer>) {}
+
+  /** Exactly `n` bytes, or fewer only at the end of the stream (empty at its end). */
+  async read(n: number): Promise<Buffer> {
+    let available = this.buf.length - this.at;
+    if (available < n && !this.ended) {
+      // gather whole chunks first and copy once, so a large record costs linear copying
+      const parts = [this.buf.subarray(this.at)];
+      while (available < n) {
+        const next = await this.chunks.next();
+        if (next.done) {
+          this.ended = true;
+          break;
+        }
+        parts.push(next.value);
+        available += next.value.length;
+      }
+      this.buf = Buffer.concat(parts);
+      this.at = 0;
     }
+    const end = Math.min(this.buf.length, this.at + n);
+    const out = this.buf.subarray(this.at, end);
+    this.at = end;
+    this.position += out.length;
+    return out;
   }
-  if (data.length !== entry.size) {
-    throw new ImportFileError(
-      `the zip entry ${entry.name} holds ${data.length} bytes instead of the ${entry.size} declared`,
-    );
-  }
-  return data;
-}
 
-/** The stored bytes of an entry in chunks, reporting the archive position reached as progress. */
-async function* packedChunks(
-  handle: FileHandle,
-  entry: ZipEntry,
-  dataOffset: number,
-  options: ReadOptions,
-  chunkBytes: number,
-): AsyncGenerator<Buffer> {
-  let done = 0;
-  while (done < entry.compressedSize) {
-    options.signal?.throwIfAborted();
-    const length = Math.min(chunkBytes, entry.compressedSize - done);
-    const chunk = await readAt(handle, dataOffset + done, length);
-    if (chunk.length < length) {
-      throw new ImportFileError(
-        `the zip entry ${entry.name} is truncated (byte offset ${dataOffset + done + chunk.length})`,
-      );
-    }
-    done += length;
-    options.onProgress?.(dataOffset + done);
-    yield chunk;
-  }
-}
-
-/** zlib reports broken deflate data with codes such as Z_DATA_ERROR and Z_BUF_ERROR. */
-function isZlibError(e: unknown): e is Error {
-  const code = (e as { code?: unknown } | null)?.code;
-  return e instanceof Error && typeof code === 'string' && code.startsWith('Z_');
-}
-
-/** Inflates deflated chunks as they come; memory stays at a few chunks whatever the entry's size. */
-async function* inflateChunks(
-  packed: AsyncGenerator<Buffer>,
-  entry: ZipEntry,
-  chunkBytes: number,
-): AsyncGenerator<Buffer> {
-  // zlib's smallest output chunk is 64 bytes
-  const inflater = createInflateRaw({ chunkSize: Math.max(64, Math.min(chunkBytes, CHUNK_BYTES)) });
-  // errors of either side (a truncated archive, an abort, bad deflate data) end the iteration
-  // below; one chunk read ahead at most, so memory stays at a few chunks
-  pipeline(Readable.from(packed, { highWaterMark: 1 }), inflater, () => {});
-  try {
-    for await (const chunk of inflater) yield chunk as Buffer;
-  } catch (e) {
-    if (isZlibError(e)) {
-      throw new ImportFileError(`the zip entry ${entry.name} cannot be decompressed (${e.message})`);
-    }
-    throw e;
-  } finally {
-    inflater.destroy();
-  }
-}
-
-/**
- * The extracted bytes of `entry` in chunks of at most about `chunkBytes`, read and inflated as
- * they are consumed, so an entry far larger than memory can be streamed. `onProgress` gets the
- * archive position reached; `signal` stops the stream with its reason. Throws ImportFileError
- * when the entry is not extractable, truncated, corrupt, or not of its declared size (checked
- * as it goes, so a forged size cannot make it inflate without limit).
- */
-export async function* streamZipEntry(
-  handle: FileHandle,
-  entry: ZipEntry,
-  options: ReadOptions = {},
-  chunkBytes = CHUNK_BYTES,
-): AsyncGenerator<Buffer> {
-  checkExtractable(entry);
-  const dataOffset = await dataOffsetOf(handle, entry);
-  const packed = packedChunks(handle, entry, dataOffset, options, chunkBytes);
-  const chunks = entry.method === 0 ? packed : inflateChunks(packed, entry, chunkBytes);
-  let total = 0;
-  for await (const chunk of chunks) {
-    total += chunk.length;
-    if (total > entry.size) {
-      throw new ImportFileError(
-        `the zip entry ${entry.name} holds more than the ${entry.size} bytes declared`,
-      );
-    }
-    yield chunk;
-  }
-  if (total !== entry.size) {
-    throw new ImportFileError(
-      `the zip entry ${entry.name} holds ${total} bytes instead of the ${entry.size} declared`,
-    );
+  /** Stops the underlying stream. */
+  async close(): Promise<void> {
+    await this.chunks.return?.(undefined);
   }
 }

@@ -9,6 +9,7 @@ import {
   PointLookupQuery,
   type AreaProperties,
 } from '../../schemas/areas.ts';
+import { DomainError } from '../../lib/errors.ts';
 import { ErrorBody } from '../../schemas/common.ts';
 
 function properties(row: AreaRow): AreaProperties {
@@ -80,10 +81,14 @@ export const areaRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: AreaDetail, 400: ErrorBody, 404: ErrorBody },
       },
     },
-    async (req, reply) => {
+    async (req) => {
       const repos = app.reposFor(req);
       const row = await repos.areas.getArea(req.params.code);
-      if (!row) return reply.notFound(`no current area with code ${req.params.code}`);
+      if (!row) {
+        throw new DomainError(404, 'area_not_found', `no current area with code ${req.params.code}`, {
+          code: req.params.code,
+        });
+      }
       const path = await repos.areaPaths.getAreaPath(row.code);
       return {
         type: 'Feature' as const,

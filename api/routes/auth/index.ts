@@ -1,17 +1,14 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { FailureThrottle, failureDelayMs } from '../../auth/failure-throttle.ts';
-import { hashPassword, passwordProblem, randomToken, verifyPassword } from '../../auth/password.ts';
+import { ACCOUNT_FAILURES, FailureThrottle, failureDelayMs, sleep } from '../../auth/failure-throttle.ts';
+import { hashPassword, newPasswordProblem, randomToken, verifyPassword } from '../../auth/password.ts';
 import { ROLE_NAMES } from '../../auth/permissions.ts';
 import type { Scope } from '../../auth/scope.ts';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
+import { DomainError } from '../../lib/errors.ts';
 import { SESSION_COOKIE, SESSION_TTL_HOURS, scopeFromRow, sha256 } from '../../plugins/auth.ts';
 import { LoginBody, Me, PasswordChangeBody } from '../../schemas/auth.ts';
 import { ErrorBody } from '../../schemas/common.ts';
-
-/** Failed sign-ins before an account locks, and for how long. */
-export const MAX_FAILURES = 5;
-export const LOCK_MINUTES = 15;
 
 // A real hash to verify against when the user does not exist, so that a wrong
 // username costs as long as a wrong password and does not reveal which it was.
@@ -68,43 +65,46 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const address = req.ip;
       const wait = throttle.retryAfterMs(address);
       if (wait > 0) {
-        reply.header('retry-after', Math.ceil(wait / 1000));
-        return reply.code(429).send({
-          statusCode: 429,
-          error: 'Too Many Requests',
-          message: `too many failed sign-ins from this address; try again in ${Math.ceil(wait / 1000)} s`,
-        });
+        const retryAfterS = Math.ceil(wait / 1000);
+        reply.header('retry-after', retryAfterS);
+        throw new DomainError(
+          429,
+          'sign_in_throttled',
+          `too many failed sign-ins from this address; try again in ${retryAfterS} s`,
+          { retryAfterS },
+        );
       }
-      const creds = await app.repos.credentials.findCredentials(username.toLowerCase());
-      if (creds?.locked_until && creds.locked_until > new Date()) {
+      // Every failure below takes the same path whether the name is an account, an
+      // account that is disabled, or nobody's: same queries, same hashing, same count, same
+      // wait, same answer, so neither status nor timing tells which names exist.
+      const name = username.toLowerCase();
+      const lockedUntil = await app.repos.credentials.findLoginLock(name, ACCOUNT_FAILURES);
+      if (lockedUntil) {
         throttle.recordFailure(address);
-        return reply.code(423).send({
-          statusCode: 423,
-          error: 'Locked',
-          message: `account locked after ${MAX_FAILURES} failed sign-ins until ${creds.locked_until.toISOString()}`,
-        });
+        const until = lockedUntil.toISOString();
+        throw new DomainError(
+          423,
+          'account_locked',
+          `account locked after ${ACCOUNT_FAILURES.maxFailures} failed sign-ins until ${until}`,
+          { until, maxFailures: ACCOUNT_FAILURES.maxFailures },
+        );
       }
+      const creds = await app.repos.credentials.findCredentials(name);
       const ok = await verifyPassword(password, creds?.password_hash ?? (await getDummyHash()));
       if (!creds || !ok || creds.disabled) {
         throttle.recordFailure(address);
-        let failures = 1;
-        if (creds && !ok) {
-          const r = await app.repos.credentials.recordLoginFailure(creds.id, MAX_FAILURES, LOCK_MINUTES);
-          failures = r.failed_attempts;
-        }
+        const { failed_attempts } = await app.repos.credentials.recordLoginFailure(name, ACCOUNT_FAILURES);
         await app.repos.audit.recordAnonymousAudit(username.slice(0, 40), {
           action: 'auth.login_failed',
           targetType: 'user',
           targetId: creds ? String(creds.id) : null,
           address,
         });
-        await new Promise((r) => setTimeout(r, failureDelayMs(failures)));
-        return reply
-          .code(401)
-          .send({ statusCode: 401, error: 'Unauthorized', message: 'wrong username or password' });
+        await sleep(failureDelayMs(failed_attempts));
+        throw new DomainError(401, 'sign_in_failed', 'wrong username or password');
       }
-      await app.repos.credentials.recordLoginSuccess(creds.id);
-      throttle.reset(address);
+      // The address's failures stay counted: see FailureThrottle.
+      await app.repos.credentials.recordLoginSuccess(name);
       const token = randomToken();
       const csrf = randomToken();
       await app.repos.sessions.createSession(creds.id, sha256(token), csrf, SESSION_TTL_HOURS, address);
@@ -170,13 +170,22 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (req, reply) => {
       const scope = app.requireScope(req);
-      if (scope.kind !== 'user' || scope.id === null) return reply.forbidden('an API key has no password');
-      const problem = passwordProblem(req.body.newPassword);
-      if (problem) return reply.badRequest(`body/newPassword: ${problem}`);
+      if (scope.kind !== 'user' || scope.id === null) {
+        throw new DomainError(403, 'api_key_has_no_password', 'an API key has no password to change');
+      }
       const current = await app.repos.credentials.getPasswordHash(scope.id);
       if (!current || !(await verifyPassword(req.body.currentPassword, current))) {
-        return reply.badRequest('body/currentPassword: the current password is wrong');
+        throw new DomainError(
+          400,
+          'password_current_wrong',
+          'body/currentPassword: the current password is wrong',
+        );
       }
+      const problem = await newPasswordProblem(req.body.newPassword, {
+        username: scope.name,
+        currentHash: current,
+      });
+      if (problem) throw problem;
       await app
         .reposFor(req)
         .users.changeOwnPassword(await hashPassword(req.body.newPassword), req.sessionHash, req.ip);

@@ -4,6 +4,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { BasemapConfig } from '../../config.ts';
 import { GEODATA_DIR } from '../../db/dataset-loader.ts';
+import { DomainError } from '../../lib/errors.ts';
 import { BasemapSettings } from '../../schemas/basemap.ts';
 import { ErrorBody } from '../../schemas/common.ts';
 
@@ -77,7 +78,13 @@ export const basemapRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (_req, reply) => {
-      if (!style) return reply.notFound('no vector basemap style is configured');
+      if (!style) {
+        throw new DomainError(
+          404,
+          'basemap_style_missing',
+          'no vector basemap style is configured (RISKMAP_BASEMAP_STYLE)',
+        );
+      }
       return reply.header('cache-control', 'no-cache').send(style);
     },
   );
@@ -90,14 +97,19 @@ export const basemapRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         summary: 'one offline basemap layer as GeoJSON',
         tags: ['basemap'],
-        params: Type.Object({ name: Type.String() }),
+        params: Type.Object({ name: Type.String({ maxLength: 100 }) }),
         response: { 200: Type.Unknown(), 404: ErrorBody },
       },
     },
     async (req, reply) => {
       const name = req.params.name.replace(/\.geojson$/, '');
       if (!(BASEMAP_LAYERS as readonly string[]).includes(name)) {
-        return reply.notFound(`unknown basemap layer '${name}'; layers are ${BASEMAP_LAYERS.join(', ')}`);
+        throw new DomainError(
+          404,
+          'basemap_layer_not_found',
+          `unknown basemap layer '${name}'; layers are ${BASEMAP_LAYERS.join(', ')}`,
+          { name, layers: BASEMAP_LAYERS.join(', ') },
+        );
       }
       return reply
         .type('application/geo+json')

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { PlanConflictError, type DispatchRow } from '../../db/dispatch-repository.ts';
+import type { DispatchRow } from '../../db/dispatch-repository.ts';
+import { NotFoundError } from '../../lib/errors.ts';
 import { ERRORS_4XX, ErrorBody } from '../../schemas/common.ts';
 import {
   ApplyPlanBody,
@@ -62,7 +63,7 @@ export const dispatchRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const r = await app
         .reposFor(req)
         .dispatches.candidates(req.params.id, { limit: req.query.limit ?? 5, fixMaxAgeS, now });
-      if (!r) throw app.httpErrors.notFound(`no incident ${req.params.id}`);
+      if (!r) throw new NotFoundError('incident', req.params.id);
       return {
         incidentId: r.incident.id,
         capability: r.incident.team_capability,
@@ -127,7 +128,7 @@ export const dispatchRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (req) => {
       const d = await app.reposFor(req).dispatches.getDispatch(req.params.id);
-      if (!d) throw app.httpErrors.notFound(`no dispatch ${req.params.id}`);
+      if (!d) throw new NotFoundError('dispatch', req.params.id);
       return toDispatch(d);
     },
   );
@@ -152,7 +153,7 @@ export const dispatchRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
       async (req) => {
         const d = await app.reposFor(req).dispatches.advanceDispatch(req.params.id, step, req.body?.note);
-        if (!d) throw app.httpErrors.notFound(`no dispatch ${req.params.id}`);
+        if (!d) throw new NotFoundError('dispatch', req.params.id);
         return toDispatch(d);
       },
     );
@@ -174,7 +175,7 @@ export const dispatchRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const d = await app
         .reposFor(req)
         .dispatches.reassignDispatch(req.params.id, req.body.teamId, req.body.note);
-      if (!d) throw app.httpErrors.notFound(`no dispatch ${req.params.id}`);
+      if (!d) throw new NotFoundError('dispatch', req.params.id);
       return toDispatch(d);
     },
   );
@@ -213,18 +214,9 @@ export const dispatchRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (req, reply) => {
-      try {
-        const rows = await app.reposFor(req).dispatches.applyPlan(req.body.assignments);
-        return reply.code(201).send(rows.map(toDispatch));
-      } catch (err) {
-        if (!(err instanceof PlanConflictError)) throw err;
-        return reply.code(409).send({
-          statusCode: 409 as const,
-          error: 'Conflict',
-          message: err.message,
-          conflicts: err.conflicts,
-        });
-      }
+      // a plan that no longer holds is a PlanConflictError, answered 409 with its conflicts
+      const rows = await app.reposFor(req).dispatches.applyPlan(req.body.assignments);
+      return reply.code(201).send(rows.map(toDispatch));
     },
   );
 };

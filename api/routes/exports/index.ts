@@ -2,23 +2,22 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply } from 'fastify';
 import { Type } from 'typebox';
 import { LAYERS } from '../../db/feature-repository.ts';
-import { convertGeometry, fromWgs84, type ChineseCrs } from '../../lib/chinese-coordinates.ts';
+import { convertGeometry } from '../../lib/chinese-coordinates.ts';
+import { crsById, EXPORT_CRS_IDS, isProjected } from '../../lib/crs/definitions.ts';
+import { esriPrj, fromWgs84Converter } from '../../lib/crs/transform.ts';
+import { rfc7946Winding } from '../../lib/crs/winding.ts';
+import { csvLine } from '../../lib/csv.ts';
 import { scopeCovers } from '../../auth/scope.ts';
 import type { ReportGroup } from '../../db/report-repository.ts';
-import { shapefileZip, WGS84_PRJ, type DbfField, type ShapeRecord } from '../../lib/shapefile.ts';
+import { shapefileZip, type DbfField, type ShapeRecord } from '../../lib/shapefile.ts';
 import { toEwkt, type Geometry } from '../../lib/wkt.ts';
-import { writeXlsx, type Cell } from '../../lib/xlsx.ts';
+import { splitLongCells, writeXlsx, type Cell } from '../../lib/xlsx.ts';
 import { ERRORS_4XX } from '../../schemas/common.ts';
 import { LAYER_IDS } from '../../schemas/layers.ts';
+import { DomainError } from '../../lib/errors.ts';
 
 /** Exports larger than this are refused with the advice to narrow the filter. */
 const MAX_EXPORT = 200_000;
-
-const csvCell = (v: Cell) => {
-  if (v === null || v === undefined) return '';
-  const s = String(v);
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-};
 
 /** Rows as CSV (with a BOM, so Excel opens the UTF-8 Chinese text correctly) or as XLSX. */
 function sendTable(
@@ -29,14 +28,45 @@ function sendTable(
 ): FastifyReply {
   if (format === 'csv') {
     reply.header('content-disposition', `attachment; filename="${file}.csv"`);
-    return reply
-      .type('text/csv; charset=utf-8')
-      .send('\uFEFF' + sheet.rows.map((r) => r.map(csvCell).join(',')).join('\r\n') + '\r\n');
+    return reply.type('text/csv; charset=utf-8').send('\uFEFF' + sheet.rows.map(csvLine).join(''));
   }
   reply.header('content-disposition', `attachment; filename="${file}.xlsx"`);
   return reply
     .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
-    .send(writeXlsx([{ name: sheet.zh, rows: sheet.rows }]));
+    .send(writeXlsx(splitLongCells({ name: sheet.zh, rows: sheet.rows })));
+}
+
+/**
+ * The systems an export can be written in: `wgs84` (the default), `gcj02`, `bd09`, and
+ * CGCS2000 as `EPSG:4490` (lon/lat) or a 3° Gauss–Krüger zone `EPSG:4513`–`EPSG:4554`
+ * (EPSG:4547 for Dongguan).
+ */
+const ExportCrs = Type.Optional(Type.Enum(EXPORT_CRS_IDS, { default: 'wgs84' }));
+
+/** The positions and file-naming of an export in `crs`. */
+function exportCrs(id: string) {
+  const def = crsById(id)!;
+  const convert = fromWgs84Converter(def.id);
+  return {
+    def,
+    projected: isProjected(def),
+    /** A WGS 84 geometry in the export's system, polygons wound as RFC 7946 asks. */
+    geometry: <G extends { type: string; coordinates: unknown }>(g: G): G =>
+      rfc7946Winding(convertGeometry(g, convert)),
+    /** For file names: wgs84, gcj02, bd09, epsg4547 … */
+    tag: def.epsg !== null && def.id !== 'wgs84' ? `epsg${def.epsg}` : def.id,
+    /**
+     * The GeoJSON members that say what the coordinates are: none for WGS 84 (RFC 7946); the
+     * legacy `crs` member GDAL and QGIS read for an EPSG system; a note for GCJ-02/BD-09,
+     * which have no code.
+     */
+    geojsonMembers: (): Record<string, unknown> =>
+      def.id === 'wgs84'
+        ? {}
+        : def.epsg !== null
+          ? { crs: { type: 'name', properties: { name: `urn:ogc:def:crs:EPSG::${def.epsg}` } } }
+          : { crs_note: `coordinates in ${def.id.toUpperCase()}, not WGS84` },
+  };
 }
 
 /**
@@ -57,7 +87,7 @@ export const exportRoutes: FastifyPluginAsyncTypebox = async (app) => {
             level: Type.Enum(['town', 'village', 'grid']),
             parent: Type.Optional(Type.String({ pattern: '^[0-9]{6,12}$' })),
             format: Type.Enum(['geojson', 'csv', 'xlsx', 'shapefile'], { default: 'geojson' }),
-            crs: Type.Optional(Type.Enum(['wgs84', 'gcj02', 'bd09'], { default: 'wgs84' })),
+            crs: ExportCrs,
           },
           { additionalProperties: false },
         ),
@@ -66,7 +96,7 @@ export const exportRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (req, reply) => {
       const { level, parent, format } = req.query;
-      const crs = (req.query.crs ?? 'wgs84') as ChineseCrs;
+      const crs = exportCrs(req.query.crs ?? 'wgs84');
       const scope = app.requireScope(req);
       // the listing also gives the scope's ancestors (for names); an export holds only what is inside it
       const areas = (await app.reposFor(req).areas.listAreas({ level, parent, geometry: true })).filter((a) =>
@@ -81,9 +111,9 @@ export const exportRoutes: FastifyPluginAsyncTypebox = async (app) => {
         households: a.households,
         version: a.version,
         validFrom: a.valid_from.toISOString(),
-        geometry: a.geometry ? convertGeometry(a.geometry, (p) => fromWgs84(p, crs)) : null,
+        geometry: a.geometry ? crs.geometry(a.geometry) : null,
       }));
-      const file = `areas-${level}${parent ? `-${parent}` : ''}-${new Date().toISOString().slice(0, 10)}-${crs}`;
+      const file = `areas-${level}${parent ? `-${parent}` : ''}-${new Date().toISOString().slice(0, 10)}-${crs.tag}`;
       if (format === 'shapefile') {
         const fields: DbfField[] = [
           { name: 'CODE', type: 'C', length: 15 },
@@ -118,7 +148,7 @@ export const exportRoutes: FastifyPluginAsyncTypebox = async (app) => {
             .type('application/zip')
             .header('content-disposition', `attachment; filename="${file}.zip"`)
             // GCJ-02 and BD-09 have no EPSG definition: no .prj rather than a WGS84 one that is wrong
-            .send(shapefileZip(file, fields, records, crs === 'wgs84' ? WGS84_PRJ : null))
+            .send(shapefileZip(file, fields, records, esriPrj(crs.def.id)))
         );
       }
       if (format === 'geojson') {
@@ -127,7 +157,7 @@ export const exportRoutes: FastifyPluginAsyncTypebox = async (app) => {
           JSON.stringify({
             type: 'FeatureCollection',
             name: `areas-${level}`,
-            ...(crs === 'wgs84' ? {} : { crs_note: `coordinates in ${crs.toUpperCase()}, not WGS84` }),
+            ...crs.geojsonMembers(),
             features: rows.map(({ geometry, ...properties }) => ({
               type: 'Feature',
               id: properties.code,
@@ -148,7 +178,7 @@ export const exportRoutes: FastifyPluginAsyncTypebox = async (app) => {
           r.households,
           r.version,
           r.validFrom,
-          r.geometry ? toEwkt(r.geometry as Geometry).replace(/^SRID=4326;/, '') : null,
+          r.geometry ? toEwkt(r.geometry as Geometry).replace(/^SRID=\d+;/, '') : null,
         ]),
       ];
       return sendTable(reply, file, format, { zh: '行政区与网格', rows: table });
@@ -180,7 +210,7 @@ export const exportRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const q = req.query;
       // as instants: the text of date-times with different offsets does not sort in time order
       if (q.from && q.to && Date.parse(q.from) >= Date.parse(q.to))
-        throw app.httpErrors.badRequest('from must be before to');
+        throw new DomainError(400, 'export_window_reversed', 'from must be before to');
       const report = await app.reposFor(req).reports.incidentReport(q);
       const rate = (g: ReportGroup) => (g.resolved ? Math.round((g.onTime / g.resolved) * 1000) / 10 : null);
       const head: Cell[] = [
@@ -241,7 +271,7 @@ export const exportRoutes: FastifyPluginAsyncTypebox = async (app) => {
         querystring: Type.Object(
           {
             format: Type.Enum(['geojson', 'csv', 'xlsx'], { default: 'geojson' }),
-            crs: Type.Optional(Type.Enum(['wgs84', 'gcj02', 'bd09'], { default: 'wgs84' })),
+            crs: ExportCrs,
             kind: Type.Optional(Type.String({ maxLength: 20 })),
             status: Type.Optional(Type.String({ maxLength: 30 })),
             level: Type.Optional(Type.Integer({ minimum: 1, maximum: 4 })),
@@ -257,30 +287,33 @@ export const exportRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (req, reply) => {
       const { layer } = req.params;
       const { format, crs: crsParam, ...filter } = req.query;
-      const crs = (crsParam ?? 'wgs84') as ChineseCrs;
+      const crs = exportCrs(crsParam ?? 'wgs84');
       const { features, truncated } = await app
         .reposFor(req)
         .features.listFeatures(layer, filter, MAX_EXPORT);
       if (truncated) {
-        throw app.httpErrors.unprocessableEntity(
+        throw new DomainError(
+          422,
+          'export_too_many',
           `more than ${MAX_EXPORT.toLocaleString('en')} features: narrow the export with filters`,
+          { limit: MAX_EXPORT },
         );
       }
       const def = LAYERS[layer];
       const converted = features.map((f) => ({
         ...f,
-        geometry: convertGeometry(f.geometry, (p) => fromWgs84(p, crs)),
+        geometry: crs.geometry(f.geometry),
       }));
       const stamp = new Date().toISOString().slice(0, 10);
-      const file = `${layer}-${stamp}-${crs}`;
+      const file = `${layer}-${stamp}-${crs.tag}`;
       if (format === 'geojson') {
         reply.header('content-disposition', `attachment; filename="${file}.geojson"`);
         return reply.type('application/geo+json').send(
           JSON.stringify({
             type: 'FeatureCollection',
             name: layer,
-            // RFC 7946 knows only WGS84; a GCJ-02/BD-09 file says what it holds
-            ...(crs === 'wgs84' ? {} : { crs_note: `coordinates in ${crs.toUpperCase()}, not WGS84` }),
+            // RFC 7946 knows only WGS84; a file in another system says what it holds
+            ...crs.geojsonMembers(),
             features: converted.map((f) => ({
               type: 'Feature',
               id: f.id,
@@ -292,7 +325,13 @@ export const exportRoutes: FastifyPluginAsyncTypebox = async (app) => {
       }
       const keys = Object.keys(def.properties);
       const point = def.geometry === 'point';
-      const head: Cell[] = ['id', 'lon', 'lat', ...keys, ...(point ? [] : ['geometry'])];
+      // eastings and northings in metres for a projected system
+      const head: Cell[] = [
+        'id',
+        ...(crs.projected ? ['x', 'y'] : ['lon', 'lat']),
+        ...keys,
+        ...(point ? [] : ['geometry']),
+      ];
       const rows: Cell[][] = [head];
       for (const f of converted) {
         // a point's own position; other shapes give their first position and the GeoJSON

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type, type Static } from 'typebox';
 import { TOLERANCE_M, type GridRow, type WriteResult as WriteRow } from '../../db/grid-repository.ts';
+import { DomainError, NotFoundError } from '../../lib/errors.ts';
 import { shapefileZip, type ShapeRecord } from '../../lib/shapefile.ts';
 import { ErrorBody } from '../../schemas/common.ts';
 import {
@@ -86,11 +87,17 @@ export const gridRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: GridListing, ...errors },
       },
     },
-    async (req, reply) => {
+    async (req) => {
       const at = req.query.at ? new Date(req.query.at) : null;
       const listing = await app.reposFor(req).grids.listGrids(req.query.parent, at);
-      if (!listing)
-        return reply.notFound(`no town or village ${req.query.parent}${at ? ` at ${req.query.at}` : ''}`);
+      if (!listing) {
+        throw new DomainError(
+          404,
+          'area_not_found',
+          `no town or village ${req.query.parent}${at ? ` at ${req.query.at}` : ''}`,
+          { code: req.query.parent },
+        );
+      }
       const outline = (o: (typeof listing.villages)[number]) => ({
         type: 'Feature' as const,
         id: o.code,
@@ -219,7 +226,11 @@ export const gridRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (req, reply) => {
       const listing = await app.reposFor(req).grids.listGrids(req.query.parent, null);
-      if (!listing) return reply.notFound(`no village ${req.query.parent}`);
+      if (!listing) {
+        throw new DomainError(404, 'area_not_found', `no village ${req.query.parent}`, {
+          code: req.query.parent,
+        });
+      }
       const base = `grids-${req.query.parent}`;
       if ((req.query.format ?? 'geojson') === 'shapefile') {
         const records: ShapeRecord[] = listing.grids.map((g) => ({
@@ -340,9 +351,9 @@ export const gridRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: GridFeature, ...errors },
       },
     },
-    async (req, reply) => {
+    async (req) => {
       const row = await app.reposFor(req).grids.getGrid(req.params.code);
-      if (!row) return reply.notFound(`no current grid ${req.params.code}`);
+      if (!row) throw new NotFoundError('grid', req.params.code);
       return feature(row);
     },
   );
@@ -403,9 +414,9 @@ export const gridRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: GridHistory, ...errors },
       },
     },
-    async (req, reply) => {
+    async (req) => {
       const rows = await app.reposFor(req).grids.gridHistory(req.params.code);
-      if (rows.length === 0) return reply.notFound(`grid ${req.params.code} never existed`);
+      if (rows.length === 0) throw new NotFoundError('grid', req.params.code);
       return { code: req.params.code, versions: rows.map(feature) };
     },
   );

@@ -1,5 +1,6 @@
-import { createWriteStream } from 'node:fs';
-import { mkdir, rm, stat } from 'node:fs/promises';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { access, rm, stat } from 'node:fs/promises';
+import { createInterface } from 'node:readline';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { pipeline } from 'node:stream/promises';
@@ -10,19 +11,28 @@ import {
   allRejections,
   checkRunOptions,
   createImport,
-  failInterruptedImports,
   getImport,
   getImportRow,
-  ImportError,
   listImports,
   undoImport,
   type ImportPreview,
 } from '../../db/import-repository.ts';
 import { byteLimit } from '../../lib/byte-limit.ts';
-import { suggestCoordinates, suggestMapping } from '../../lib/import-fields.ts';
-import { detectFormat, ImportFileError, previewFile, readRecords } from '../../lib/import-readers/index.ts';
-import { ImportRunner } from '../../lib/import-runner.ts';
-import { ErrorBody } from '../../schemas/common.ts';
+import { csvLine } from '../../lib/csv.ts';
+import { IMPORT_LAYER_DEFS, suggestCoordinates, suggestMapping } from '../../lib/import-fields.ts';
+import { LOCAL_DATUMS } from '../../lib/crs/definitions.ts';
+import { isErrorCode } from '../../lib/error-codes.ts';
+import { DomainError, NotFoundError, type ErrorParams } from '../../lib/errors.ts';
+import {
+  detectFormat,
+  ImportFileError,
+  previewFile,
+  readRecords,
+  type SourceRecord,
+} from '../../lib/import-readers/index.ts';
+import { rejectedRowsFile } from '../../lib/import-runner.ts';
+import { importReadLimits } from '../../plugins/import-runner.ts';
+import { ErrorBody, Id } from '../../schemas/common.ts';
 import {
   ImportJob,
   ImportJobList,
@@ -33,24 +43,17 @@ import {
   type RejectionLanguage,
 } from '../../schemas/imports.ts';
 
-declare module 'fastify' {
-  interface FastifyInstance {
-    imports: ImportRunner;
-  }
+/** A file refused at upload (422), with the reader's own code when it has one the catalogue knows. */
+function importRefusal(code: string, message: string, params: ErrorParams): DomainError {
+  return new DomainError(422, isErrorCode(code) ? code : 'import_file_unreadable', message, params);
 }
 
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody };
-const IdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
+const IdParams = Type.Object({ id: Id() });
 
 /** A rejection's message in `lang`; Chinese falls back to English for rows stored without one. */
 const messageIn = (r: ImportRejection, lang: RejectionLanguage): string =>
   lang === 'en' ? r.message : (r.messageZh ?? r.message);
-
-const csvField = (v: unknown): string => {
-  if (v === null || v === undefined) return '';
-  const s = typeof v === 'object' ? JSON.stringify(v) : String(v);
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-};
 
 /**
  * File imports into the map layers (DESIGN.md: data in and out). Upload stores the file and
@@ -60,19 +63,11 @@ const csvField = (v: unknown): string => {
  * (the map data editors) and stays inside the caller's area.
  */
 export const importRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const dir = path.join(app.config.dataDir, 'imports');
-  await mkdir(dir, { recursive: true });
-  app.decorate('imports', new ImportRunner(app.db, dir, app.log));
-  await failInterruptedImports(app.db);
-  // and later too: a process that died while another kept serving leaves its imports behind
-  const sweep = setInterval(() => {
-    failInterruptedImports(app.db).catch((err: unknown) => app.log.warn({ err }, 'import sweep failed'));
-  }, 30_000);
-  sweep.unref();
-  app.addHook('onClose', async () => {
-    clearInterval(sweep);
-    await app.imports.close();
-  });
+  // the runner and its sweeper are started by api/plugins/import-runner.ts
+  const dir = app.imports.dir;
+  const limits = importReadLimits(app.config);
+  const datumParams = app.config.datumParams;
+  const approximateDatums = LOCAL_DATUMS.filter((d) => !datumParams[d]);
 
   // The upload body is the file itself, streamed to disk (never buffered whole).
   app.addContentTypeParser('application/octet-stream', (_req, payload, done) => done(null, payload));
@@ -93,12 +88,17 @@ export const importRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const { layer, filename } = req.query;
       const format = req.query.format ?? detectFormat(filename);
       if (!format) {
-        throw app.httpErrors.unprocessableEntity(
+        throw new DomainError(
+          422,
+          'import_format_unknown',
           `cannot tell the format of "${filename}": use .geojson, .csv, .zip (Shapefile), .kml or .kmz, or give format`,
+          { filename },
         );
       }
       if (!req.body || typeof (req.body as Readable).pipe !== 'function') {
-        throw app.httpErrors.unsupportedMediaType(
+        throw new DomainError(
+          415,
+          'import_body_not_file',
           'send the file as the body with Content-Type: application/octet-stream',
         );
       }
@@ -106,7 +106,9 @@ export const importRoutes: FastifyPluginAsyncTypebox = async (app) => {
       // here, from the announced length and then from the bytes that actually arrive
       const max = app.config.importMaxBytes;
       const tooLarge = () =>
-        app.httpErrors.payloadTooLarge(`the file is larger than the import limit of ${max} bytes`);
+        new DomainError(413, 'import_too_large', `the file is larger than the import limit of ${max} bytes`, {
+          limit: max,
+        });
       if (Number(req.headers['content-length'] ?? 0) > max) throw tooLarge();
       const ext = { geojson: 'geojson', csv: 'csv', shapefile: 'zip', kml: 'kml' }[format];
       const storedName = `${randomUUID()}.${ext}`;
@@ -114,14 +116,31 @@ export const importRoutes: FastifyPluginAsyncTypebox = async (app) => {
       try {
         await pipeline(req.body as Readable, byteLimit(max, tooLarge), createWriteStream(file));
         const { size } = await stat(file);
-        if (size === 0) throw app.httpErrors.unprocessableEntity('the file is empty');
+        if (size === 0) throw new DomainError(422, 'import_file_empty', 'the file is empty', { filename });
         let preview;
         try {
-          preview = await previewFile(file, format, 20);
+          preview = await previewFile(file, format, 20, { limits });
         } catch (e) {
-          if (e instanceof ImportFileError)
-            throw app.httpErrors.unprocessableEntity(`${filename}: ${e.message}`);
+          if (e instanceof ImportFileError) {
+            throw importRefusal(e.code, `${filename}: ${e.message}`, { ...e.params, filename });
+          }
           throw e;
+        }
+        if (preview.records.length === 0) {
+          throw importRefusal(
+            'import_empty',
+            `${filename}: the file holds no ${format === 'csv' ? 'rows' : 'features'} to import${preview.layers.length === 0 && format === 'kml' ? ' (no placemarks in any KML document it holds)' : ''}`,
+            { filename },
+          );
+        }
+        // a run needs a column for each required field: without any, it could only be refused later
+        const required = IMPORT_LAYER_DEFS[layer].fields.filter((f) => f.required);
+        if (preview.columns.length === 0 && required.length > 0) {
+          throw importRefusal(
+            'import_no_columns',
+            `${filename}: its features carry no attributes, so nothing can fill ${required.map((f) => f.name).join(', ')}`,
+            { filename, fields: required.map((f) => f.name).join(', ') },
+          );
         }
         const hasGeometry = format !== 'csv';
         const body: ImportPreview = {
@@ -132,6 +151,8 @@ export const importRoutes: FastifyPluginAsyncTypebox = async (app) => {
           suggestedMapping: suggestMapping(layer, preview.columns),
           suggestedCoordinates: hasGeometry ? null : suggestCoordinates(preview.columns),
           detectedCrs: preview.detectedCrs,
+          approximateDatums,
+          layers: preview.layers,
         };
         const job = await createImport(app.db, scope, {
           layer,
@@ -167,7 +188,7 @@ export const importRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   const loadJob = async (req: Parameters<typeof app.requireScope>[0], id: number) => {
     const job = await getImport(app.db, app.requireScope(req), id);
-    if (!job) throw app.httpErrors.notFound(`import ${id} not found`);
+    if (!job) throw new NotFoundError('import', id);
     return { ...job, progress: app.imports.progressOf(id) ?? job.progress };
   };
 
@@ -201,10 +222,13 @@ export const importRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const scope = app.requireScope(req);
       const { id } = req.params;
       const job = await getImport(app.db, scope, id);
-      if (!job) throw app.httpErrors.notFound(`import ${id} not found`);
+      if (!job) throw new NotFoundError('import', id);
       if (job.status !== 'uploaded') {
-        throw app.httpErrors.conflict(
+        throw new DomainError(
+          409,
+          'import_not_startable',
           `import ${id} is ${job.status}: a file runs once; upload it again to rerun`,
+          { id, status: job.status },
         );
       }
       checkRunOptions(job, req.body);
@@ -215,7 +239,12 @@ export const importRoutes: FastifyPluginAsyncTypebox = async (app) => {
          WHERE id = $1 AND status = 'uploaded'`,
         [id, JSON.stringify(req.body)],
       );
-      if (claimed.rowCount === 0) throw app.httpErrors.conflict(`import ${id} has already been started`);
+      if (claimed.rowCount === 0) {
+        throw new DomainError(409, 'import_not_startable', `import ${id} has already been started`, {
+          id,
+          status: 'running',
+        });
+      }
       app.imports.start(scope, id, req.body, path.join(dir, row.stored_name), job.sizeBytes);
       return reply.code(202).send(await loadJob(req, id));
     },
@@ -236,9 +265,17 @@ export const importRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const { id } = req.params;
       const job = await loadJob(req, id);
       if (job.status !== 'running')
-        throw app.httpErrors.conflict(`import ${id} is ${job.status}, not running`);
+        throw new DomainError(409, 'import_not_running', `import ${id} is ${job.status}, not running`, {
+          id,
+          status: job.status,
+        });
       if (!(await app.imports.cancel(id))) {
-        throw app.httpErrors.conflict(`import ${id} runs in another server process; cancel it there`);
+        throw new DomainError(
+          409,
+          'import_elsewhere',
+          `import ${id} runs in another server process; cancel it there`,
+          { id },
+        );
       }
       return loadJob(req, id);
     },
@@ -255,14 +292,7 @@ export const importRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: ImportJob, ...errors, 409: ErrorBody },
       },
     },
-    async (req) => {
-      try {
-        return await undoImport(app.db, app.requireScope(req), req.params.id);
-      } catch (e) {
-        if (e instanceof ImportError && e.statusCode === 404) throw app.httpErrors.notFound(e.message);
-        throw e;
-      }
-    },
+    async (req) => undoImport(app.db, app.requireScope(req), req.params.id),
   );
 
   app.get(
@@ -275,29 +305,51 @@ export const importRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['imports'],
         params: IdParams,
         querystring: ImportRejectionsQuery,
-        response: { 200: Type.Unknown(), ...errors },
+        response: { 200: Type.Unknown(), ...errors, 410: ErrorBody },
       },
     },
     async (req, reply) => {
       const { id } = req.params;
       const lang = req.query.lang ?? 'zh-CN';
       const row = await getImportRow(app.db, app.requireScope(req), id);
-      if (!row) throw app.httpErrors.notFound(`import ${id} not found`);
+      if (!row) throw new NotFoundError('import', id);
+      // a run of this process puts the rejected rows aside just after its status turns final
+      await app.imports.settled(id);
       const rejections = new Map((await allRejections(app.db, id)).map((r) => [r.row, r]));
-      const file = path.join(dir, row.stored_name);
       const base = row.filename.replace(/\.[^.]*$/, '');
       const out: string[] = [];
+      const kept = rejectedRowsFile(dir, id);
+      const upload = path.join(dir, row.stored_name);
+      const exists = (f: string) =>
+        access(f).then(
+          () => true,
+          () => false,
+        );
+      const rows = async function* (): AsyncGenerator<Pick<SourceRecord, 'row' | 'properties' | 'geometry'>> {
+        if (rejections.size === 0) return;
+        // the rows put aside; the upload while a run in another process has not yet done so
+        if (!(await exists(kept)) && (await exists(upload))) {
+          yield* readRecords(upload, row.format, { limits });
+          return;
+        }
+        if (!(await exists(kept))) {
+          throw new DomainError(
+            410,
+            'import_rejections_gone',
+            `the rejected rows of import ${id} are no longer kept (they are kept for 7 days after the run)`,
+            { id },
+          );
+        }
+        const lines = createInterface({ input: createReadStream(kept), crlfDelay: Infinity });
+        for await (const line of lines) if (line) yield JSON.parse(line) as SourceRecord;
+      };
       if (row.format === 'csv') {
         const columns = row.preview.columns;
-        out.push('\uFEFF' + [...columns, '_row', '_reason', '_message'].map(csvField).join(',') + '\r\n');
-        for await (const rec of readRecords(file, 'csv')) {
+        out.push('\uFEFF' + csvLine([...columns, '_row', '_reason', '_message']));
+        for await (const rec of rows()) {
           const r = rejections.get(rec.row);
           if (!r) continue;
-          out.push(
-            [...columns.map((c) => rec.properties[c]), r.row, r.reason, messageIn(r, lang)]
-              .map(csvField)
-              .join(',') + '\r\n',
-          );
+          out.push(csvLine([...columns.map((c) => rec.properties[c]), r.row, r.reason, messageIn(r, lang)]));
         }
         reply.header(
           'content-disposition',
@@ -306,7 +358,7 @@ export const importRoutes: FastifyPluginAsyncTypebox = async (app) => {
         return reply.type('text/csv; charset=utf-8').send(out.join(''));
       }
       const features: unknown[] = [];
-      for await (const rec of readRecords(file, row.format)) {
+      for await (const rec of rows()) {
         const r = rejections.get(rec.row);
         if (!r) continue;
         features.push({

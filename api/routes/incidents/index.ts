@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { clock, getCalendar, type IncidentRow } from '../../db/incident-repository.ts';
-import { TRANSITIONS, allowedActions } from '../../lib/incident-lifecycle.ts';
-import { ErrorBody } from '../../schemas/common.ts';
+import { HANDOFF_FLAG_AFTER, TRANSITIONS, allowedActions } from '../../lib/incident-lifecycle.ts';
+import { ErrorBody, Id } from '../../schemas/common.ts';
 import {
   CategoryList,
   CategoryQuery,
@@ -14,6 +14,7 @@ import {
   TransitionBody,
   Incident,
 } from '../../schemas/incidents.ts';
+import { DomainError, NotFoundError } from '../../lib/errors.ts';
 import { checkPhotos } from '../../lib/photos.ts';
 import type { WorkingCalendar } from '../../lib/working-time.ts';
 import { failpoint } from '../../lib/failpoints.ts';
@@ -44,6 +45,12 @@ function toIncident(row: IncidentRow, cal: WorkingCalendar, now: Date) {
     reworkCount: row.rework_count,
     photoCount: row.photo_count,
     mergedInto: row.merged_into,
+    leadUnit:
+      row.lead_unit_id === null
+        ? null
+        : { id: row.lead_unit_id, name: row.lead_unit_name ?? '', department: row.lead_department ?? '' },
+    handoffs: row.handoffs,
+    bounced: row.handoffs > HANDOFF_FLAG_AFTER,
     lon: row.lon,
     lat: row.lat,
   };
@@ -99,27 +106,29 @@ export const incidentRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: IntakeResult, 201: IntakeResult, ...errors, 422: ErrorBody },
       },
       // Before the schema's range checks, so swapped coordinates are named as such.
-      preValidation: async (req, reply) => {
+      preValidation: async (req) => {
         const b = req.body as { lon?: unknown; lat?: unknown } | undefined;
         if (
           b &&
+          Number.isFinite(b.lon) &&
+          Number.isFinite(b.lat) &&
           typeof b.lon === 'number' &&
           typeof b.lat === 'number' &&
           Math.abs(b.lat) > 90 &&
           Math.abs(b.lon) <= 90
         ) {
-          return reply.code(422).send({
-            statusCode: 422,
-            error: 'Unprocessable Entity',
-            message: `body: lon ${b.lon} / lat ${b.lat} look swapped: longitude comes first`,
-          });
+          throw new DomainError(
+            422,
+            'coordinates_swapped',
+            `body: lon ${b.lon} / lat ${b.lat} look swapped: longitude comes first`,
+            { lon: b.lon, lat: b.lat },
+          );
         }
       },
     },
     async (req, reply) => {
-      const checked = checkPhotos(req.body.photos ?? []);
-      if ('error' in checked) return reply.unprocessableEntity(`body/${checked.error}`);
-      const r = await app.reposFor(req).incidents.intake({ ...req.body, photos: checked.photos });
+      const photos = checkPhotos(req.body.photos ?? []);
+      const r = await app.reposFor(req).incidents.intake({ ...req.body, photos });
       // stored and committed, not yet answered: where a crash must lose nothing
       failpoint('incident-intake-committed');
       const cal = await getCalendar(app.db);
@@ -160,14 +169,14 @@ export const incidentRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         summary: 'one incident with its timeline, clock, possible duplicates and the actions I may take',
         tags: ['incidents'],
-        params: Type.Object({ id: Type.Integer({ minimum: 1 }) }),
+        params: Type.Object({ id: Id() }),
         response: { 200: IncidentDetail, ...errors, 404: ErrorBody },
       },
     },
-    async (req, reply) => {
+    async (req) => {
       const repos = app.reposFor(req);
       const row = await repos.incidents.getIncident(req.params.id);
-      if (!row) return reply.notFound(`no incident ${req.params.id}`);
+      if (!row) throw new NotFoundError('incident', req.params.id);
       const scope = app.requireScope(req);
       const cal = await getCalendar(app.db);
       return {
@@ -180,9 +189,18 @@ export const incidentRoutes: FastifyPluginAsyncTypebox = async (app) => {
           fromStatus: e.from_status,
           toStatus: e.to_status,
           note: e.note,
+          fromUnit: e.from_unit,
+          toUnit: e.to_unit,
         })),
         actions: allowedActions(row.status).filter((a) => scope.permissions.has(TRANSITIONS[a].permission)),
         possibleDuplicates: (await repos.incidents.duplicatesOf(row)).map(dup),
+        cameras: (await repos.incidents.nearbyCameras({ lon: row.lon, lat: row.lat })).map((c) => ({
+          id: Number(c.id),
+          code: c.code,
+          name: c.name,
+          distanceM: Math.round(c.distance_m),
+          url: app.config.cameraUrlTemplate?.replaceAll('{code}', encodeURIComponent(c.code)) ?? null,
+        })),
       };
     },
   );
@@ -195,7 +213,7 @@ export const incidentRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'a photo sent with the report',
         tags: ['incidents'],
         params: Type.Object({
-          id: Type.Integer({ minimum: 1 }),
+          id: Id(),
           seq: Type.Integer({ minimum: 1, maximum: 6 }),
         }),
         response: { 200: Type.Unknown(), ...errors, 404: ErrorBody },
@@ -203,7 +221,14 @@ export const incidentRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (req, reply) => {
       const photo = await app.reposFor(req).incidents.getPhoto(req.params.id, req.params.seq);
-      if (!photo) return reply.notFound(`no photo ${req.params.seq} of incident ${req.params.id}`);
+      if (!photo) {
+        throw new DomainError(
+          404,
+          'photo_not_found',
+          `no photo ${req.params.seq} of incident ${req.params.id}`,
+          { id: req.params.id, seq: req.params.seq },
+        );
+      }
       return reply
         .type(photo.content_type)
         .header('cache-control', 'private, max-age=86400')
@@ -219,17 +244,20 @@ export const incidentRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary:
           'move an incident through its lifecycle (accept, dispatch, resolve, verify, close, extensions …)',
         tags: ['incidents'],
-        params: Type.Object({ id: Type.Integer({ minimum: 1 }) }),
+        params: Type.Object({ id: Id() }),
         body: TransitionBody,
         response: { 200: Incident, ...errors, 404: ErrorBody, 409: ErrorBody, 422: ErrorBody },
       },
     },
-    async (req, reply) => {
+    async (req) => {
       const scope = app.requireScope(req);
       const rule = TRANSITIONS[req.body.action];
       if (!scope.permissions.has(rule.permission)) {
-        return reply.forbidden(
+        throw new DomainError(
+          403,
+          'permission_denied',
           `'${req.body.action}' needs the ${rule.permission} permission, which ${scope.role ?? 'this key'} does not have`,
+          { permission: rule.permission, role: scope.role ?? 'api_key', action: req.body.action },
         );
       }
       const row = await app.reposFor(req).incidents.transition(req.params.id, req.body);

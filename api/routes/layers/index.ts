@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { LAYERS, layerFilters, type FeatureFilter } from '../../db/feature-repository.ts';
 import { parseBBox } from '../../lib/bbox.ts';
+import { DomainError } from '../../lib/errors.ts';
 import { ErrorBody } from '../../schemas/common.ts';
 import {
   Feature,
@@ -12,12 +13,11 @@ import {
   LayerParams,
   type LayerId,
 } from '../../schemas/layers.ts';
+import { badFeatureId, missingFeature, unknownLayer } from './errors.ts';
 
 function isLayer(id: string): id is LayerId {
   return (LAYER_IDS as readonly string[]).includes(id);
 }
-
-const unknownLayer = (id: string) => `unknown layer '${id}'; layers are ${LAYER_IDS.join(', ')}`;
 
 export const layerRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
@@ -51,22 +51,29 @@ export const layerRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: FeatureCollection, 400: ErrorBody, 404: ErrorBody },
       },
     },
-    async (req, reply) => {
+    async (req) => {
       const { layer } = req.params;
-      if (!isLayer(layer)) return reply.notFound(unknownLayer(layer));
+      if (!isLayer(layer)) throw unknownLayer(layer);
       const { bbox: bboxText, limit = 2000, ...rest } = req.query;
       const filter: FeatureFilter = {};
       if (bboxText !== undefined) {
         const parsed = parseBBox(bboxText);
-        if ('error' in parsed) return reply.badRequest(`querystring/bbox: ${parsed.error}`);
+        if ('error' in parsed) {
+          throw new DomainError(400, 'bbox_invalid', `querystring/bbox: ${parsed.error}`, {
+            problem: parsed.error,
+          });
+        }
         filter.bbox = parsed.bbox;
       }
       const accepted = layerFilters(layer);
       for (const [name, value] of Object.entries(rest)) {
         if (value === undefined) continue;
         if (!(accepted as string[]).includes(name)) {
-          return reply.badRequest(
+          throw new DomainError(
+            400,
+            'filter_unknown',
             `querystring/${name}: layer '${layer}' has no filter '${name}'; it accepts ${accepted.join(', ') || 'none'}`,
+            { layer, filter: name, accepted: accepted.join(', ') },
           );
         }
       }
@@ -96,13 +103,12 @@ export const layerRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: Feature, 400: ErrorBody, 404: ErrorBody },
       },
     },
-    async (req, reply) => {
+    async (req) => {
       const { layer, id } = req.params;
-      if (!isLayer(layer)) return reply.notFound(unknownLayer(layer));
-      if (!/^[1-9][0-9]{0,15}$/.test(id))
-        return reply.badRequest(`params/id: '${id}' is not a feature id (a positive integer)`);
+      if (!isLayer(layer)) throw unknownLayer(layer);
+      if (!/^[1-9][0-9]{0,15}$/.test(id)) throw badFeatureId(id);
       const row = await app.reposFor(req).features.getFeature(layer, Number(id));
-      if (!row) return reply.notFound(`no feature ${id} in layer '${layer}'`);
+      if (!row) throw missingFeature(layer, id);
       return { type: 'Feature' as const, id: row.id, geometry: row.geometry, properties: row.properties };
     },
   );

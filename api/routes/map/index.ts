@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { ErrorBody } from '../../schemas/common.ts';
+import { DomainError, NotFoundError } from '../../lib/errors.ts';
+import { ErrorBody, Id } from '../../schemas/common.ts';
 import { FeatureParams, LAYER_IDS, type LayerId } from '../../schemas/layers.ts';
 import {
   AreaStats,
@@ -12,6 +13,7 @@ import {
   SearchQuery,
   SearchResult,
 } from '../../schemas/map.ts';
+import { badFeatureId, missingFeature, unknownLayer } from '../layers/errors.ts';
 
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody };
 const per10k = (n: number, population: number | null) =>
@@ -30,9 +32,10 @@ export const mapRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: SearchResult, ...errors },
       },
     },
-    async (req, reply) => {
+    async (req) => {
       const q = req.query.q.trim();
-      if (!q) return reply.badRequest('querystring/q: must contain more than spaces');
+      if (!q)
+        throw new DomainError(400, 'search_query_blank', 'querystring/q: must contain more than spaces');
       const rows = await app.reposFor(req).search.search(q, req.query.limit ?? 20);
       return {
         q,
@@ -112,13 +115,13 @@ export const mapRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         summary: "key sites inside a risk source's impact radius",
         tags: ['map'],
-        params: Type.Object({ id: Type.Integer({ minimum: 1 }) }),
+        params: Type.Object({ id: Id() }),
         response: { 200: ExposureResult, ...errors, 404: ErrorBody },
       },
     },
-    async (req, reply) => {
+    async (req) => {
       const r = await app.reposFor(req).around.exposedSites(req.params.id, 500);
-      if (!r) return reply.notFound(`no risk source ${req.params.id}`);
+      if (!r) throw new NotFoundError('risk_source', req.params.id);
       return {
         source: { ...r.source, impactRadiusM: r.source.impact_radius_m },
         sites: r.sites.map((s) => ({
@@ -172,15 +175,13 @@ export const mapRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: FeatureContext, ...errors, 404: ErrorBody },
       },
     },
-    async (req, reply) => {
+    async (req) => {
       const { layer, id } = req.params;
-      if (!(LAYER_IDS as readonly string[]).includes(layer))
-        return reply.notFound(`unknown layer '${layer}'`);
-      if (!/^[1-9][0-9]{0,15}$/.test(id))
-        return reply.badRequest(`params/id: '${id}' is not a feature id (a positive integer)`);
+      if (!(LAYER_IDS as readonly string[]).includes(layer)) throw unknownLayer(layer);
+      if (!/^[1-9][0-9]{0,15}$/.test(id)) throw badFeatureId(id);
       const repos = app.reposFor(req);
       const f = await repos.features.getFeature(layer as LayerId, Number(id));
-      if (!f) return reply.notFound(`no feature ${id} in layer '${layer}'`);
+      if (!f) throw missingFeature(layer, id);
       const path = f.area_code
         ? (await repos.areaPaths.getAreaPath(f.area_code)).filter((p) => p.level !== 'city')
         : [];

@@ -1,69 +1,96 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import { LAYERS, type FeatureRow } from '../../db/feature-repository.ts';
-import { ERRORS_4XX } from '../../schemas/common.ts';
+import { LAYERS, type FeatureFilter, type FeatureRow } from '../../db/feature-repository.ts';
+import { NotFoundError } from '../../lib/errors.ts';
+import { publicBaseUrl } from '../../lib/public-url.ts';
+import { ERRORS_4XX, MAX_OFFSET } from '../../schemas/common.ts';
 import { LAYER_IDS, type LayerId } from '../../schemas/layers.ts';
+import { ogcOpenApi } from './openapi.ts';
+import {
+  CRS84,
+  geometryInCrs,
+  LIMIT_DEFAULT,
+  LIMIT_MAX,
+  parseBbox,
+  parseCrs,
+  parseDatetime,
+  parseFeatureId,
+  refuseUnknownParameters,
+  SUPPORTED_CRS,
+  type Envelope,
+  type SupportedCrs,
+  type TimeRange,
+} from './params.ts';
 
-const CORE = 'http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core';
-const GEOJSON = 'http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson';
-const CRS84 = 'http://www.opengis.net/def/crs/OGC/1.3/CRS84';
+const CONFORMANCE = [
+  'http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core',
+  'http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson',
+  'http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30',
+  'http://www.opengis.net/spec/ogcapi-features-2/1.0/conf/crs',
+];
 const GEO_JSON = 'application/geo+json';
+const OPENAPI_JSON = 'application/vnd.oai.openapi+json;version=3.0';
+const GREGORIAN = 'http://www.opengis.net/def/uom/ISO-8601/0/Gregorian';
 
 const Format = Type.Optional(Type.Enum(['json'], { description: 'only JSON is offered' }));
+const CrsParam = Type.Optional(
+  Type.String({ maxLength: 100, description: `output CRS: ${SUPPORTED_CRS.join(' or ')}` }),
+);
 const AnyObject = Type.Object({}, { additionalProperties: true });
+/** Ids in paths are read by the handler, so that an unknown one answers 404 (not a schema 400). */
+const CollectionParams = Type.Object({
+  collectionId: Type.String({ maxLength: 100, description: LAYER_IDS.join(', ') }),
+});
 
-/** The layers with a time: `datetime` filters them by this. */
-const TIMED: Partial<Record<LayerId, string>> = { incidents: 'reported_at' };
+/** The layers with a time: `datetime` filters them by this (report time). */
+const TIMED: ReadonlySet<LayerId> = new Set(['incidents']);
 
-/** The absolute base URL of this API as the client reached it (links must be absolute). */
-function base(req: FastifyRequest): string {
-  return `${req.protocol}://${req.host}`;
+function collectionId(text: string): LayerId {
+  if (!(LAYER_IDS as readonly string[]).includes(text)) throw new NotFoundError('collection', text);
+  return text as LayerId;
 }
 
-/** Parses an OGC `datetime` (an instant, or `start/end` with `..` open ends) into from/to (ISO 8601). */
-function parseDatetime(value: string): { from?: string; to?: string } | null {
-  const valid = (s: string) => !Number.isNaN(Date.parse(s));
-  const parts = value.split('/');
-  if (parts.length === 1) {
-    if (!valid(value)) return null;
-    // an instant: the features of that moment (to the millisecond)
-    return { from: value, to: new Date(Date.parse(value) + 1).toISOString() };
-  }
-  if (parts.length !== 2) return null;
-  const [a, b] = parts as [string, string];
-  const open = (s: string) => s === '..' || s === '';
-  if ((!open(a) && !valid(a)) || (!open(b) && !valid(b)) || (open(a) && open(b))) return null;
-  // the end of an interval is included
+function toFeature(f: FeatureRow, crs: SupportedCrs) {
   return {
-    from: open(a) ? undefined : a,
-    to: open(b) ? undefined : new Date(Date.parse(b) + 1).toISOString(),
+    type: 'Feature' as const,
+    id: f.id,
+    geometry: geometryInCrs(f.geometry, crs),
+    properties: f.properties,
   };
 }
 
-function toFeature(f: FeatureRow) {
-  return { type: 'Feature' as const, id: f.id, geometry: f.geometry, properties: f.properties };
+/** Part 2: every answer with coordinates says their CRS. */
+function contentCrs(reply: FastifyReply, crs: SupportedCrs) {
+  reply.header('content-crs', `<${crs}>`);
 }
 
 /**
- * OGC API – Features, Part 1: Core (GeoJSON), read-only, at /ogc: every map layer the
- * user may see as a collection, with bbox, limit/offset paging (next links) and, for
- * incidents, datetime. Clients such as QGIS and GDAL's OAPIF driver read it; they send
- * an API key (X-API-Key or Authorization: Bearer).
+ * OGC API – Features, Part 1: Core (GeoJSON) and Part 2 (CRS84, EPSG:4326), read-only, at /ogc:
+ * every map layer the caller may see as a collection, with bbox (also across the antimeridian),
+ * limit/offset paging (next links), datetime for incidents, and the service description at
+ * /ogc/api. Clients such as QGIS, GDAL's OAPIF driver and owslib read it with an API key
+ * (X-API-Key or Authorization: Bearer).
  */
 export const ogcRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const collection = (req: FastifyRequest, id: LayerId, extent: [number, number, number, number] | null) => {
+  const collection = (
+    req: FastifyRequest,
+    id: LayerId,
+    extent: Envelope | null,
+    interval: [string | null, string | null] | null,
+  ) => {
     const def = LAYERS[id];
-    const b = base(req);
+    const b = publicBaseUrl(req);
     return {
       id,
       title: def.nameZh,
       description: def.nameEn,
       itemType: 'feature',
-      crs: [CRS84],
+      crs: [...SUPPORTED_CRS],
+      storageCrs: CRS84,
       extent: {
         spatial: { bbox: extent ? [extent] : [], crs: CRS84 },
-        ...(TIMED[id] ? { temporal: { interval: [[null, null]] } } : {}),
+        ...(interval ? { temporal: { interval: [interval], trs: GREGORIAN } } : {}),
       },
       links: [
         { href: `${b}/ogc/collections/${id}`, rel: 'self', type: 'application/json', title: def.nameEn },
@@ -71,34 +98,65 @@ export const ogcRoutes: FastifyPluginAsyncTypebox = async (app) => {
       ],
     };
   };
+  const describe = async (req: FastifyRequest, id: LayerId) =>
+    collection(
+      req,
+      id,
+      await app.reposFor(req).features.layerExtent(id),
+      // from the first report on; the end stays open: reports keep arriving
+      TIMED.has(id)
+        ? [(await app.reposFor(req).features.incidentsSince())?.toISOString() ?? null, null]
+        : null,
+    );
+
+  const landing = async (req: FastifyRequest) => {
+    refuseUnknownParameters(req.query as object, ['f']);
+    const b = publicBaseUrl(req);
+    return {
+      title: 'riskmap 风险一张图',
+      description: 'The risk map layers as OGC API – Features (read-only, GeoJSON, CRS84 or EPSG:4326)',
+      links: [
+        { href: `${b}/ogc`, rel: 'self', type: 'application/json', title: 'this document' },
+        { href: `${b}/ogc/api`, rel: 'service-desc', type: OPENAPI_JSON, title: 'the API definition' },
+        { href: `${b}/api/docs`, rel: 'service-doc', type: 'text/html', title: 'the API documentation' },
+        { href: `${b}/ogc/conformance`, rel: 'conformance', type: 'application/json' },
+        { href: `${b}/ogc/collections`, rel: 'data', type: 'application/json' },
+      ],
+    };
+  };
+  const landingSchema = {
+    summary: 'OGC API – Features: landing page',
+    tags: ['ogc'],
+    querystring: Type.Object({ f: Format }),
+    response: { 200: AnyObject, ...ERRORS_4XX },
+  };
+  app.get('/ogc', { config: { access: 'read' }, schema: landingSchema }, landing);
+  // owslib and others ask for the landing page with a trailing slash
+  app.get('/ogc/', { config: { access: 'read' }, schema: { ...landingSchema, hide: true } }, landing);
 
   app.get(
-    '/ogc',
+    '/ogc/api',
     {
       config: { access: 'read' },
       schema: {
-        summary: 'OGC API – Features: landing page',
+        summary: 'OGC API – Features: the service description (OpenAPI 3.0)',
         tags: ['ogc'],
         querystring: Type.Object({ f: Format }),
         response: { 200: AnyObject, ...ERRORS_4XX },
       },
     },
-    async (req) => {
-      const b = base(req);
-      return {
-        title: 'riskmap 风险一张图',
-        description: 'The risk map layers as OGC API – Features (read-only, GeoJSON, WGS84)',
-        links: [
-          { href: `${b}/ogc`, rel: 'self', type: 'application/json', title: 'this document' },
-          {
-            href: `${b}/api/docs/json`,
-            rel: 'service-desc',
-            type: 'application/vnd.oai.openapi+json;version=3.0',
-          },
-          { href: `${b}/ogc/conformance`, rel: 'conformance', type: 'application/json' },
-          { href: `${b}/ogc/collections`, rel: 'data', type: 'application/json' },
-        ],
-      };
+    async (req, reply) => {
+      refuseUnknownParameters(req.query, ['f']);
+      reply.type(OPENAPI_JSON);
+      return ogcOpenApi(
+        publicBaseUrl(req),
+        LAYER_IDS.map((id) => ({
+          id,
+          title: LAYERS[id].nameZh,
+          description: LAYERS[id].nameEn,
+          timed: TIMED.has(id),
+        })),
+      );
     },
   );
 
@@ -113,7 +171,10 @@ export const ogcRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: Type.Object({ conformsTo: Type.Array(Type.String()) }), ...ERRORS_4XX },
       },
     },
-    async () => ({ conformsTo: [CORE, GEOJSON] }),
+    async (req) => {
+      refuseUnknownParameters(req.query, ['f']);
+      return { conformsTo: CONFORMANCE };
+    },
   );
 
   app.get(
@@ -128,17 +189,15 @@ export const ogcRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (req) => {
-      const repos = app.reposFor(req).features;
+      refuseUnknownParameters(req.query, ['f']);
       const collections = [];
-      for (const id of LAYER_IDS) collections.push(collection(req, id, await repos.layerExtent(id)));
+      for (const id of LAYER_IDS) collections.push(await describe(req, id));
       return {
-        links: [{ href: `${base(req)}/ogc/collections`, rel: 'self', type: 'application/json' }],
+        links: [{ href: `${publicBaseUrl(req)}/ogc/collections`, rel: 'self', type: 'application/json' }],
         collections,
       };
     },
   );
-
-  const Params = Type.Object({ collectionId: Type.Enum(LAYER_IDS) });
 
   app.get(
     '/ogc/collections/:collectionId',
@@ -147,81 +206,128 @@ export const ogcRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         summary: 'OGC API – Features: one collection',
         tags: ['ogc'],
-        params: Params,
+        params: CollectionParams,
         querystring: Type.Object({ f: Format }),
         response: { 200: AnyObject, ...ERRORS_4XX },
       },
     },
-    async (req) =>
-      collection(
-        req,
-        req.params.collectionId,
-        await app.reposFor(req).features.layerExtent(req.params.collectionId),
-      ),
+    async (req) => {
+      const id = collectionId(req.params.collectionId);
+      refuseUnknownParameters(req.query, ['f']);
+      return describe(req, id);
+    },
   );
 
+  const ITEMS_PARAMETERS = ['f', 'bbox', 'bbox-crs', 'crs', 'datetime', 'limit', 'offset'];
   app.get(
     '/ogc/collections/:collectionId/items',
     {
       config: { access: 'read' },
       schema: {
-        summary: 'OGC API – Features: features of a collection (bbox, datetime, limit, offset)',
+        summary: 'OGC API – Features: features of a collection (bbox, datetime, limit, offset, crs)',
         tags: ['ogc'],
-        params: Params,
+        params: CollectionParams,
         querystring: Type.Object({
           f: Format,
-          bbox: Type.Optional(Type.String({ description: 'minLon,minLat,maxLon,maxLat (CRS84)' })),
-          datetime: Type.Optional(Type.String({ description: 'an instant or start/end (.. for open)' })),
-          limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000, default: 100 })),
-          offset: Type.Optional(Type.Integer({ minimum: 0, default: 0 })),
+          bbox: Type.Optional(
+            Type.String({
+              maxLength: 300,
+              description: 'minLon,minLat,maxLon,maxLat (or 6 numbers with heights), in bbox-crs axis order',
+            }),
+          ),
+          'bbox-crs': CrsParam,
+          crs: CrsParam,
+          datetime: Type.Optional(
+            Type.String({
+              maxLength: 100,
+              description: 'a date (whole day, China time), a date-time, or start/end (.. for open)',
+            }),
+          ),
+          limit: Type.Optional(
+            Type.Integer({
+              minimum: 1,
+              maximum: Number.MAX_SAFE_INTEGER,
+              description: `features per page (default ${LIMIT_DEFAULT}); above ${LIMIT_MAX} reads as ${LIMIT_MAX}`,
+            }),
+          ),
+          offset: Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_OFFSET })),
         }),
         response: { 200: AnyObject, ...ERRORS_4XX },
       },
     },
     async (req, reply) => {
-      const id = req.params.collectionId;
+      const id = collectionId(req.params.collectionId);
       const q = req.query;
-      const limit = q.limit ?? 100;
-      const offset = q.offset ?? 0;
-      let bbox: [number, number, number, number] | undefined;
-      if (q.bbox !== undefined) {
-        const n = q.bbox.split(',').map(Number);
-        if (n.length !== 4 || n.some((x) => !Number.isFinite(x)) || n[0]! > n[2]! || n[1]! > n[3]!)
-          throw app.httpErrors.badRequest('querystring/bbox: four numbers minLon,minLat,maxLon,maxLat');
-        bbox = n as [number, number, number, number];
-      }
-      let time: { from?: string; to?: string } = {};
+      refuseUnknownParameters(q, ITEMS_PARAMETERS);
+      const crs = parseCrs('crs', q.crs);
+      const boxes = q.bbox === undefined ? [] : parseBbox(q.bbox, parseCrs('bbox-crs', q['bbox-crs']));
+      if (q.bbox === undefined && q['bbox-crs'] !== undefined) parseCrs('bbox-crs', q['bbox-crs']);
+      // a datetime is checked on every collection; it filters those that have a time
+      let time: TimeRange = {};
       if (q.datetime !== undefined) {
-        const parsed = parseDatetime(q.datetime);
-        if (!parsed) throw app.httpErrors.badRequest('querystring/datetime: an RFC 3339 instant or interval');
-        if (TIMED[id]) time = parsed;
+        const range = parseDatetime(q.datetime);
+        if (TIMED.has(id)) time = range;
       }
-      const page = await app.reposFor(req).features.pageFeatures(id, { bbox, ...time }, limit, offset);
-      const b = base(req);
+      const limit = Math.min(q.limit ?? LIMIT_DEFAULT, LIMIT_MAX);
+      const offset = q.offset ?? 0;
+      const page = await pageAcross(req, id, time, boxes, limit, offset);
+
+      const b = publicBaseUrl(req);
       const url = (o: number) => {
         const p = new URLSearchParams();
-        if (q.bbox) p.set('bbox', q.bbox);
-        if (q.datetime) p.set('datetime', q.datetime);
+        for (const name of ['bbox', 'bbox-crs', 'datetime', 'crs'] as const) {
+          const v = q[name];
+          if (v !== undefined) p.set(name, v);
+        }
         p.set('limit', String(limit));
         p.set('offset', String(o));
         return `${b}/ogc/collections/${id}/items?${p.toString()}`;
       };
       const links = [{ href: url(offset), rel: 'self', type: GEO_JSON }];
       if (offset + page.features.length < page.numberMatched)
-        links.push({ href: url(offset + limit), rel: 'next', type: GEO_JSON });
+        links.push({ href: url(offset + page.features.length), rel: 'next', type: GEO_JSON });
       if (offset > 0) links.push({ href: url(Math.max(0, offset - limit)), rel: 'prev', type: GEO_JSON });
       links.push({ href: `${b}/ogc/collections/${id}`, rel: 'collection', type: 'application/json' });
       reply.type(GEO_JSON);
+      contentCrs(reply, crs);
       return {
         type: 'FeatureCollection',
         timeStamp: new Date().toISOString(),
         numberMatched: page.numberMatched,
         numberReturned: page.features.length,
-        features: page.features.map(toFeature),
+        features: page.features.map((f) => toFeature(f, crs)),
         links,
       };
     },
   );
+
+  /**
+   * One page over one box, or over the two halves of a box across the antimeridian: the
+   * features of the western half, then those of the eastern half (each in id order).
+   */
+  async function pageAcross(
+    req: FastifyRequest,
+    id: LayerId,
+    time: TimeRange,
+    boxes: Envelope[],
+    limit: number,
+    offset: number,
+  ): Promise<{ features: FeatureRow[]; numberMatched: number }> {
+    const repo = app.reposFor(req).features;
+    const filter = (bbox?: Envelope): FeatureFilter => ({ ...time, ...(bbox ? { bbox } : {}) });
+    if (boxes.length < 2) return repo.pageFeatures(id, filter(boxes[0]), limit, offset);
+    const west = await repo.pageFeatures(id, filter(boxes[0]), limit, offset);
+    const east = await repo.pageFeatures(
+      id,
+      filter(boxes[1]),
+      limit - west.features.length,
+      Math.max(0, offset - west.numberMatched),
+    );
+    return {
+      features: [...west.features, ...east.features],
+      numberMatched: west.numberMatched + east.numberMatched,
+    };
+  }
 
   app.get(
     '/ogc/collections/:collectionId/items/:featureId',
@@ -230,21 +336,31 @@ export const ogcRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         summary: 'OGC API – Features: one feature',
         tags: ['ogc'],
-        params: Type.Object({ collectionId: Type.Enum(LAYER_IDS), featureId: Type.Integer({ minimum: 1 }) }),
-        querystring: Type.Object({ f: Format }),
+        params: Type.Object({
+          collectionId: Type.String({ maxLength: 100, description: LAYER_IDS.join(', ') }),
+          featureId: Type.String({ maxLength: 100, description: 'the feature id (a positive integer)' }),
+        }),
+        querystring: Type.Object({ f: Format, crs: CrsParam }),
         response: { 200: AnyObject, ...ERRORS_4XX },
       },
     },
     async (req, reply) => {
-      const { collectionId: id, featureId } = req.params;
+      const id = collectionId(req.params.collectionId);
+      const featureId = parseFeatureId(req.params.featureId);
+      // not a feature id at all answers like a missing feature
+      if (featureId === null) throw new NotFoundError('feature', req.params.featureId);
+      refuseUnknownParameters(req.query, ['f', 'crs']);
+      const crs = parseCrs('crs', req.query.crs);
       const f = await app.reposFor(req).features.getFeature(id, featureId);
-      if (!f) throw app.httpErrors.notFound(`no feature ${featureId} in ${id}`);
+      if (!f) throw new NotFoundError('feature', featureId);
       reply.type(GEO_JSON);
+      contentCrs(reply, crs);
+      const b = publicBaseUrl(req);
       return {
-        ...toFeature(f),
+        ...toFeature(f, crs),
         links: [
-          { href: `${base(req)}/ogc/collections/${id}/items/${featureId}`, rel: 'self', type: GEO_JSON },
-          { href: `${base(req)}/ogc/collections/${id}`, rel: 'collection', type: 'application/json' },
+          { href: `${b}/ogc/collections/${id}/items/${featureId}`, rel: 'self', type: GEO_JSON },
+          { href: `${b}/ogc/collections/${id}`, rel: 'collection', type: 'application/json' },
         ],
       };
     },

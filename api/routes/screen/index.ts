@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { DomainError } from '../../lib/errors.ts';
 import { ERRORS_4XX } from '../../schemas/common.ts';
 import { Playback, PlaybackQuery, ScreenSummary } from '../../schemas/screen.ts';
 
@@ -43,9 +44,20 @@ export const screenRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (req) => {
       const from = new Date(req.query.from);
       const to = new Date(req.query.to);
-      if (!(to > from)) throw app.httpErrors.badRequest('querystring: to must be after from');
-      if (to.getTime() - from.getTime() > 7 * 86_400_000)
-        throw app.httpErrors.badRequest('querystring: a window of at most 7 days');
+      if (!(to > from)) {
+        throw new DomainError(400, 'time_range_reversed', 'querystring: to must be after from', {
+          from: req.query.from,
+          to: req.query.to,
+        });
+      }
+      if (to.getTime() - from.getTime() > 7 * 86_400_000) {
+        throw new DomainError(
+          400,
+          'time_range_too_long',
+          'querystring: a window of at most 7 days between from and to',
+          { maxDays: 7 },
+        );
+      }
       const p = await app.reposFor(req).screen.playback(from, to);
       return {
         from: from.toISOString(),

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { TeamRow } from '../../db/team-repository.ts';
+import { DomainError, NotFoundError } from '../../lib/errors.ts';
 import { ERRORS_4XX } from '../../schemas/common.ts';
 import {
   Coverage,
@@ -76,7 +77,7 @@ export const teamRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (req) => {
       const t = await app.reposFor(req).teams.getTeam(req.params.id);
-      if (!t) throw app.httpErrors.notFound(`no team ${req.params.id}`);
+      if (!t) throw new NotFoundError('team', req.params.id);
       return toTeam(t, fixMaxAgeS, new Date());
     },
   );
@@ -96,10 +97,13 @@ export const teamRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (req) => {
       const b = req.body;
-      const r = await app
-        .reposFor(req)
-        .teams.recordPosition(req.params.id, { lon: b.lon, lat: b.lat, at: new Date(b.at) });
-      if (!r) throw app.httpErrors.notFound(`no team ${req.params.id}`);
+      const r = await app.reposFor(req).teams.recordPosition(req.params.id, {
+        lon: b.lon,
+        lat: b.lat,
+        at: new Date(b.at),
+        marginM: app.config.serviceAreaMarginM,
+      });
+      if (!r) throw new NotFoundError('team', req.params.id);
       return { applied: r.applied, team: toTeam(r.team, fixMaxAgeS, new Date()) };
     },
   );
@@ -118,7 +122,7 @@ export const teamRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (req) => {
       const t = await app.reposFor(req).teams.setDuty(req.params.id, req.body.onDuty);
-      if (!t) throw app.httpErrors.notFound(`no team ${req.params.id}`);
+      if (!t) throw new NotFoundError('team', req.params.id);
       return toTeam(t, fixMaxAgeS, new Date());
     },
   );
@@ -138,9 +142,14 @@ export const teamRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (req) => {
       const from = new Date(req.query.from);
       const to = new Date(req.query.to);
-      if (to < from) throw app.httpErrors.badRequest('querystring: to is before from');
+      if (to < from) {
+        throw new DomainError(400, 'time_range_reversed', 'querystring: to is before from', {
+          from: req.query.from,
+          to: req.query.to,
+        });
+      }
       const r = await app.reposFor(req).teams.teamTrack(req.params.id, from, to);
-      if (!r) throw app.httpErrors.notFound(`no team ${req.params.id}`);
+      if (!r) throw new NotFoundError('team', req.params.id);
       return r.map((p) => ({ ...p, at: new Date(p.at).toISOString() }));
     },
   );
@@ -160,10 +169,16 @@ export const teamRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (req) => {
       const minutes = [...new Set((req.query.minutes ?? '5,10,15').split(',').map(Number))];
       const bad = minutes.find((m) => m < 1 || m > 60);
-      if (bad !== undefined)
-        throw app.httpErrors.badRequest(`querystring/minutes: ${bad} is not within 1–60`);
+      if (bad !== undefined) {
+        throw new DomainError(400, 'value_out_of_range', `querystring/minutes: ${bad} is not within 1–60`, {
+          field: 'querystring/minutes',
+          value: bad,
+          min: 1,
+          max: 60,
+        });
+      }
       const r = await app.reposFor(req).coverage.teamIsochrones(req.params.id, minutes);
-      if (!r) throw app.httpErrors.notFound(`no team ${req.params.id}`);
+      if (!r) throw new NotFoundError('team', req.params.id);
       return {
         type: 'FeatureCollection' as const,
         features: r.isochrones.map((i) => ({

@@ -1,13 +1,15 @@
 import { createHash } from 'node:crypto';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { AREA_TILE_LEVELS, POINT_TILES } from '../../db/tile-repository.ts';
-import { startTileCellFolding } from '../../lib/tile-cell-folding.ts';
+import { publicBaseUrl } from '../../lib/public-url.ts';
 import { tileProblem } from '../../lib/tiles.ts';
 import { ErrorBody } from '../../schemas/common.ts';
 import type { LayerId } from '../../schemas/layers.ts';
 import { TILE_LAYER_IDS, TileJson, TileJsonParams, TileParams, TileQuery } from '../../schemas/tiles.ts';
 import { layerFilters } from '../../db/feature-repository.ts';
+import { DomainError } from '../../lib/errors.ts';
 
 const MAX_ZOOM = 22;
 /** Dongguan's extent (EPSG:4326), for TileJSON bounds. */
@@ -16,15 +18,37 @@ const CITY_BOUNDS = [113.5, 22.6, 114.3, 23.2];
 const unknownLayer = (id: string) =>
   `params/layer: unknown tile layer '${id}'; layers are ${TILE_LAYER_IDS.join(', ')}`;
 
+/**
+ * If-None-Match against a tile's tag, by the weak comparison RFC 9110 asks for: a list of tags,
+ * `W/` ignored, `*` matches. (A compressed tile's coding suffix is taken off before this, in
+ * api/plugins/compression.ts.)
+ */
+function matchesIfNoneMatch(header: string | undefined, etag: string): boolean {
+  if (!header) return false;
+  if (header.trim() === '*') return true;
+  return header.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag);
+}
+
+/** Sends an encoded tile with its ETag, or a 304 when the client holds it already. */
+function sendTile(req: FastifyRequest, reply: FastifyReply, tile: Uint8Array, cacheControl: string) {
+  const etag = `"${createHash('sha1').update(tile).digest('base64url')}"`;
+  reply.header('etag', etag).header('cache-control', cacheControl);
+  if (matchesIfNoneMatch(req.headers['if-none-match'], etag)) return reply.code(304).send(null);
+  return reply
+    .type('application/vnd.mapbox-vector-tile')
+    .send(Buffer.from(tile.buffer, tile.byteOffset, tile.byteLength));
+}
+
 function parseInt10(s: string): number {
   return /^\d{1,8}$/.test(s) ? Number(s) : NaN;
 }
 
-export const tileRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  // report counts reach tile_cells through deltas (migrations/0017); this process folds them
-  const folding = startTileCellFolding(app.db, (err) => app.log.warn({ err }, 'tile-cell fold failed'));
-  app.addHook('onClose', () => folding.stop());
+/** A tile request the layer cannot answer: coordinates out of range, a filter it does not take (400). */
+function tileInvalid(message: string): DomainError {
+  return new DomainError(400, 'tile_invalid', message, { message });
+}
 
+export const tileRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/api/tiles/:layer/:z/:x/:y.mvt',
     {
@@ -45,22 +69,21 @@ export const tileRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (req, reply) => {
       const { layer } = req.params;
-      if (!(TILE_LAYER_IDS as readonly string[]).includes(layer))
-        return reply.badRequest(unknownLayer(layer));
+      if (!(TILE_LAYER_IDS as readonly string[]).includes(layer)) throw tileInvalid(unknownLayer(layer));
       const [z, x, y] = [parseInt10(req.params.z), parseInt10(req.params.x), parseInt10(req.params.y)];
       const problem = tileProblem(z, x, y);
-      if (problem) return reply.badRequest(`params: ${problem}`);
+      if (problem) throw tileInvalid(`params: ${problem}`);
       const repos = app.reposFor(req);
       let tile: Uint8Array;
       if (layer === 'areas') {
         if (Object.keys(req.query).length > 0)
-          return reply.badRequest('querystring: the areas layer takes no filters');
+          throw tileInvalid('querystring: the areas layer takes no filters');
         tile = await repos.tiles.areaTile({ z, x, y });
       } else {
         const accepted: string[] = layerFilters(layer as LayerId).filter((f) => f !== 'from' && f !== 'to');
         for (const name of Object.keys(req.query)) {
           if (!accepted.includes(name)) {
-            return reply.badRequest(
+            throw tileInvalid(
               `querystring/${name}: layer '${layer}' has no filter '${name}'; it accepts ${accepted.join(', ')}`,
             );
           }
@@ -69,12 +92,40 @@ export const tileRoutes: FastifyPluginAsyncTypebox = async (app) => {
       }
       // Tiles change whenever the data does (teams move, incidents arrive): clients
       // revalidate every time, and an unchanged tile costs a 304.
-      const etag = `"${createHash('sha1').update(tile).digest('base64url')}"`;
-      reply.header('etag', etag).header('cache-control', 'private, no-cache');
-      if (req.headers['if-none-match'] === etag) return reply.code(304).send(null);
-      return reply
-        .type('application/vnd.mapbox-vector-tile')
-        .send(Buffer.from(tile.buffer, tile.byteOffset, tile.byteLength));
+      return sendTile(req, reply, tile, 'private, no-cache');
+    },
+  );
+
+  app.get(
+    '/api/tiles/basemap/:z/:x/:y.mvt',
+    {
+      // Public: geography only (roads, place names), drawn under every map, the citizen's
+      // location picker included. A map view asks a dozen tiles at a time.
+      config: { access: 'public', rateLimit: { max: 3000, timeWindow: 60_000 } },
+      schema: {
+        summary:
+          'one vector tile of the basemap context: roads by class (layer road) and town, village and grid names (layer place)',
+        tags: ['tiles'],
+        params: Type.Object({
+          z: Type.String({ maxLength: 8 }),
+          x: Type.String({ maxLength: 8 }),
+          y: Type.String({ maxLength: 8 }),
+        }),
+        response: {
+          200: Type.Unknown({ description: 'application/vnd.mapbox-vector-tile' }),
+          304: Type.Null(),
+          400: ErrorBody,
+        },
+      },
+    },
+    async (req, reply) => {
+      const [z, x, y] = [parseInt10(req.params.z), parseInt10(req.params.x), parseInt10(req.params.y)];
+      const problem = tileProblem(z, x, y);
+      if (problem) throw tileInvalid(`params: ${problem}`);
+      const tile = await app.repos.basemapTiles.basemapTile({ z, x, y });
+      // The same for everyone, and changed only when roads or areas are: shared caches may keep
+      // it, revalidating (a 304) so that an edited grid shows its new name.
+      return sendTile(req, reply, tile, 'public, no-cache');
     },
   );
 
@@ -90,12 +141,11 @@ export const tileRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: TileJson, 400: ErrorBody, 401: ErrorBody },
       },
     },
-    async (req, reply) => {
+    async (req) => {
       const { layer } = req.params;
-      if (!(TILE_LAYER_IDS as readonly string[]).includes(layer))
-        return reply.badRequest(unknownLayer(layer));
+      if (!(TILE_LAYER_IDS as readonly string[]).includes(layer)) throw tileInvalid(unknownLayer(layer));
       const qs = new URLSearchParams(Object.entries(req.query).map(([k, v]) => [k, String(v)])).toString();
-      const origin = `${req.protocol}://${req.headers.host ?? 'localhost'}`;
+      const origin = publicBaseUrl(req);
       const vectorLayers =
         layer === 'areas'
           ? [

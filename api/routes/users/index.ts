@@ -1,8 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { hashPassword, passwordProblem, randomToken } from '../../auth/password.ts';
+import { hashPassword, newPasswordProblem, randomToken } from '../../auth/password.ts';
 import type { ApiKeyRow } from '../../db/api-key-repository.ts';
 import type { UserRow } from '../../db/user-repository.ts';
+import { DomainError, NotFoundError } from '../../lib/errors.ts';
 import { sha256 } from '../../plugins/auth.ts';
 import {
   ApiKey,
@@ -48,6 +49,11 @@ function toApiKey(k: ApiKeyRow) {
 
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody };
 
+/** An area code the body names (`field`) that no current area has (422). */
+function unknownArea(field: string, code: string): DomainError {
+  return new DomainError(422, 'area_unknown', `${field}: no current area has code ${code}`, { field, code });
+}
+
 /** User management, API keys and the audit log: for principals with manage_users, within their area. */
 export const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const access = { access: 'manage_users' as const };
@@ -74,10 +80,10 @@ export const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (req, reply) => {
       const b = req.body;
-      const problem = passwordProblem(b.password);
-      if (problem) return reply.badRequest(`body/password: ${problem}`);
+      const problem = await newPasswordProblem(b.password, { username: b.username });
+      if (problem) throw problem;
       if (!(await app.repos.credentials.areaExists(b.homeAreaCode))) {
-        return reply.unprocessableEntity(`body/homeAreaCode: no current area has code ${b.homeAreaCode}`);
+        throw unknownArea('body/homeAreaCode', b.homeAreaCode);
       }
       const row = await app.reposFor(req).users.createUser(
         {
@@ -89,7 +95,11 @@ export const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
         },
         req.ip,
       );
-      if (!row) return reply.conflict(`username '${b.username}' is taken`);
+      if (!row) {
+        throw new DomainError(409, 'username_taken', `username '${b.username}' is taken`, {
+          username: b.username,
+        });
+      }
       return reply.code(201).send(toUser(row));
     },
   );
@@ -105,9 +115,10 @@ export const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: User, ...errors, 404: ErrorBody },
       },
     },
-    async (req, reply) => {
+    async (req) => {
       const row = await app.reposFor(req).users.getUser(req.params.id);
-      return row ? toUser(row) : reply.notFound(`no user ${req.params.id}`);
+      if (!row) throw new NotFoundError('user', req.params.id);
+      return toUser(row);
     },
   );
 
@@ -123,20 +134,33 @@ export const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: User, ...errors, 404: ErrorBody, 422: ErrorBody },
       },
     },
-    async (req, reply) => {
+    async (req) => {
       const b = req.body;
       const scope = app.requireScope(req);
       if (b.password !== undefined) {
-        const problem = passwordProblem(b.password);
-        if (problem) return reply.badRequest(`body/password: ${problem}`);
+        // whether the caller may change this user first: nothing is said about the password of
+        // a user they may not change (password_reused would tell a guess of it)
+        const target = await app.reposFor(req).users.getUserToChange(req.params.id);
+        if (!target) throw new NotFoundError('user', req.params.id);
+        const problem = await newPasswordProblem(b.password, {
+          username: target.username,
+          currentHash: (await app.repos.credentials.getPasswordHash(req.params.id)) ?? undefined,
+        });
+        if (problem) throw problem;
       }
       if (req.params.id === scope.id && (b.disabled === true || (b.role && b.role !== scope.role))) {
-        return reply.unprocessableEntity('you cannot disable yourself or change your own role');
+        throw new DomainError(
+          422,
+          'own_account_change',
+          'you cannot disable yourself or change your own role',
+        );
       }
-      for (const code of [b.homeAreaCode, ...(b.grants ?? [])]) {
-        if (code && !(await app.repos.credentials.areaExists(code))) {
-          return reply.unprocessableEntity(`no current area has code ${code}`);
-        }
+      const named = [
+        ...(b.homeAreaCode ? [{ field: 'body/homeAreaCode', code: b.homeAreaCode }] : []),
+        ...(b.grants ?? []).map((code, i) => ({ field: `body/grants/${i}`, code })),
+      ];
+      for (const { field, code } of named) {
+        if (!(await app.repos.credentials.areaExists(code))) throw unknownArea(field, code);
       }
       const row = await app.reposFor(req).users.updateUser(
         req.params.id,
@@ -150,7 +174,8 @@ export const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
         },
         req.ip,
       );
-      return row ? toUser(row) : reply.notFound(`no user ${req.params.id}`);
+      if (!row) throw new NotFoundError('user', req.params.id);
+      return toUser(row);
     },
   );
 
@@ -176,7 +201,7 @@ export const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (req, reply) => {
       if (!(await app.repos.credentials.areaExists(req.body.areaCode))) {
-        return reply.unprocessableEntity(`body/areaCode: no current area has code ${req.body.areaCode}`);
+        throw unknownArea('body/areaCode', req.body.areaCode);
       }
       const key = `rmk_${randomToken(24)}`;
       const row = await app.reposFor(req).apiKeys.createApiKey(
@@ -204,9 +229,10 @@ export const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: ApiKey, ...errors, 404: ErrorBody },
       },
     },
-    async (req, reply) => {
+    async (req) => {
       const row = await app.reposFor(req).apiKeys.revokeApiKey(req.params.id, req.ip);
-      return row ? toApiKey(row) : reply.notFound(`no API key ${req.params.id}`);
+      if (!row) throw new NotFoundError('api_key', req.params.id);
+      return toApiKey(row);
     },
   );
 

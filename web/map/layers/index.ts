@@ -6,7 +6,6 @@ import type { Layer } from '@deck.gl/core';
 import { analysisLayers, selectionLayer } from './analysis-layer.ts';
 import { choroplethLayer } from './choropleth-layer.ts';
 import { densityLayer } from './density-layer.ts';
-import { areaLabelLayers } from './area-label-layer.ts';
 import { areaOutlineLayers } from './area-outline-layer.ts';
 import { cameraLayer } from './camera-layer.ts';
 import { componentLayer } from './component-layer.ts';
@@ -19,10 +18,21 @@ import { incidentLayer } from './incident-layer.ts';
 import { riskSourceLayers } from './risk-source-layer.ts';
 import { siteLayer } from './site-layer.ts';
 import { teamLayer } from './team-layer.ts';
+import { alarmLayer } from './alarm-layer.ts';
+import { playbackLayers } from './playback-layer.ts';
+import { screenIncidentLayer } from './screen-incident-layer.ts';
+import { screenRiskLayer } from './screen-risk-layer.ts';
+import { screenTeamLayer } from './screen-team-layer.ts';
+import { screenTownLayer } from './screen-town-layer.ts';
+import { gridDraftLayers } from './grid-draft-layer.ts';
+import { gridGapLayer } from './grid-gap-layer.ts';
+import { gridLayers } from './grid-layer.ts';
+import { gridProblemLayer } from './grid-problem-layer.ts';
+import { gridSelectionLayers } from './grid-selection-layer.ts';
+import { townAggregateLayers } from './town-aggregate-layer.ts';
 import type { LayerFactory, MapLayerState } from './types.ts';
 
 export { AREA_OUTLINE_LAYER_ID, areaOutlineLayerId, areaOutlineLayers } from './area-outline-layer.ts';
-export { AREA_LABEL_LAYER_ID, areaLabelLayerId, areaLabelLayers } from './area-label-layer.ts';
 export { HOME_AREA_LAYER_ID, homeAreaLayers } from './home-area-layer.ts';
 export { SITE_LAYER_ID, siteLayer } from './site-layer.ts';
 export { COMPONENT_LAYER_ID, componentLayer } from './component-layer.ts';
@@ -50,13 +60,38 @@ export {
   quantileBreaks,
 } from './choropleth-layer.ts';
 export { HEATMAP_LAYER_ID, HEXAGON_LAYER_ID, densityLayer } from './density-layer.ts';
+export { SCREEN_TOWN_LAYER_ID, screenTownLayer } from './screen-town-layer.ts';
+export { SCREEN_RISK_LAYER_ID, screenRiskLayer } from './screen-risk-layer.ts';
+export { SCREEN_TEAM_LAYER_ID, screenTeamLayer } from './screen-team-layer.ts';
+export { SCREEN_INCIDENT_LAYER_ID, screenIncidentLayer } from './screen-incident-layer.ts';
+export { PLAYBACK_LAYER_ID, playbackLayers } from './playback-layer.ts';
+export { ALARM_LAYER_ID, alarmLayer } from './alarm-layer.ts';
+export { GRID_LAYER_ID, gridLayers } from './grid-layer.ts';
+export { GRID_GAP_LAYER_ID, gridGapLayer } from './grid-gap-layer.ts';
+export { GRID_SELECTION_LAYER_ID, gridSelectionLayers } from './grid-selection-layer.ts';
+export { GRID_PROBLEM_LAYER_ID, gridProblemLayer } from './grid-problem-layer.ts';
+export { GRID_DRAFT_LAYER_ID, gridDraftLayers } from './grid-draft-layer.ts';
+export {
+  TOWN_AGGREGATE_COLORS_HEX,
+  TOWN_AGGREGATE_LAYER_ID,
+  TOWN_AGGREGATE_NUMBER_LAYER_ID,
+  riskIndexBreaks,
+  riskIndexClass,
+  townAggregateLayers,
+  townBubbleRadius,
+} from './town-aggregate-layer.ts';
+export * from './grid-editor-state.ts';
+export * from './screen-state.ts';
 export * from './types.ts';
 
 /**
  * All factories in drawing order (first drawn lowest): thematic fills, area outlines and the
  * user's home area (the uncovered area and isochrones below them), then the densest points up to the risk sources (the theme of the map) on
  * top, then dispatch overlays (routes, plan lines), the analysis overlays, and the area names last so the overview stays readable (their halo
- * keeps points visible).
+ * keeps points visible). The big screen's kinds sit in the same order: its town outlines with the
+ * outlines, its risk zones, teams, incidents, playback and alarm ring with the points. The grid
+ * editor's kinds come after the outlines: gaps, grids, the selection, the problems, the draft on top.
+ * The town bubbles of the city overview sit under the points (which are not drawn at their zoom).
  */
 export const LAYER_FACTORIES: readonly LayerFactory[] = [
   choroplethLayer,
@@ -64,18 +99,29 @@ export const LAYER_FACTORIES: readonly LayerFactory[] = [
   coverageLayer,
   isochroneLayer,
   areaOutlineLayers,
+  screenTownLayer,
   homeAreaLayers,
+  gridGapLayer,
+  gridLayers,
+  gridSelectionLayers,
+  gridProblemLayer,
+  gridDraftLayers,
+  townAggregateLayers,
   componentLayer,
   cameraLayer,
   teamLayer,
   siteLayer,
   incidentLayer,
   riskSourceLayers,
+  screenRiskLayer,
+  screenTeamLayer,
+  screenIncidentLayer,
+  playbackLayers,
+  alarmLayer,
   routeLayers,
   planLayers,
   analysisLayers,
   selectionLayer,
-  areaLabelLayers,
 ];
 
 /** Suffix of the cluster count label layers (`sites-count`, …). */
@@ -97,9 +143,7 @@ export function buildLayers(state: MapLayerState): Layer[] {
       else out.push(layer as Layer);
     }
   }
-  let at = out.findIndex(
-    (l) => l.id.startsWith('around-') || l.id === 'selection' || l.id.startsWith('area-label'),
-  );
+  let at = out.findIndex((l) => l.id.startsWith('around-') || l.id === 'selection');
   if (at < 0) at = out.length;
   out.splice(at, 0, ...counts);
   return out;

@@ -11,6 +11,8 @@ import type {
 } from '../../api/client.ts';
 import type { Language } from '../../i18n.ts';
 import type { TileLayerData } from '../use-point-tiles.ts';
+import type { ScreenMapState } from './screen-state.ts';
+import type { GridEditorMapState } from './grid-editor-state.ts';
 
 /** The area levels drawn as outlines (the city outline is not drawn). */
 export type DrawnAreaLevel = 'town' | 'village' | 'grid';
@@ -75,6 +77,38 @@ export interface MapLayerState {
   isochrones?: Isochrones | null;
   /** The uncovered area (响应盲区). */
   coverage?: Coverage | null;
+  /** The big screen's map (/screen): town outlines, and the live picture or a playback. */
+  screen?: ScreenMapState | null;
+  /** The grid editor (/grids): the listing, the selection, the draft and its problems. */
+  gridEditor?: GridEditorMapState | null;
+  /** The city overview: one bubble per town, below POINT_MIN_ZOOM. */
+  townAggregates?: TownAggregateState | null;
+}
+
+/**
+ * Zoom from which the point layers are drawn (and their tiles loaded); below it, the city
+ * overview shows one bubble per town instead (TownAggregateState).
+ */
+export const POINT_MIN_ZOOM = 11;
+
+/** One town of the city overview: its figures at its label point. */
+export interface TownAggregate {
+  code: string;
+  name: string;
+  /** The town's label point [lon, lat] (the basemap writes the town's name just below it). */
+  position: [number, number];
+  /** The town's box [w, s, e, n], to zoom to. */
+  bbox: [number, number, number, number];
+  openIncidents: number;
+  riskIndex: number;
+}
+
+/** The towns of the city overview, with the largest open-incident count and the risk index classes. */
+export interface TownAggregateState {
+  towns: readonly TownAggregate[];
+  maxOpen: number;
+  /** Upper bounds of the risk index classes but the last, ascending (see riskIndexBreaks). */
+  breaks: readonly number[];
 }
 
 /** Staleness of team positions: the limit and the time now, in seconds. */
@@ -153,9 +187,9 @@ export type FactoryResult = Layer | null | readonly (Layer | null)[];
 /** A pure layer factory. */
 export type LayerFactory = (state: MapLayerState) => FactoryResult;
 
-/** Font stack of every deck.gl text layer: local CJK fonts only, nothing is downloaded. */
+/** Font stack of every deck.gl text layer: the system CJK fonts, else the bundled one (web/fonts/). */
 export const LABEL_FONT_FAMILY =
-  '"Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC", "WenQuanYi Micro Hei", sans-serif';
+  '"Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC", "WenQuanYi Micro Hei", "Noto Sans SC", sans-serif';
 
 /**
  * Scale of point markers (pixel radii) at a zoom: about 0.55 at the city overview, 1 from z13,

@@ -1,0 +1,35 @@
+/** Why a form was refused, announced to screen readers; nothing when there is no error. */
+export function FormError({ error, testId }: { error: string | null | undefined; testId?: string }) {
+  if (!error) return null;
+  return (
+    <p className="form-error" role="alert" data-testid={testId}>
+      {error}
+    </p>
+  );
+}
+
+/** Props of SubmitRow. */
+export interface SubmitRowProps {
+  label: string;
+  /** The submission is under way: the button waits. */
+  pending: boolean;
+  testId?: string;
+  /** A 取消 button before the submit button. */
+  cancel?: { label: string; onCancel: () => void };
+}
+
+/** A form's buttons: an optional cancel, then submit. */
+export function SubmitRow({ label, pending, testId, cancel }: SubmitRowProps) {
+  return (
+    <div className="form-actions">
+      {cancel && (
+        <button type="button" className="button" onClick={cancel.onCancel}>
+          {cancel.label}
+        </button>
+      )}
+      <button type="submit" className="button primary" disabled={pending} data-testid={testId}>
+        {label}
+      </button>
+    </div>
+  );
+}
