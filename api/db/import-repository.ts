@@ -267,10 +267,18 @@ class CsvWriter {
     this.size = 0;
     if (!this.out.write(chunk)) await once(this.out, 'drain');
   }
-  async close(): Promise<void> {
-    await this.flush();
-    this.out.end();
-    await once(this.out, 'finish');
+  private closing: Promise<void> | null = null;
+  /**
+   * Writes what is buffered and closes the file; a second call waits for the first (writing to
+   * an ended stream would wait forever for a 'drain' that never comes).
+   */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      await this.flush();
+      this.out.end();
+      if (!this.out.writableFinished) await once(this.out, 'finish');
+    })();
+    return this.closing;
   }
 }
 

@@ -524,6 +524,40 @@ describe('imports', () => {
     expect((await t.db.query<{ n: number }>(`SELECT count(*)::int n FROM cameras`)).rows[0]!.n).toBe(before);
   });
 
+  it('an import the database fails while writing ends failed with the reason, not running for ever', async () => {
+    // a trigger that fails this run's rows only: the failure comes after the staged file is closed
+    const marker = `写入失败${RUN}`;
+    await t.db
+      .query(`CREATE OR REPLACE FUNCTION import_fail_${RUN.toLowerCase()}() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN IF NEW.name LIKE '${marker}%' THEN RAISE EXCEPTION 'refused by the test trigger'; END IF; RETURN NEW; END $$`);
+    await t.db.query(
+      `CREATE TRIGGER import_fail_${RUN.toLowerCase()} BEFORE INSERT ON sites FOR EACH ROW EXECUTE FUNCTION import_fail_${RUN.toLowerCase()}()`,
+    );
+    try {
+      const job = await uploaded(
+        cp,
+        'sites',
+        '失败.csv',
+        sitesCsv([[`${marker}甲`, 'S01', inside[0]![0], inside[0]![1]]]),
+      );
+      const done = await Promise.race([
+        run(cp, job.id, {
+          mapping: job.suggestedMapping,
+          crs: 'wgs84',
+          coordinates: job.suggestedCoordinates,
+        }),
+        sleep(20_000).then(() => null),
+      ]);
+      expect(done, 'the import still runs after 20 s').not.toBeNull();
+      expect(done!.status).toBe('failed');
+      expect(done!.error).toContain('refused by the test trigger');
+      expect(await siteCount(job.id)).toBe(0);
+    } finally {
+      await t.db.query(`DROP TRIGGER import_fail_${RUN.toLowerCase()} ON sites`);
+      await t.db.query(`DROP FUNCTION import_fail_${RUN.toLowerCase()}()`);
+    }
+  });
+
   it('cancels a running import: nothing is written', async () => {
     const [x, y] = inside[0]!;
     const lines = ['name,kind,lon,lat'];

@@ -121,7 +121,19 @@ export async function openTestApp(
   if (dropPrivate) {
     await prepareDatabase(db, { seed: true, adminPassword: TEST_ADMIN_PASSWORD, log: () => undefined });
   }
-  const app = await build({ db, config: { seed: false, webDir: '/nonexistent', ...config }, logger: false });
+  // the app's own files (uploads and staging of imports) in a folder of this test file: apps over
+  // separate databases sharing one folder would sweep each other's files as no import of theirs
+  let filesDir = config.dataDir;
+  let dropFiles = false;
+  if (!filesDir) {
+    filesDir = databaseUrl ? await mkdtemp(path.join(os.tmpdir(), 'riskmap-test-files-')) : dataDir;
+    dropFiles = Boolean(databaseUrl);
+  }
+  const app = await build({
+    db,
+    config: { seed: false, webDir: '/nonexistent', ...config, dataDir: filesDir },
+    logger: false,
+  });
   await app.ready();
   const clients = new Map<string, Promise<Client>>();
   return {
@@ -144,6 +156,7 @@ export async function openTestApp(
       await app.close();
       await db.close();
       if (!databaseUrl) await rm(dataDir, { recursive: true, force: true });
+      if (dropFiles) await rm(filesDir, { recursive: true, force: true });
       if (dropPrivate) await dropPrivate();
     },
   };
