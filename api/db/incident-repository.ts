@@ -30,6 +30,7 @@ import {
 import { DomainError, NotFoundError } from '../lib/errors.ts';
 import type { Photo } from '../lib/photos.ts';
 import { groupCommit } from '../lib/group-commit.ts';
+import { openTasks } from './task-repository.ts';
 import { recordAudit } from './audit-repository.ts';
 import { redispatchForRework, syncDispatch, type DispatchStep } from './dispatch-sync.ts';
 import type { Database, Queryable } from './database.ts';
@@ -653,6 +654,8 @@ export interface QueueFilter {
   overdue?: boolean;
   /** Only the matters this unit handles. */
   unit?: number;
+  /** Only the matters this unit assists on with an open task (联办). */
+  assisting?: number;
   limit: number;
   /** Rows to skip (paging). */
   offset?: number;
@@ -662,7 +665,9 @@ const QUEUE_WHERE = `i.status NOT IN ('closed', 'rejected', 'merged')
        AND ($1::text IS NULL OR i.status = $1) AND ($2::text IS NULL OR left(i.category, length($2)) = $2)
        AND ($3::text IS NULL OR i.town_code = $3)
        AND ($4::boolean IS NULL OR (i.deadline_at < now() AND i.status NOT IN ('resolved', 'verified')) = $4)
-       AND ($5::int IS NULL OR i.lead_unit_id = $5)`;
+       AND ($5::int IS NULL OR i.lead_unit_id = $5)
+       AND ($6::int IS NULL OR EXISTS (SELECT 1 FROM incident_tasks k
+                                       WHERE k.incident_id = i.id AND k.unit_id = $6 AND k.status IN ('assigned', 'accepted')))`;
 
 /**
  * Open incidents inside the scope, by deadline (soonest first), for the dispatcher queue:
@@ -679,6 +684,7 @@ export async function queue(
     f.town ?? null,
     f.overdue ?? null,
     f.unit ?? null,
+    f.assisting ?? null,
   ];
   const inScope = scopeSql(scope, 'coalesce(i.grid_code, i.village_code, i.town_code)', params);
   const overdue = `count(*) FILTER (WHERE i.deadline_at < now() AND i.status NOT IN ('resolved', 'verified'))`;
@@ -838,6 +844,19 @@ export async function applyTransition(
       `INSERT INTO incident_events (incident_id, actor, action, note) VALUES ($1, $2, 'merged_in', $3)`,
       [m.id, scope.name, `incident ${id} merged into this one${t.note ? `: ${t.note}` : ''}`],
     );
+  }
+  if (t.action === 'resolve') {
+    // joint handling: the assisting units finish (or the lead closes their tasks) first
+    const open = await openTasks(tx, id);
+    if (open.length) {
+      const units = open.map((o) => o.unit.name).join('、');
+      throw new DomainError(
+        409,
+        'tasks_open',
+        `incident ${id} has ${open.length} open joint task(s) (${units}): finish or close them before resolving`,
+        { id, units, count: open.length },
+      );
+    }
   }
   const move = UNIT_MOVES.includes(t.action) ? await unitMove(tx, row, t) : null;
   let to = rule.to ?? row.status;

@@ -139,6 +139,14 @@ export const ERROR_CODES = [
   'unit_missing', // {action}
   'unit_unknown', // {unitId}
   'unit_same', // {id, unit}
+  'task_not_found', // {id}
+  'task_text_missing',
+  'task_incident_closed', // {id, status}
+  'task_unit_is_lead', // {unit}
+  'task_open_already', // {id, unit}
+  'task_reason_missing', // {action}
+  'task_step_not_allowed', // {id, status, action}
+  'tasks_open', // {id, units, count}: resolving while assisting units' tasks are open
   'tracking_code_unknown',
   'rating_too_early', // {id, status}
   'rating_given', // {id}

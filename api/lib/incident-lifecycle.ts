@@ -79,6 +79,20 @@ export const UNIT_MOVES: readonly IncidentAction[] = ['transfer', 'send_back', '
 /** An incident transferred or sent back more than this many times is flagged (推诿 check). */
 export const HANDOFF_FLAG_AFTER = 2;
 
+/** A joint task's statuses (联办, migrations/0023_joint_tasks.sql); assigned and accepted are open. */
+export const TASK_STATUSES = ['assigned', 'accepted', 'done', 'refused', 'closed'] as const;
+export type TaskStatus = (typeof TASK_STATUSES)[number];
+/** The steps of a joint task: the assisting unit accepts, finishes or refuses; the lead closes. */
+export const TASK_STEPS = ['accept', 'done', 'refuse', 'close'] as const;
+export type TaskStep = (typeof TASK_STEPS)[number];
+/** Incident statuses in which assisting units may be asked: the matter is still being handled. */
+export const TASKABLE_STATUSES: readonly IncidentStatus[] = [
+  'reported',
+  'accepted',
+  'dispatched',
+  'on_scene',
+];
+
 /** The department whose town unit coordinates and decides between units (综治中心). */
 export const COORDINATING_DEPARTMENT = 'zongzhi';
 

@@ -22,6 +22,7 @@ import * as teams from '../db/team-repository.ts';
 import * as tiles from '../db/tile-repository.ts';
 import * as tracking from '../db/tracking-repository.ts';
 import * as units from '../db/unit-repository.ts';
+import * as tasks from '../db/task-repository.ts';
 import * as users from '../db/user-repository.ts';
 
 /** A module's functions with the database (and scope) already supplied. */
@@ -129,6 +130,7 @@ export function scopedRepositories(db: Database, scope: Scope) {
     apiKeys: bindScoped(db, scope, apiKeys, ['listApiKeys', 'createApiKey', 'revokeApiKey']),
     audit: bindScoped(db, scope, audit, ['listAudit', 'recordAudit']),
     units: bindScoped(db, scope, units, ['listUnits']),
+    tasks: bindScoped(db, scope, tasks, ['listTasks', 'addTask', 'stepTask']),
     tracking: bindScoped(db, scope, tracking, ['rateReport']),
   };
 }

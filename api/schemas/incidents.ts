@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { INCIDENT_ACTIONS } from '../lib/incident-lifecycle.ts';
+import { INCIDENT_ACTIONS, TASK_STATUSES, TASK_STEPS } from '../lib/incident-lifecycle.ts';
 import { Id, TownCode } from './common.ts';
 
 export const CHANNELS = [
@@ -145,6 +145,43 @@ export const TimelineEntry = Type.Object({
   toUnit: Type.Union([UnitRef, Type.Null()]),
 });
 
+/** A task of an assisting unit (协办任务). */
+export const JointTask = Type.Object({
+  id: Type.Integer(),
+  unit: Type.Object({ id: Type.Integer(), name: Type.String(), department: Type.String() }),
+  task: Type.String(),
+  status: Type.Enum(TASK_STATUSES),
+  deadlineAt: Type.String({ format: 'date-time' }),
+  overdue: Type.Boolean({ description: 'open and past its deadline' }),
+  note: Type.Union([Type.String(), Type.Null()]),
+  createdBy: Type.String(),
+  createdAt: Type.String({ format: 'date-time' }),
+  updatedAt: Type.String({ format: 'date-time' }),
+});
+export type JointTask = Static<typeof JointTask>;
+
+export const AddTaskBody = Type.Object(
+  {
+    unitId: Id({ description: "a unit of the incident's town other than the lead (GET /api/units)" }),
+    task: Type.String({ minLength: 1, maxLength: 500, description: 'what the unit is asked to do' }),
+    hours: Type.Number({ exclusiveMinimum: 0, maximum: 2000, description: 'working hours allowed' }),
+  },
+  { additionalProperties: false },
+);
+
+export const TaskStepBody = Type.Object(
+  {
+    action: Type.Enum(TASK_STEPS),
+    note: Type.Optional(
+      Type.String({
+        maxLength: 1000,
+        description: 'refuse, close: the reason (required); done: what was done',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
 export const IncidentDetail = Type.Intersect([
   Incident,
   Type.Object({
@@ -162,6 +199,10 @@ export const IncidentDetail = Type.Intersect([
         url: Type.Union([Type.String(), Type.Null()]),
       }),
     ),
+    /** Joint handling (联办): the assisting units' tasks, oldest first. */
+    tasks: Type.Array(JointTask),
+    /** The joint-task steps this user may take now: add (when the incident is being handled), accept, done, refuse, close. */
+    taskSteps: Type.Array(Type.Union([Type.Literal('add'), Type.Enum(TASK_STEPS)])),
     possibleDuplicates: Type.Array(
       Type.Object({
         id: Type.Integer(),
@@ -180,6 +221,9 @@ export const QueueQuery = Type.Object(
     town: Type.Optional(TownCode),
     overdue: Type.Optional(Type.Boolean()),
     unit: Type.Optional(Id({ description: 'only the matters this unit handles (GET /api/units)' })),
+    assisting: Type.Optional(
+      Id({ description: 'only the matters this unit assists on with an open joint task' }),
+    ),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 200 })),
     offset: Type.Optional(Type.Integer({ minimum: 0, maximum: 10_000_000, default: 0 })),
   },

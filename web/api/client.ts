@@ -33,11 +33,12 @@ import type {
   Category as CategorySchema,
   Incident as IncidentSchema,
   IncidentDetail as IncidentDetailSchema,
+  JointTask as JointTaskSchema,
   IntakeBody as IntakeBodySchema,
   IntakeResult as IntakeResultSchema,
   Queue as QueueSchema,
 } from '../../api/schemas/incidents.ts';
-import type { IncidentAction, IncidentStatus } from '../../api/lib/incident-lifecycle.ts';
+import type { IncidentAction, IncidentStatus, TaskStep } from '../../api/lib/incident-lifecycle.ts';
 import type { Unit as UnitSchema } from '../../api/schemas/units.ts';
 import type {
   Playback as PlaybackSchema,
@@ -604,6 +605,27 @@ export function transitionIncident(
   body: { action: IncidentAction; note?: string; hours?: number; into?: number; unitId?: number },
 ): Promise<Incident> {
   return request<Incident>('POST', `/api/incidents/${id}/transitions`, { body });
+}
+
+/** An assisting unit's task on an incident (联办). */
+export type JointTask = Static<typeof JointTaskSchema>;
+export type { TaskStep };
+
+/** Asks another unit of the incident's town to assist, with a task and the working hours allowed. */
+export function addIncidentTask(
+  id: number,
+  body: { unitId: number; task: string; hours: number },
+): Promise<JointTask> {
+  return request<JointTask>('POST', `/api/incidents/${id}/tasks`, { body });
+}
+
+/** A step of a joint task: accept, done, refuse (with the reason), close (the lead, with the reason). */
+export function stepIncidentTask(
+  id: number,
+  taskId: number,
+  body: { action: TaskStep; note?: string },
+): Promise<JointTask> {
+  return request<JointTask>('POST', `/api/incidents/${id}/tasks/${taskId}`, { body });
 }
 
 /** A department's unit in a town, with the open matters it handles. */

@@ -15,6 +15,7 @@ import { useAreaPathNames, useIncident } from './queries.ts';
 import { useDispatchDesk } from './use-dispatch-desk.ts';
 import { LeadUnit } from './unit-fields.tsx';
 import { IncidentCameras } from './incident-cameras.tsx';
+import { IncidentTasks } from './incident-tasks.tsx';
 
 /** The box [minLon, minLat, maxLon, maxLat] around an incident and its candidates' routes. */
 function routesBounds(routes: RouteState | null): BBox | null {
@@ -135,6 +136,7 @@ function IncidentBody({
       />
       <DispatchSection incident={i} desk={desk} />
       <IncidentActions incident={i} state={actions} />
+      <IncidentTasks incident={i} />
       <IncidentPhotos incident={i} />
       <IncidentCameras incident={i} />
       <IncidentTimeline incident={i} />

@@ -40,7 +40,12 @@ export function IncidentTimeline({ incident }: { incident: IncidentDetail }) {
             <div className="muted small">
               {formatTime(language, e.at)} · <span translate="no">{e.actor}</span>
             </div>
-            {e.toUnit && e.action !== 'report' && (
+            {e.toUnit && e.action.startsWith('task_') && (
+              <div className="timeline-note" data-testid="timeline-task-unit">
+                {t('task.unit')}：{e.toUnit.name}
+              </div>
+            )}
+            {e.toUnit && e.action !== 'report' && !e.action.startsWith('task_') && (
               <div className="timeline-note" data-testid="timeline-unit-move">
                 {t('unit.moved', { from: e.fromUnit?.name ?? t('unit.none'), to: e.toUnit.name })}
               </div>

@@ -22,6 +22,9 @@ import {
   stepDispatch,
   submitCitizenReport,
   transitionIncident,
+  addIncidentTask,
+  stepIncidentTask,
+  type TaskStep,
   type AreaCollection,
   type Candidate,
   type CitizenReportBody,
@@ -234,5 +237,25 @@ export function useRateReport() {
     mutationFn: (body: { code: string; rating: CitizenRating; comment?: string }) => rateReport(body),
     onSettled: (_r, _e, body) =>
       client.invalidateQueries({ queryKey: queryKey('reports', 'track', body.code) }),
+  });
+}
+
+/** Asks an assisting unit to take a task on an incident (联办). */
+export function useAddTask() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: ({ id, ...body }: { id: number; unitId: number; task: string; hours: number }) =>
+      addIncidentTask(id, body),
+    onSettled: () => invalidateKinds(client, ['incident']),
+  });
+}
+
+/** Takes a step of a joint task. */
+export function useStepTask() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: ({ id, taskId, ...body }: { id: number; taskId: number; action: TaskStep; note?: string }) =>
+      stepIncidentTask(id, taskId, body),
+    onSettled: () => invalidateKinds(client, ['incident']),
   });
 }

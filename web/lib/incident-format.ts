@@ -44,7 +44,17 @@ export type Channel = (typeof CHANNELS)[number];
  * What a timeline entry records: a lifecycle action, or one of the entries the API writes
  * itself (the report, a grid reassignment, a duplicate merged into this incident).
  */
-export type TimelineAction = IncidentAction | 'report' | 'reassign_grid' | 'merged_in' | 'rate';
+export type TimelineAction =
+  | IncidentAction
+  | 'report'
+  | 'reassign_grid'
+  | 'merged_in'
+  | 'rate'
+  | 'task_add'
+  | 'task_accept'
+  | 'task_done'
+  | 'task_refuse'
+  | 'task_close';
 
 /** The incident priorities, most urgent first. */
 export const PRIORITIES = [1, 2, 3, 4] as const;
@@ -85,6 +95,11 @@ const ACTION_KEYS: Record<TimelineAction, MessageKey> = {
   rate: 'action.rate',
   send_back: 'action.send_back',
   assign_unit: 'action.assign_unit',
+  task_add: 'action.task_add',
+  task_accept: 'action.task_accept',
+  task_done: 'action.task_done',
+  task_refuse: 'action.task_refuse',
+  task_close: 'action.task_close',
 };
 
 const CHANNEL_KEYS: Record<Channel, MessageKey> = {

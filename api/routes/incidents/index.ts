@@ -1,7 +1,13 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { clock, getCalendar, type IncidentRow } from '../../db/incident-repository.ts';
-import { HANDOFF_FLAG_AFTER, TRANSITIONS, allowedActions } from '../../lib/incident-lifecycle.ts';
+import {
+  HANDOFF_FLAG_AFTER,
+  TASKABLE_STATUSES,
+  TASK_STEPS,
+  TRANSITIONS,
+  allowedActions,
+} from '../../lib/incident-lifecycle.ts';
 import { ErrorBody, Id } from '../../schemas/common.ts';
 import {
   CategoryList,
@@ -13,7 +19,12 @@ import {
   QueueQuery,
   TransitionBody,
   Incident,
+  AddTaskBody,
+  JointTask,
+  TaskStepBody,
 } from '../../schemas/incidents.ts';
+import { TASK_STEP_PERMISSION, type TaskRow } from '../../db/task-repository.ts';
+import type { Scope } from '../../auth/scope.ts';
 import { DomainError, NotFoundError } from '../../lib/errors.ts';
 import { checkPhotos } from '../../lib/photos.ts';
 import type { WorkingCalendar } from '../../lib/working-time.ts';
@@ -54,6 +65,34 @@ function toIncident(row: IncidentRow, cal: WorkingCalendar, now: Date) {
     lon: row.lon,
     lat: row.lat,
   };
+}
+
+function toTask(row: TaskRow, now: Date) {
+  return {
+    id: row.id,
+    unit: row.unit,
+    task: row.task,
+    status: row.status,
+    deadlineAt: row.deadline_at.toISOString(),
+    overdue: (row.status === 'assigned' || row.status === 'accepted') && row.deadline_at < now,
+    note: row.note,
+    createdBy: row.created_by,
+    createdAt: row.created_at.toISOString(),
+    updatedAt: row.updated_at.toISOString(),
+  };
+}
+
+/** 403 unless the caller may take a joint-task step ('add' or one of TASK_STEPS). */
+function requireTaskPermission(scope: Scope, step: keyof typeof TASK_STEP_PERMISSION) {
+  const permission = TASK_STEP_PERMISSION[step];
+  if (!scope.permissions.has(permission)) {
+    throw new DomainError(
+      403,
+      'permission_denied',
+      `'${step}' on a joint task needs the ${permission} permission, which ${scope.role ?? 'this key'} does not have`,
+      { permission, role: scope.role ?? 'api_key', action: step },
+    );
+  }
 }
 
 const dup = (d: { id: number; distance_m: number; reported_at: Date; status: string }) => ({
@@ -193,6 +232,12 @@ export const incidentRoutes: FastifyPluginAsyncTypebox = async (app) => {
           toUnit: e.to_unit,
         })),
         actions: allowedActions(row.status).filter((a) => scope.permissions.has(TRANSITIONS[a].permission)),
+        tasks: (await repos.tasks.listTasks(row.id)).map((k) => toTask(k, new Date())),
+        taskSteps: (['add', ...TASK_STEPS] as const).filter(
+          (k) =>
+            scope.permissions.has(TASK_STEP_PERMISSION[k]) &&
+            (k !== 'add' || TASKABLE_STATUSES.includes(row.status)),
+        ),
         possibleDuplicates: (await repos.incidents.duplicatesOf(row)).map(dup),
         cameras: (await repos.incidents.nearbyCameras({ lon: row.lon, lat: row.lat })).map((c) => ({
           id: Number(c.id),
@@ -262,6 +307,46 @@ export const incidentRoutes: FastifyPluginAsyncTypebox = async (app) => {
       }
       const row = await app.reposFor(req).incidents.transition(req.params.id, req.body);
       return toIncident(row, await getCalendar(app.db), new Date());
+    },
+  );
+
+  app.post(
+    '/api/incidents/:id/tasks',
+    {
+      config: { access: 'signed_in' },
+      schema: {
+        summary: 'joint handling (联办): ask another unit of the town to assist, with a task and a deadline',
+        tags: ['incidents'],
+        params: Type.Object({ id: Id() }),
+        body: AddTaskBody,
+        response: { 201: JointTask, ...errors, 404: ErrorBody, 409: ErrorBody, 422: ErrorBody },
+      },
+    },
+    async (req, reply) => {
+      requireTaskPermission(app.requireScope(req), 'add');
+      const calendar = await getCalendar(app.db);
+      const row = await app.reposFor(req).tasks.addTask(req.params.id, { ...req.body, calendar });
+      return reply.code(201).send(toTask(row, new Date()));
+    },
+  );
+
+  app.post(
+    '/api/incidents/:id/tasks/:taskId',
+    {
+      config: { access: 'signed_in' },
+      schema: {
+        summary:
+          "a joint task's step: the assisting unit accepts, finishes or refuses (with the reason); the lead closes it (with the reason)",
+        tags: ['incidents'],
+        params: Type.Object({ id: Id(), taskId: Id() }),
+        body: TaskStepBody,
+        response: { 200: JointTask, ...errors, 404: ErrorBody, 409: ErrorBody, 422: ErrorBody },
+      },
+    },
+    async (req) => {
+      requireTaskPermission(app.requireScope(req), req.body.action);
+      const row = await app.reposFor(req).tasks.stepTask(req.params.id, req.params.taskId, req.body);
+      return toTask(row, new Date());
     },
   );
 };
