@@ -282,6 +282,20 @@ describe('accounts and scope: nothing reaches or reveals past the caller’s are
         outside: humen.incident,
         payload: { action: 'accept' },
       },
+      {
+        route: 'POST /api/incidents/:id/tasks',
+        method: 'POST',
+        url: (id) => `/api/incidents/${id}/tasks`,
+        outside: humen.incident,
+        payload: { unitId: 1, task: '协助', hours: 8 },
+      },
+      {
+        route: 'POST /api/incidents/:id/tasks/:taskId',
+        method: 'POST',
+        url: (id) => `/api/incidents/${id}/tasks/1`,
+        outside: humen.incident,
+        payload: { action: 'accept' },
+      },
       { route: 'GET /api/teams/:id', method: 'GET', url: (id) => `/api/teams/${id}`, outside: humen.team },
       {
         route: 'PATCH /api/teams/:id',

@@ -108,6 +108,34 @@ export async function putTownOnDuty(page: Page, baseUrl: string, town: string): 
   }
 }
 
+/** A point in 常平镇 (441900110), the home town of dispatcher-cp. */
+export const CHANGPING = { lon: 114.0012, lat: 22.9795 };
+
+/**
+ * Registers a desk report in 常平镇 through the API with the page's session (cookie and CSRF
+ * token) and returns its id.
+ */
+export async function deskReport(
+  page: Page,
+  baseUrl: string,
+  category: string,
+  description: string,
+): Promise<number> {
+  const me = (await (await page.request.get(`${baseUrl}/api/auth/me`)).json()) as { csrfToken: string };
+  const made = await page.request.post(`${baseUrl}/api/incidents`, {
+    data: {
+      clientKey: `e2e-${category}-${Date.now()}-${Math.random().toString(36).slice(2)}`,
+      category,
+      channel: 'desk',
+      description,
+      ...CHANGPING,
+    },
+    headers: { 'x-csrf-token': me.csrfToken },
+  });
+  if (made.status() !== 201) throw new Error(`report not registered: ${made.status()} ${await made.text()}`);
+  return ((await made.json()) as { id: number }).id;
+}
+
 /** Where the browser tests leave their screenshots. */
 export const SHOTS = path.join(PROJECT_ROOT, 'test-results');
 

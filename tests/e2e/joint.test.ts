@@ -1,9 +1,6 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openApp, SHOTS, type App, type AppPage } from './harness.ts';
-
-/** A point in 常平镇 (441900110), the home town of dispatcher-cp. */
-const CHANGPING = { lon: 114.0012, lat: 22.9795 };
+import { deskReport, openApp, SHOTS, type App, type AppPage } from './harness.ts';
 
 describe('联办 in Chromium: a matter handled by its lead unit with an assisting unit', () => {
   let app: App & AppPage;
@@ -17,20 +14,8 @@ describe('联办 in Chromium: a matter handled by its lead unit with an assistin
   it('asks 公安 to assist on a 城管 matter; the assisting unit accepts and finishes; the timeline shows each step', async () => {
     const { page, foreign } = app;
     const base = app.server.url;
-    const me = (await (await page.request.get(`${base}/api/auth/me`)).json()) as { csrfToken: string };
     // 店外经营 (0504): led by 城管执法
-    const made = await page.request.post(`${base}/api/incidents`, {
-      data: {
-        clientKey: `e2e-joint-${Date.now()}`,
-        category: '0504',
-        channel: 'desk',
-        description: '商铺占道经营，堵塞路口（联办端到端测试）',
-        ...CHANGPING,
-      },
-      headers: { 'x-csrf-token': me.csrfToken },
-    });
-    expect(made.status()).toBe(201);
-    const id = ((await made.json()) as { id: number }).id;
+    const id = await deskReport(page, base, '0504', '商铺占道经营，堵塞路口（联办端到端测试）');
 
     await page.goto(`${base}/incidents/${id}`);
     const lead = page.getByTestId('incident-lead-unit');

@@ -1,9 +1,6 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openApp, SHOTS, type App, type AppPage } from './harness.ts';
-
-/** A point in 常平镇 (441900110), the home town of dispatcher-cp. */
-const CHANGPING = { lon: 114.0012, lat: 22.9795 };
+import { deskReport, openApp, SHOTS, type App, type AppPage } from './harness.ts';
 
 describe('归口 in Chromium: the handling unit, a transfer with its reason, the hop on the timeline', () => {
   let app: App & AppPage;
@@ -17,20 +14,8 @@ describe('归口 in Chromium: the handling unit, a transfer with its reason, the
   it('shows the lead unit of a report and transfers it to another unit of the town', async () => {
     const { page, foreign } = app;
     const base = app.server.url;
-    const me = (await (await page.request.get(`${base}/api/auth/me`)).json()) as { csrfToken: string };
     // 无照经营游商 (0501): led by 城管执法
-    const made = await page.request.post(`${base}/api/incidents`, {
-      data: {
-        clientKey: `e2e-units-${Date.now()}`,
-        category: '0501',
-        channel: 'desk',
-        description: '流动摊贩占道经营（归口端到端测试）',
-        ...CHANGPING,
-      },
-      headers: { 'x-csrf-token': me.csrfToken },
-    });
-    expect(made.status()).toBe(201);
-    const id = ((await made.json()) as { id: number }).id;
+    const id = await deskReport(page, base, '0501', '流动摊贩占道经营（归口端到端测试）');
 
     await page.goto(`${base}/incidents/${id}`);
     const lead = page.getByTestId('incident-lead-unit');

@@ -4,8 +4,8 @@ import { FormError, SubmitRow } from '../components/form-parts.tsx';
 import { errorMessage } from '../lib/error-message.ts';
 import { formatTime } from '../lib/format.ts';
 import { useI18n } from '../i18n.ts';
-import { useAddTask, useStepTask, useUnits } from './queries.ts';
-import { departmentName } from './unit-fields.tsx';
+import { useAddTask, useStepTask } from './queries.ts';
+import { departmentName, UnitSelect } from './unit-fields.tsx';
 
 const OPEN: ReadonlySet<string> = new Set(['assigned', 'accepted']);
 
@@ -112,14 +112,10 @@ function TaskItem({
 /** Asks another unit of the incident's town (not the lead, none with an open task here) to assist. */
 function AddTaskForm({ incident, busyUnits }: { incident: IncidentDetail; busyUnits: number[] }) {
   const { t } = useI18n();
-  const units = useUnits(incident.townCode, incident.townCode !== null);
   const add = useAddTask();
   const [unitId, setUnitId] = useState<number | null>(null);
   const [text, setText] = useState('');
   const [hours, setHours] = useState('8');
-  const choices = (units.data ?? []).filter(
-    (u) => u.areaCode === incident.townCode && u.id !== incident.leadUnit?.id && !busyUnits.includes(u.id),
-  );
   const submit = (e: FormEvent) => {
     e.preventDefault();
     if (unitId === null) return;
@@ -135,22 +131,15 @@ function AddTaskForm({ incident, busyUnits }: { incident: IncidentDetail; busyUn
   };
   return (
     <form className="task-add" onSubmit={submit} data-testid="task-add-form">
-      <label className="field">
-        <span>{t('task.unit')}</span>
-        <select
-          required
-          data-testid="task-unit"
-          value={unitId ?? ''}
-          onChange={(e) => setUnitId(e.target.value === '' ? null : Number(e.target.value))}
-        >
-          <option value="">—</option>
-          {choices.map((u) => (
-            <option key={u.id} value={u.id}>
-              {u.name}（{departmentName(t, u.department)}）
-            </option>
-          ))}
-        </select>
-      </label>
+      <UnitSelect
+        townCode={incident.townCode}
+        exclude={[...(incident.leadUnit ? [incident.leadUnit.id] : []), ...busyUnits]}
+        label={t('task.unit')}
+        testId="task-unit"
+        value={unitId}
+        onChange={setUnitId}
+        required
+      />
       <label className="field">
         <span>{t('task.text')}</span>
         <input

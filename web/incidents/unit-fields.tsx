@@ -25,6 +25,44 @@ export function departmentName(t: I18n['t'], code: string): string {
     : code;
 }
 
+/** Props of UnitSelect. */
+export interface UnitSelectProps {
+  /** The town whose units are offered. */
+  townCode: string | null;
+  /** Units not offered (the one handling it now, those with an open task). */
+  exclude: readonly number[];
+  label: string;
+  testId: string;
+  value: number | null;
+  onChange: (unitId: number | null) => void;
+  required?: boolean;
+}
+
+/** A choice among the units of a town, by department, "常平公安分局（公安）". */
+export function UnitSelect({ townCode, exclude, label, testId, value, onChange, required }: UnitSelectProps) {
+  const { t } = useI18n();
+  const units = useUnits(townCode, townCode !== null);
+  const choices = (units.data ?? []).filter((u) => u.areaCode === townCode && !exclude.includes(u.id));
+  return (
+    <label className="field">
+      <span>{label}</span>
+      <select
+        data-testid={testId}
+        required={required}
+        value={value ?? ''}
+        onChange={(e) => onChange(e.target.value === '' ? null : Number(e.target.value))}
+      >
+        <option value="">—</option>
+        {choices.map((u) => (
+          <option key={u.id} value={u.id}>
+            {u.name}（{departmentName(t, u.department)}）
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
 /** Props of UnitPicker. */
 export interface UnitPickerProps {
   incident: IncidentDetail;
@@ -35,26 +73,15 @@ export interface UnitPickerProps {
 /** The units of the incident's town that could take it over (not the one handling it now). */
 export function UnitPicker({ incident, value, onChange }: UnitPickerProps) {
   const { t } = useI18n();
-  const units = useUnits(incident.townCode, incident.townCode !== null);
-  const others = (units.data ?? []).filter(
-    (u) => u.areaCode === incident.townCode && u.id !== incident.leadUnit?.id,
-  );
   return (
-    <label className="field">
-      <span>{t('unit.pick')}</span>
-      <select
-        data-testid="incident-unit"
-        value={value ?? ''}
-        onChange={(e) => onChange(e.target.value === '' ? null : Number(e.target.value))}
-      >
-        <option value="">—</option>
-        {others.map((u) => (
-          <option key={u.id} value={u.id}>
-            {u.name}（{departmentName(t, u.department)}）
-          </option>
-        ))}
-      </select>
-    </label>
+    <UnitSelect
+      townCode={incident.townCode}
+      exclude={incident.leadUnit ? [incident.leadUnit.id] : []}
+      label={t('unit.pick')}
+      testId="incident-unit"
+      value={value}
+      onChange={onChange}
+    />
   );
 }
 
