@@ -42,11 +42,12 @@ import { open311Routes } from './routes/open311/index.ts';
 import { reportRoutes } from './routes/reports/index.ts';
 import { tileRoutes } from './routes/tiles/index.ts';
 import { unitRoutes } from './routes/units/index.ts';
+import { assessmentRoutes } from './routes/assessment/index.ts';
 import { userRoutes } from './routes/users/index.ts';
 
 /** The web app's page paths (its router in web/app.tsx), a trailing slash allowed. */
 const WEB_PAGE =
-  /^\/(?:report(?:\/track)?|admin|grids|import|dispatch|teams|screen|incidents(?:\/[0-9]{1,10})?)?\/?$/;
+  /^\/(?:report(?:\/track)?|admin|grids|import|dispatch|teams|screen|assessment|incidents(?:\/[0-9]{1,10})?)?\/?$/;
 
 export interface BuildOptions {
   config?: Partial<Config>;
@@ -119,6 +120,7 @@ export async function build(opts: BuildOptions = {}): Promise<FastifyInstance> {
   await app.register(mapRoutes);
   await app.register(incidentRoutes);
   await app.register(unitRoutes);
+  await app.register(assessmentRoutes);
   await app.register(dispatchRoutes);
   await app.register(teamRoutes);
   await app.register(liveRoutes);

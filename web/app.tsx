@@ -20,6 +20,9 @@ const DispatchPage = lazy(() =>
 );
 const TeamsPage = lazy(() => import('./teams/teams-page.tsx').then((m) => ({ default: m.TeamsPage })));
 const ScreenPage = lazy(() => import('./screen/screen-page.tsx').then((m) => ({ default: m.ScreenPage })));
+const AssessmentPage = lazy(() =>
+  import('./assessment/assessment-page.tsx').then((m) => ({ default: m.AssessmentPage })),
+);
 const IncidentsPage = lazy(() =>
   import('./incidents/incidents-page.tsx').then((m) => ({ default: m.IncidentsPage })),
 );
@@ -44,7 +47,7 @@ function Loading() {
 /**
  * The application: the public citizen report page at /report; elsewhere the sign-in page until a
  * session exists, then the map (at /), the incident queue (at /incidents, /incidents/:id), the batch
- * dispatch plan (at /dispatch), the team list (at /teams), the command-centre big screen (at /screen),
+ * dispatch plan (at /dispatch), the team list (at /teams), the command-centre big screen (at /screen), the assessment ranking (at /assessment),
  * the grid editor (at /grids), imports (at /import) or the administration page (at /admin).
  */
 export function App() {
@@ -80,6 +83,8 @@ function SignedIn({ me, path }: { me: Me; path: string }) {
       <TeamsPage />
     ) : path === '/screen' ? (
       <ScreenPage />
+    ) : path === '/assessment' ? (
+      <AssessmentPage />
     ) : incident ? (
       <IncidentsPage selectedId={incident[1] ? Number(incident[1]) : null} />
     ) : (

@@ -12,6 +12,7 @@ export const PERMISSIONS = [
   'close',
   'edit_grids',
   'manage_users',
+  'assess',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -29,9 +30,9 @@ export type Role = (typeof ROLES)[number];
 /** Role → permissions. Scope (which areas) comes from the user's home area, not from here. */
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   admin: PERMISSIONS,
-  commander: ['read', 'report', 'accept', 'dispatch', 'verify', 'close'],
-  town_coordinator: ['read', 'report', 'accept', 'verify', 'close', 'edit_grids'],
-  village_coordinator: ['read', 'report', 'verify', 'edit_grids'],
+  commander: ['read', 'report', 'accept', 'dispatch', 'verify', 'close', 'assess'],
+  town_coordinator: ['read', 'report', 'accept', 'verify', 'close', 'edit_grids', 'assess'],
+  village_coordinator: ['read', 'report', 'verify', 'edit_grids', 'assess'],
   dispatcher: ['read', 'report', 'accept', 'dispatch'],
   grid_worker: ['read', 'report', 'verify'],
   viewer: ['read'],

@@ -92,6 +92,8 @@ export interface IncidentRow {
   lead_department: string | null;
   /** Times it has moved between units (transfer, send back, assign). */
   handoffs: number;
+  /** The time by which the open supervision order (督办) must be answered; null without one. */
+  supervision_due: Date | null;
   lon: number;
   lat: number;
 }
@@ -101,6 +103,7 @@ const INCIDENT_COLUMNS = `i.id, i.client_key, i.tracking_code, i.category, c.nam
   i.raised_by, i.extension_pending_minutes, i.extended_minutes, i.rework_count, i.merged_into, i.site_id, i.reported_by,
   (SELECT count(*)::int FROM incident_photos p WHERE p.incident_id = i.id) AS photo_count,
   i.lead_unit_id, lu.name AS lead_unit_name, lu.department_code AS lead_department, i.handoffs,
+  (SELECT min(s.respond_by) FROM incident_supervisions s WHERE s.incident_id = i.id AND s.answered_at IS NULL) AS supervision_due,
   ST_X(i.geom) AS lon, ST_Y(i.geom) AS lat`;
 const FROM_INCIDENTS = `FROM incidents i LEFT JOIN categories c ON c.kind = 'incident' AND c.code = i.category
   LEFT JOIN units lu ON lu.id = i.lead_unit_id`;
@@ -315,6 +318,7 @@ async function intakeBatch(q: Queryable, items: IntakeItem[]): Promise<IntakeOut
                 lead_unit_name: row.lead_unit_name,
                 lead_department: row.lead_department,
                 handoffs: 0,
+                supervision_due: null,
                 lon: it.input.lon,
                 lat: it.input.lat,
               },

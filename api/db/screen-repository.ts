@@ -17,9 +17,13 @@ export interface ScreenSummary {
     priority: number;
     townCode: string | null;
     deadlineAt: Date;
+    /** A supervision order (督办) waits for its answer. */
+    supervised: boolean;
   }>;
   openTotal: number;
   overdueTotal: number;
+  /** Open incidents with a supervision order waiting for its answer. */
+  supervisedTotal: number;
   teams: Array<{ kind: string; available: number; busy: number; offDuty: number }>;
   riskSources: Array<{ level: number; n: number }>;
   towns: Array<{ code: string; name: string; open: number; overdue: number }>;
@@ -63,13 +67,15 @@ export async function screenSummary(db: Queryable, scope: Scope): Promise<Screen
   params = [OPEN_STATUSES];
   const overdueWhere = `i.status = ANY ($1::text[]) AND i.status NOT IN ('resolved', 'verified') AND i.deadline_at < now() AND ${area('i', params)}`;
   const overdue = await db.query<ScreenSummary['overdue'][number]>(
-    `SELECT i.id, i.category, c.name_zh AS name, i.priority, i.town_code AS "townCode", i.deadline_at AS "deadlineAt"
+    `SELECT i.id, i.category, c.name_zh AS name, i.priority, i.town_code AS "townCode", i.deadline_at AS "deadlineAt",
+            EXISTS (SELECT 1 FROM incident_supervisions s WHERE s.incident_id = i.id AND s.answered_at IS NULL) AS supervised
      FROM incidents i LEFT JOIN categories c ON c.kind = 'incident' AND c.code = i.category
      WHERE ${overdueWhere} ORDER BY i.deadline_at LIMIT 20`,
     params,
   );
-  const counts = await db.query<{ open: number; overdue: number }>(
-    `SELECT count(*)::int AS open, count(*) FILTER (WHERE i.deadline_at < now() AND i.status NOT IN ('resolved', 'verified'))::int AS overdue
+  const counts = await db.query<{ open: number; overdue: number; supervised: number }>(
+    `SELECT count(*)::int AS open, count(*) FILTER (WHERE i.deadline_at < now() AND i.status NOT IN ('resolved', 'verified'))::int AS overdue,
+            count(*) FILTER (WHERE EXISTS (SELECT 1 FROM incident_supervisions s WHERE s.incident_id = i.id AND s.answered_at IS NULL))::int AS supervised
      FROM incidents i WHERE i.status = ANY ($1::text[]) AND ${area('i', (params = [OPEN_STATUSES]))}`,
     params,
   );
@@ -106,6 +112,7 @@ export async function screenSummary(db: Queryable, scope: Scope): Promise<Screen
     overdue: overdue.rows,
     openTotal: counts.rows[0]?.open ?? 0,
     overdueTotal: counts.rows[0]?.overdue ?? 0,
+    supervisedTotal: counts.rows[0]?.supervised ?? 0,
     teams: teams.rows,
     riskSources: risk.rows,
     towns: towns.rows,

@@ -74,7 +74,7 @@ export async function openTasks(tx: Queryable, incidentId: number): Promise<Task
   return r.rows;
 }
 
-interface LockedIncident {
+export interface LockedIncident {
   id: number;
   status: IncidentStatus;
   town_code: string;
@@ -83,7 +83,7 @@ interface LockedIncident {
 }
 
 /** The incident, locked, or 404 when it is missing or outside the caller's area. */
-async function lockIncident(tx: Queryable, scope: Scope, id: number): Promise<LockedIncident> {
+export async function lockIncident(tx: Queryable, scope: Scope, id: number): Promise<LockedIncident> {
   const r = await tx.query<LockedIncident>(
     `SELECT id::int AS id, status, town_code, coalesce(grid_code, village_code, town_code) AS area, lead_unit_id
      FROM incidents WHERE id = $1 FOR UPDATE`,

@@ -146,6 +146,12 @@ export const ERROR_CODES = [
   'task_open_already', // {id, unit}
   'task_reason_missing', // {action}
   'task_step_not_allowed', // {id, status, action}
+  'supervision_not_found', // {id}
+  'supervision_note_missing',
+  'supervision_answer_missing',
+  'supervision_incident_closed', // {id, status}
+  'supervision_open_already', // {id}
+  'supervision_answered', // {id}
   'tasks_open', // {id, units, count}: resolving while assisting units' tasks are open
   'tracking_code_unknown',
   'rating_too_early', // {id, status}

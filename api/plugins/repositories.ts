@@ -4,6 +4,7 @@ import type { Scope } from '../auth/scope.ts';
 import * as apiKeys from '../db/api-key-repository.ts';
 import * as aroundRepo from '../db/around-repository.ts';
 import * as areas from '../db/area-repository.ts';
+import * as assessmentRepo from '../db/assessment-repository.ts';
 import * as audit from '../db/audit-repository.ts';
 import * as categories from '../db/category-repository.ts';
 import * as coverageRepo from '../db/coverage-repository.ts';
@@ -23,6 +24,7 @@ import * as tiles from '../db/tile-repository.ts';
 import * as tracking from '../db/tracking-repository.ts';
 import * as units from '../db/unit-repository.ts';
 import * as tasks from '../db/task-repository.ts';
+import * as supervisions from '../db/supervision-repository.ts';
 import * as users from '../db/user-repository.ts';
 
 /** A module's functions with the database (and scope) already supplied. */
@@ -104,6 +106,7 @@ export function scopedRepositories(db: Database, scope: Scope) {
     coverage: bindScoped(db, scope, coverageRepo, ['teamIsochrones', 'coverage']),
     screen: bindScoped(db, scope, screen, ['screenSummary', 'playback']),
     reports: bindScoped(db, scope, reports, ['incidentReport']),
+    assessment: bindScoped(db, scope, assessmentRepo, ['assessment']),
     grids: bindScoped(db, scope, grids, [
       'listGrids',
       'getGrid',
@@ -131,6 +134,7 @@ export function scopedRepositories(db: Database, scope: Scope) {
     audit: bindScoped(db, scope, audit, ['listAudit', 'recordAudit']),
     units: bindScoped(db, scope, units, ['listUnits']),
     tasks: bindScoped(db, scope, tasks, ['listTasks', 'addTask', 'stepTask']),
+    supervisions: bindScoped(db, scope, supervisions, ['listSupervisions', 'supervise', 'answerSupervision']),
     tracking: bindScoped(db, scope, tracking, ['rateReport']),
   };
 }

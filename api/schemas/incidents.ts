@@ -109,6 +109,14 @@ export const Incident = Type.Object({
   handoffs: Type.Integer({ minimum: 0 }),
   /** Transferred or sent back more than twice: the coordination centre should decide (推诿). */
   bounced: Type.Boolean(),
+  /** The supervision order (督办) waiting for the unit's answer, if any. */
+  supervision: Type.Union([
+    Type.Object({
+      respondBy: Type.String({ format: 'date-time' }),
+      overdue: Type.Boolean({ description: 'past the time to answer' }),
+    }),
+    Type.Null(),
+  ]),
   lon: Type.Number(),
   lat: Type.Number(),
 });
@@ -182,6 +190,33 @@ export const TaskStepBody = Type.Object(
   { additionalProperties: false },
 );
 
+export const Supervision = Type.Object({
+  id: Type.Integer(),
+  note: Type.String({ description: 'what the handling unit must do' }),
+  respondBy: Type.String({ format: 'date-time' }),
+  issuedBy: Type.String(),
+  issuedAt: Type.String({ format: 'date-time' }),
+  answer: Type.Union([Type.String(), Type.Null()]),
+  answeredBy: Type.Union([Type.String(), Type.Null()]),
+  answeredAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  /** Not answered and past the time to answer. */
+  overdue: Type.Boolean(),
+});
+export type Supervision = Static<typeof Supervision>;
+
+export const SuperviseBody = Type.Object(
+  {
+    note: Type.String({ minLength: 1, maxLength: 1000, description: 'what the handling unit must do' }),
+    hours: Type.Number({ exclusiveMinimum: 0, maximum: 2000, description: 'working hours to answer in' }),
+  },
+  { additionalProperties: false },
+);
+
+export const SupervisionAnswerBody = Type.Object(
+  { answer: Type.String({ minLength: 1, maxLength: 2000, description: 'what the unit did (反馈)' }) },
+  { additionalProperties: false },
+);
+
 export const IncidentDetail = Type.Intersect([
   Incident,
   Type.Object({
@@ -201,8 +236,11 @@ export const IncidentDetail = Type.Intersect([
     ),
     /** Joint handling (联办): the assisting units' tasks, oldest first. */
     tasks: Type.Array(JointTask),
+    supervisions: Type.Array(Supervision),
     /** The joint-task steps this user may take now: add (when the incident is being handled), accept, done, refuse, close. */
     taskSteps: Type.Array(Type.Union([Type.Literal('add'), Type.Enum(TASK_STEPS)])),
+    /** What the caller may do about supervision here: order it (督办), answer an order (反馈). */
+    supervisionSteps: Type.Array(Type.Enum(['issue', 'answer'])),
     possibleDuplicates: Type.Array(
       Type.Object({
         id: Type.Integer(),

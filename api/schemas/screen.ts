@@ -19,6 +19,8 @@ export const ScreenSummary = Type.Object({
   }),
   openTotal: Count,
   overdueTotal: Count,
+  /** Open incidents with a supervision order (督办) waiting for its answer. */
+  supervisedTotal: Count,
   overdue: Type.Array(
     Type.Object({
       id: Type.Integer(),
@@ -27,6 +29,8 @@ export const ScreenSummary = Type.Object({
       priority: Type.Integer(),
       townCode: Type.Union([Type.String(), Type.Null()]),
       deadlineAt: Time,
+      /** A supervision order (督办) waits for its answer. */
+      supervised: Type.Boolean(),
     }),
   ),
   teams: Type.Array(Type.Object({ kind: Type.String(), available: Count, busy: Count, offDuty: Count })),

@@ -74,7 +74,13 @@ describe('input: 4xx naming what is wrong, never a 5xx, never coerced', () => {
   });
 
   it('refuses a NUL character anywhere with the field named, and stores nothing', async () => {
-    const before = (await t.db.query<{ n: number }>('SELECT count(*)::int AS n FROM incidents')).rows[0]!.n;
+    // on a shared PostGIS database other files report meanwhile: count only what this request could store
+    const stored = async () =>
+      (
+        await t.db.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM incidents WHERE client_key = 'nul-1' OR description LIKE '路口%车辆'`,
+        )
+      ).rows[0]!.n;
     const res = await admin.inject({
       method: 'POST',
       url: '/api/incidents',
@@ -90,9 +96,7 @@ describe('input: 4xx naming what is wrong, never a 5xx, never coerced', () => {
     expect(res.statusCode).toBe(400);
     expect(res.json()).toMatchObject({ code: 'nul_character', params: { field: 'body/description' } });
     expect((await admin.inject('/api/search?q=a%00b')).statusCode).toBe(400);
-    expect((await t.db.query<{ n: number }>('SELECT count(*)::int AS n FROM incidents')).rows[0]!.n).toBe(
-      before,
-    );
+    expect(await stored()).toBe(0);
   });
 
   it('refuses a team position outside the service area with 422, and keeps one inside', async () => {

@@ -296,6 +296,20 @@ describe('accounts and scope: nothing reaches or reveals past the caller’s are
         outside: humen.incident,
         payload: { action: 'accept' },
       },
+      {
+        route: 'POST /api/incidents/:id/supervisions',
+        method: 'POST',
+        url: (id) => `/api/incidents/${id}/supervisions`,
+        outside: humen.incident,
+        payload: { note: '督办', hours: 4 },
+      },
+      {
+        route: 'POST /api/incidents/:id/supervisions/:supervisionId/answer',
+        method: 'POST',
+        url: (id) => `/api/incidents/${id}/supervisions/1/answer`,
+        outside: humen.incident,
+        payload: { answer: '反馈' },
+      },
       { route: 'GET /api/teams/:id', method: 'GET', url: (id) => `/api/teams/${id}`, outside: humen.team },
       {
         route: 'PATCH /api/teams/:id',

@@ -34,12 +34,15 @@ import type {
   Incident as IncidentSchema,
   IncidentDetail as IncidentDetailSchema,
   JointTask as JointTaskSchema,
+  Supervision as SupervisionSchema,
   IntakeBody as IntakeBodySchema,
   IntakeResult as IntakeResultSchema,
   Queue as QueueSchema,
 } from '../../api/schemas/incidents.ts';
 import type { IncidentAction, IncidentStatus, TaskStep } from '../../api/lib/incident-lifecycle.ts';
 import type { Unit as UnitSchema } from '../../api/schemas/units.ts';
+import type { Assessment as AssessmentSchema } from '../../api/schemas/assessment.ts';
+import type { AssessmentLevel } from '../../api/lib/assessment.ts';
 import type {
   Playback as PlaybackSchema,
   ScreenSummary as ScreenSummarySchema,
@@ -628,12 +631,47 @@ export function stepIncidentTask(
   return request<JointTask>('POST', `/api/incidents/${id}/tasks/${taskId}`, { body });
 }
 
+export type Supervision = Static<typeof SupervisionSchema>;
+
+/** POST /api/incidents/{id}/supervisions: orders supervision (督办), to be answered within `hours` working hours. */
+export function superviseIncident(id: number, body: { note: string; hours: number }): Promise<Supervision> {
+  return request<Supervision>('POST', `/api/incidents/${id}/supervisions`, { body });
+}
+
+/** The handling unit's answer (反馈) to a supervision order. */
+export function answerSupervision(id: number, supervisionId: number, answer: string): Promise<Supervision> {
+  return request<Supervision>('POST', `/api/incidents/${id}/supervisions/${supervisionId}/answer`, {
+    body: { answer },
+  });
+}
+
 /** A department's unit in a town, with the open matters it handles. */
 export type Unit = Static<typeof UnitSchema>;
 
 /** GET /api/units: the units of the towns the caller's area touches, or of `area`'s town. */
 export function getUnits(area: string | null, signal?: AbortSignal): Promise<Unit[]> {
   return getJson<Unit[]>('/api/units', area ? { area } : {}, signal);
+}
+
+export type Assessment = Static<typeof AssessmentSchema>;
+export type AssessmentRow = Assessment['rows'][number];
+export type { AssessmentLevel };
+
+/** What the assessment ranks and over which window (ISO instants; none: the last 30 days). */
+export interface AssessmentQuery {
+  level: AssessmentLevel;
+  from?: string;
+  to?: string;
+}
+
+/** GET /api/assessment: the towns, villages, units or teams of my area, ranked (考核). */
+export function getAssessment(q: AssessmentQuery, signal?: AbortSignal): Promise<Assessment> {
+  return getJson<Assessment>('/api/assessment', { ...q }, signal);
+}
+
+/** The incident report workbook with the assessment sheets of every level, for a window. */
+export function incidentReportUrl(q: { from?: string; to?: string }): string {
+  return apiUrl('/api/export/incident-report', q);
 }
 
 /** Absolute URL of photo `n` (1-based) of an incident (an <img> loads it with the session cookie). */

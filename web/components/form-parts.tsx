@@ -33,3 +33,60 @@ export function SubmitRow({ label, pending, testId, cancel }: SubmitRowProps) {
     </div>
   );
 }
+
+/** A labelled one-line text field (required), as the incident panel's small forms use it. */
+export function TextField({
+  label,
+  value,
+  onChange,
+  maxLength,
+  testId,
+}: {
+  label: string;
+  value: string;
+  onChange: (value: string) => void;
+  maxLength: number;
+  testId: string;
+}) {
+  return (
+    <label className="field">
+      <span>{label}</span>
+      <input
+        required
+        maxLength={maxLength}
+        value={value}
+        onChange={(e) => onChange(e.target.value)}
+        data-testid={testId}
+      />
+    </label>
+  );
+}
+
+/** A labelled field of working hours (half hours, up to 2,000), as a deadline's length. */
+export function HoursField({
+  label,
+  value,
+  onChange,
+  testId,
+}: {
+  label: string;
+  value: string;
+  onChange: (value: string) => void;
+  testId: string;
+}) {
+  return (
+    <label className="field">
+      <span>{label}</span>
+      <input
+        type="number"
+        min="0.5"
+        max="2000"
+        step="0.5"
+        required
+        value={value}
+        onChange={(e) => onChange(e.target.value)}
+        data-testid={testId}
+      />
+    </label>
+  );
+}

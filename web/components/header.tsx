@@ -7,12 +7,14 @@ import { LanguageSwitch } from './language-switch.tsx';
 import { PasswordDialog } from './password-dialog.tsx';
 
 /** Which page the header sits on: it links to the other one. */
-export type HeaderPage = 'map' | 'admin' | 'incidents' | 'grids' | 'dispatch' | 'teams' | 'import';
+export type HeaderPage =
+  'map' | 'admin' | 'incidents' | 'grids' | 'dispatch' | 'teams' | 'import' | 'assessment';
 
 /**
  * The top bar: product name, the signed-in user with their role, change password, sign out,
  * the map tools (search, analysis) when given, links to the other pages (the map, the incident queue,
- * the batch plan only with dispatch, the team list, the grid editor only with edit_grids,
+ * the batch plan only with dispatch, the team list, the assessment only with assess, the grid
+ * editor only with edit_grids,
  * data import only with the import permission (edit_grids),
  * administration only with manage_users) and the 中文/English switch.
  */
@@ -61,6 +63,9 @@ export function Header({ page = 'map', tools }: { page?: HeaderPage; tools?: Rea
               <NavLink path="/teams" testId="teams-link" text={t('teams.link')} />
             )}
             {can('read') && <NavLink path="/screen" testId="screen-link" text={t('screen.link')} />}
+            {page !== 'assessment' && can('assess') && (
+              <NavLink path="/assessment" testId="assessment-link" text={t('assessment.link')} />
+            )}
             {page !== 'grids' && can('edit_grids') && (
               <NavLink path="/grids" testId="grids-link" text={t('grids.link')} />
             )}

@@ -16,6 +16,7 @@ import { useDispatchDesk } from './use-dispatch-desk.ts';
 import { LeadUnit } from './unit-fields.tsx';
 import { IncidentCameras } from './incident-cameras.tsx';
 import { IncidentTasks } from './incident-tasks.tsx';
+import { IncidentSupervision } from './incident-supervision.tsx';
 
 /** The box [minLon, minLat, maxLon, maxLat] around an incident and its candidates' routes. */
 function routesBounds(routes: RouteState | null): BBox | null {
@@ -137,6 +138,7 @@ function IncidentBody({
       <DispatchSection incident={i} desk={desk} />
       <IncidentActions incident={i} state={actions} />
       <IncidentTasks incident={i} />
+      <IncidentSupervision incident={i} />
       <IncidentPhotos incident={i} />
       <IncidentCameras incident={i} />
       <IncidentTimeline incident={i} />

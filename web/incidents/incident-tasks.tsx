@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import type { IncidentDetail, JointTask, TaskStep } from '../api/client.ts';
-import { FormError, SubmitRow } from '../components/form-parts.tsx';
+import { FormError, HoursField, SubmitRow, TextField } from '../components/form-parts.tsx';
 import { errorMessage } from '../lib/error-message.ts';
 import { formatTime } from '../lib/format.ts';
 import { useI18n } from '../i18n.ts';
@@ -140,29 +140,8 @@ function AddTaskForm({ incident, busyUnits }: { incident: IncidentDetail; busyUn
         onChange={setUnitId}
         required
       />
-      <label className="field">
-        <span>{t('task.text')}</span>
-        <input
-          required
-          maxLength={500}
-          value={text}
-          onChange={(e) => setText(e.target.value)}
-          data-testid="task-text"
-        />
-      </label>
-      <label className="field">
-        <span>{t('task.hours')}</span>
-        <input
-          type="number"
-          min="0.5"
-          max="2000"
-          step="0.5"
-          required
-          value={hours}
-          onChange={(e) => setHours(e.target.value)}
-          data-testid="task-hours"
-        />
-      </label>
+      <TextField label={t('task.text')} value={text} onChange={setText} maxLength={500} testId="task-text" />
+      <HoursField label={t('task.hours')} value={hours} onChange={setHours} testId="task-hours" />
       <FormError error={add.error ? errorMessage(add.error, t) : null} testId="task-add-error" />
       <SubmitRow label={t('task.add')} pending={add.isPending} testId="task-add" />
     </form>

@@ -23,6 +23,8 @@ import {
   submitCitizenReport,
   transitionIncident,
   addIncidentTask,
+  answerSupervision,
+  superviseIncident,
   stepIncidentTask,
   type TaskStep,
   type AreaCollection,
@@ -246,6 +248,25 @@ export function useAddTask() {
   return useMutation({
     mutationFn: ({ id, ...body }: { id: number; unitId: number; task: string; hours: number }) =>
       addIncidentTask(id, body),
+    onSettled: () => invalidateKinds(client, ['incident']),
+  });
+}
+
+/** Orders supervision (督办) on an incident. */
+export function useSupervise() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: ({ id, ...body }: { id: number; note: string; hours: number }) => superviseIncident(id, body),
+    onSettled: () => invalidateKinds(client, ['incident']),
+  });
+}
+
+/** Answers a supervision order (反馈). */
+export function useAnswerSupervision() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: ({ id, supervisionId, answer }: { id: number; supervisionId: number; answer: string }) =>
+      answerSupervision(id, supervisionId, answer),
     onSettled: () => invalidateKinds(client, ['incident']),
   });
 }

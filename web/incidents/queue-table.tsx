@@ -76,6 +76,15 @@ export function QueueTable({
                 <div className="muted small">
                   {channelName(t, i.channel)}
                   {i.leadUnit && <> · {i.leadUnit.name}</>}
+                  {i.supervision && (
+                    <span
+                      className={i.supervision.overdue ? 'supervision-mark overdue' : 'supervision-mark'}
+                      data-testid="queue-supervised"
+                    >
+                      {' '}
+                      · {t('supervision.mark')}
+                    </span>
+                  )}
                   {i.bounced && (
                     <span className="form-error" data-testid="queue-bounced">
                       {' '}

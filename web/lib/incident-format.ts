@@ -51,6 +51,8 @@ export type TimelineAction =
   | 'merged_in'
   | 'rate'
   | 'task_add'
+  | 'supervise'
+  | 'supervision_answer'
   | 'task_accept'
   | 'task_done'
   | 'task_refuse'
@@ -100,6 +102,8 @@ const ACTION_KEYS: Record<TimelineAction, MessageKey> = {
   task_done: 'action.task_done',
   task_refuse: 'action.task_refuse',
   task_close: 'action.task_close',
+  supervise: 'action.supervise',
+  supervision_answer: 'action.supervision_answer',
 };
 
 const CHANNEL_KEYS: Record<Channel, MessageKey> = {

@@ -43,6 +43,7 @@ const PERMISSION_NAMES: Record<Permission, { zh: string; en: string }> = {
   close: { zh: '结案', en: 'Close' },
   edit_grids: { zh: '编辑网格', en: 'Edit grids' },
   manage_users: { zh: '用户管理', en: 'Manage users' },
+  assess: { zh: '考核', en: 'Assess' },
 };
 
 /** Display name of a permission in a language. */

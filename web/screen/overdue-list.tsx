@@ -11,6 +11,8 @@ export interface OverdueRow {
   place: string;
   priority: number;
   deadlineAt: string;
+  /** Under supervision (督办). */
+  supervised: boolean;
 }
 
 /** The overdue incidents; when they do not fit, the list scrolls by itself (no scrollbar). */
@@ -40,6 +42,14 @@ export function OverdueList({ rows }: { rows: OverdueRow[] }) {
             <span className={`screen-prio p${r.priority}`}>{r.priority}</span>
             <span className="screen-overdue-text">
               #{r.id} {r.text}
+              {r.supervised && (
+                <span
+                  className="screen-supervised"
+                  data-testid={key === 'a' ? 'overdue-supervised' : undefined}
+                >
+                  {t('supervision.mark')}
+                </span>
+              )}
             </span>
             <span className="screen-overdue-place">{r.place}</span>
             <span className="screen-overdue-late">

@@ -3,7 +3,7 @@ import { statusName } from '../components/labels.ts';
 import type { I18n } from '../i18n.ts';
 import { teamKindName } from '../lib/team-format.ts';
 import { RISK_COLOR_HEX, RISK_LEVELS } from '../map/colors.ts';
-import type { ChartOption } from './echart.tsx';
+import { CHART_FONT, type ChartOption } from '../components/echart.tsx';
 
 const TEXT = '#cfe3ff';
 const MUTED = '#7f95b5';
@@ -17,7 +17,7 @@ export interface ChartContext {
   categoryName: (code: string, fallback?: string | null) => string;
 }
 
-const axisLabel = (u: number) => ({ color: TEXT, fontSize: 14 * u });
+const axisLabel = (u: number) => ({ color: TEXT, fontSize: 14 * u, fontFamily: CHART_FONT });
 const legend = (u: number) => ({
   top: 0,
   textStyle: { color: TEXT, fontSize: 12 * u },
@@ -144,7 +144,7 @@ export function teamsChart(summary: ScreenSummary | null, { u, t }: ChartContext
     },
     yAxis: {
       type: 'value',
-      axisLabel: { color: MUTED, fontSize: 11 * u },
+      axisLabel: { color: MUTED, fontSize: 11 * u, fontFamily: CHART_FONT },
       splitLine: { lineStyle: { color: LINE } },
     },
     series: TEAM_SERIES.map(([key, color]) => ({

@@ -35,6 +35,7 @@ export function ScreenHeader({
     { id: 'today', label: t('screen.today'), value: summary?.today.total, alert: false },
     { id: 'open', label: t('screen.open'), value: summary?.openTotal, alert: false },
     { id: 'overdue', label: t('screen.overdue'), value: summary?.overdueTotal, alert: true },
+    { id: 'supervised', label: t('screen.supervised'), value: summary?.supervisedTotal, alert: true },
   ];
   return (
     <header className="screen-header">

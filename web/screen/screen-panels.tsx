@@ -1,7 +1,7 @@
 import { useMemo } from 'react';
 import type { ScreenSummary } from '../api/client.ts';
 import { useI18n } from '../i18n.ts';
-import { EChart } from './echart.tsx';
+import { EChart } from '../components/echart.tsx';
 import { OverdueList, OVERDUE_MAX } from './overdue-list.tsx';
 import {
   byCategoryChart,
@@ -78,6 +78,7 @@ export function RightColumn({ summary, scale, categoryName, townName }: ColumnPr
         text: categoryName(o.category, o.name),
         place: o.townCode ? townName(o.townCode) : '',
         priority: o.priority,
+        supervised: o.supervised,
         deadlineAt: o.deadlineAt,
       })),
     [summary, categoryName, townName],

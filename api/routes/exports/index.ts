@@ -15,6 +15,61 @@ import { splitLongCells, writeXlsx, type Cell } from '../../lib/xlsx.ts';
 import { ERRORS_4XX } from '../../schemas/common.ts';
 import { LAYER_IDS } from '../../schemas/layers.ts';
 import { DomainError } from '../../lib/errors.ts';
+import { getCalendar } from '../../db/incident-repository.ts';
+import {
+  ASSESSMENT_LEVELS,
+  ASSESSMENT_DEFAULT_DAYS,
+  ASSESSMENT_MAX_DAYS,
+  assessmentWindow,
+  type AssessmentLevel,
+} from '../../lib/assessment.ts';
+import type { NamedAssessmentRow } from '../../db/assessment-repository.ts';
+
+/** The assessment sheets' names, one per level. */
+const ASSESSMENT_SHEETS: Record<AssessmentLevel, string> = {
+  town: '考核-镇街',
+  village: '考核-村社区',
+  unit: '考核-单位',
+  team: '考核-队伍',
+};
+
+const ASSESSMENT_HEAD: Cell[] = [
+  '排名 rank',
+  '代码 code',
+  '名称 name',
+  '受理数 received',
+  '办结数 resolved',
+  '按时办结 on time',
+  '超期 overdue',
+  '按时办结率% on-time rate',
+  '平均办理时长(工作小时) avg handling (working h)',
+  '返工率% rework rate',
+  '转办/退回 transfers',
+  '督办 supervision',
+  '评价数 rated',
+  '满意率% satisfaction',
+];
+
+const pct = (v: number | null) => (v === null ? null : Math.round(v * 1000) / 10);
+
+function assessmentLine(r: NamedAssessmentRow): Cell[] {
+  return [
+    r.rank,
+    r.code,
+    r.name,
+    r.received,
+    r.resolved,
+    r.onTime,
+    r.overdue,
+    pct(r.onTimeRate),
+    r.avgHandlingHours === null ? null : Math.round(r.avgHandlingHours * 10) / 10,
+    pct(r.reworkRate),
+    r.transfers,
+    r.supervisions,
+    r.rated,
+    pct(r.satisfactionRate),
+  ];
+}
 
 /** Exports larger than this are refused with the advice to narrow the filter. */
 const MAX_EXPORT = 200_000;
@@ -247,15 +302,46 @@ export const exportRoutes: FastifyPluginAsyncTypebox = async (app) => {
         head,
         line(report.total),
       ];
+      // the assessment of the same window (the last 30 days when open), one sheet per level, for
+      // those who may assess
+      const assessment: { name: string; rows: Cell[][] }[] = [];
+      const longest = ASSESSMENT_MAX_DAYS * 86_400_000;
+      const toMs = q.to ? Date.parse(q.to) : Date.now();
+      const fromMs = q.from ? Date.parse(q.from) : toMs - ASSESSMENT_DEFAULT_DAYS * 86_400_000;
+      const spans = fromMs < toMs && toMs - fromMs <= longest;
+      if (scope.permissions.has('assess') && !spans)
+        summary.push(
+          [],
+          [
+            `考核 assessment: 时段超过 ${ASSESSMENT_MAX_DAYS} 天或为空，未列出 (window over ${ASSESSMENT_MAX_DAYS} days or empty)`,
+          ],
+        );
+      if (scope.permissions.has('assess') && spans) {
+        const now = new Date();
+        const { from, to } = assessmentWindow(q.from, q.to, now);
+        const calendar = await getCalendar(app.db);
+        const repos = app.reposFor(req);
+        summary.push([], ['考核时段 assessment window', from.toISOString(), to.toISOString()]);
+        for (const level of ASSESSMENT_LEVELS) {
+          const rows = await repos.assessment.assessment({ level, from, to, calendar, now });
+          assessment.push({
+            name: ASSESSMENT_SHEETS[level],
+            rows: [ASSESSMENT_HEAD, ...rows.map(assessmentLine)],
+          });
+        }
+      }
       const stamp = new Date().toISOString().slice(0, 10);
       reply.header('content-disposition', `attachment; filename="incident-report-${stamp}.xlsx"`);
-      return reply.type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet').send(
-        writeXlsx([
-          { name: '汇总', rows: summary },
-          { name: '按镇街', rows: [head, ...report.byTown.map(line)] },
-          { name: '按类别', rows: [head, ...report.byCategory.map(line)] },
-        ]),
-      );
+      return reply
+        .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+        .send(
+          writeXlsx([
+            { name: '汇总', rows: summary },
+            { name: '按镇街', rows: [head, ...report.byTown.map(line)] },
+            { name: '按类别', rows: [head, ...report.byCategory.map(line)] },
+            ...assessment,
+          ]),
+        );
     },
   );
 

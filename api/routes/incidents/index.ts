@@ -22,7 +22,11 @@ import {
   AddTaskBody,
   JointTask,
   TaskStepBody,
+  Supervision,
+  SuperviseBody,
+  SupervisionAnswerBody,
 } from '../../schemas/incidents.ts';
+import { SUPERVISION_PERMISSION, type SupervisionRow } from '../../db/supervision-repository.ts';
 import { TASK_STEP_PERMISSION, type TaskRow } from '../../db/task-repository.ts';
 import type { Scope } from '../../auth/scope.ts';
 import { DomainError, NotFoundError } from '../../lib/errors.ts';
@@ -62,6 +66,13 @@ function toIncident(row: IncidentRow, cal: WorkingCalendar, now: Date) {
         : { id: row.lead_unit_id, name: row.lead_unit_name ?? '', department: row.lead_department ?? '' },
     handoffs: row.handoffs,
     bounced: row.handoffs > HANDOFF_FLAG_AFTER,
+    supervision:
+      row.supervision_due === null
+        ? null
+        : {
+            respondBy: new Date(row.supervision_due).toISOString(),
+            overdue: new Date(row.supervision_due) < now,
+          },
     lon: row.lon,
     lat: row.lat,
   };
@@ -80,6 +91,33 @@ function toTask(row: TaskRow, now: Date) {
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
   };
+}
+
+function toSupervision(row: SupervisionRow, now: Date) {
+  return {
+    id: row.id,
+    note: row.note,
+    respondBy: row.respond_by.toISOString(),
+    issuedBy: row.issued_by,
+    issuedAt: row.issued_at.toISOString(),
+    answer: row.answer,
+    answeredBy: row.answered_by,
+    answeredAt: row.answered_at?.toISOString() ?? null,
+    overdue: row.answered_at === null && row.respond_by < now,
+  };
+}
+
+/** 403 unless the caller may order supervision ('issue') or answer an order ('answer'). */
+function requireSupervisionPermission(scope: Scope, step: keyof typeof SUPERVISION_PERMISSION) {
+  const permission = SUPERVISION_PERMISSION[step];
+  if (!scope.permissions.has(permission)) {
+    throw new DomainError(
+      403,
+      'permission_denied',
+      `'${step}' on supervision needs the ${permission} permission, which ${scope.role ?? 'this key'} does not have`,
+      { permission, role: scope.role ?? 'api_key', action: step },
+    );
+  }
 }
 
 /** 403 unless the caller may take a joint-task step ('add' or one of TASK_STEPS). */
@@ -238,6 +276,12 @@ export const incidentRoutes: FastifyPluginAsyncTypebox = async (app) => {
             scope.permissions.has(TASK_STEP_PERMISSION[k]) &&
             (k !== 'add' || TASKABLE_STATUSES.includes(row.status)),
         ),
+        supervisions: (await repos.supervisions.listSupervisions(row.id)).map((k) =>
+          toSupervision(k, new Date()),
+        ),
+        supervisionSteps: (['issue', 'answer'] as const).filter(
+          (k) => scope.permissions.has(SUPERVISION_PERMISSION[k]) && TASKABLE_STATUSES.includes(row.status),
+        ),
         possibleDuplicates: (await repos.incidents.duplicatesOf(row)).map(dup),
         cameras: (await repos.incidents.nearbyCameras({ lon: row.lon, lat: row.lat })).map((c) => ({
           id: Number(c.id),
@@ -347,6 +391,48 @@ export const incidentRoutes: FastifyPluginAsyncTypebox = async (app) => {
       requireTaskPermission(app.requireScope(req), req.body.action);
       const row = await app.reposFor(req).tasks.stepTask(req.params.id, req.params.taskId, req.body);
       return toTask(row, new Date());
+    },
+  );
+
+  app.post(
+    '/api/incidents/:id/supervisions',
+    {
+      config: { access: 'signed_in' },
+      schema: {
+        summary:
+          'supervision (督办): order the unit handling an incident to act, and answer within the working hours given',
+        tags: ['incidents'],
+        params: Type.Object({ id: Id() }),
+        body: SuperviseBody,
+        response: { 201: Supervision, ...errors, 404: ErrorBody, 409: ErrorBody, 422: ErrorBody },
+      },
+    },
+    async (req, reply) => {
+      requireSupervisionPermission(app.requireScope(req), 'issue');
+      const calendar = await getCalendar(app.db);
+      const row = await app.reposFor(req).supervisions.supervise(req.params.id, { ...req.body, calendar });
+      return reply.code(201).send(toSupervision(row, new Date()));
+    },
+  );
+
+  app.post(
+    '/api/incidents/:id/supervisions/:supervisionId/answer',
+    {
+      config: { access: 'signed_in' },
+      schema: {
+        summary: "the handling unit's answer (反馈) to a supervision order, once",
+        tags: ['incidents'],
+        params: Type.Object({ id: Id(), supervisionId: Id() }),
+        body: SupervisionAnswerBody,
+        response: { 200: Supervision, ...errors, 404: ErrorBody, 409: ErrorBody, 422: ErrorBody },
+      },
+    },
+    async (req) => {
+      requireSupervisionPermission(app.requireScope(req), 'answer');
+      const row = await app
+        .reposFor(req)
+        .supervisions.answerSupervision(req.params.id, req.params.supervisionId, req.body);
+      return toSupervision(row, new Date());
     },
   );
 };
