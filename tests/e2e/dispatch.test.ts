@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openApp, putTownOnDuty, SHOTS, type App, type AppPage } from './harness.ts';
+import { deskReport, openApp, putTownOnDuty, SHOTS, type App, type AppPage } from './harness.ts';
 
 /** 无照经营游商: needs an urban_management team. */
 const CATEGORY = '0501';
@@ -22,6 +22,10 @@ describe('dispatch in Chromium: candidates, one-click assign, team list, batch p
     const { page, foreign } = app;
     expect(await page.getByTestId('dispatch-link').count()).toBe(1);
     expect(await page.getByTestId('teams-link').count()).toBe(1);
+
+    // the queue is not empty whatever the hour: the sample city's open reports in 常平镇 come and
+    // go with the time of day (before dawn there may be none)
+    await deskReport(page, app.server.url, '0102', '暴露垃圾（派遣端到端测试：队列不空）');
 
     // ---- the queue: a phoned-in incident of a category that needs a team
     await page.getByTestId('incidents-link').click();

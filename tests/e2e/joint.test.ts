@@ -38,6 +38,12 @@ describe('联办 in Chromium: a matter handled by its lead unit with an assistin
     expect(await task.textContent()).toContain('常平公安分局');
     expect(await task.textContent()).toContain('待签收');
 
+    // the queue lists the matters a unit assists on
+    const assisting = page.getByTestId('queue-assisting');
+    await assisting.selectOption({ label: '常平公安分局' });
+    await page.locator(`[data-testid="incident-row"][data-id="${id}"]`).waitFor({ timeout: 15_000 });
+    await assisting.selectOption('');
+
     // the assisting unit accepts, then finishes with what it did
     await page.getByTestId('task-accept').click();
     await expect.poll(() => task.getAttribute('data-status'), { timeout: 15_000 }).toBe('accepted');

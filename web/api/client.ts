@@ -587,6 +587,8 @@ export interface QueueFilter {
   overdue?: boolean;
   /** Only the matters this unit handles. */
   unit?: number;
+  /** Only the matters this unit assists on with an open joint task (联办). */
+  assisting?: number;
   limit?: number;
   /** Rows to skip. */
   offset?: number;

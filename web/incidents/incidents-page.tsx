@@ -15,7 +15,7 @@ import { QueueTable } from './queue-table.tsx';
 import { ShortcutConfirm, ShortcutHelp, ShortcutOutcomeNote } from './shortcut-dialogs.tsx';
 import { useQueueShortcuts } from './use-queue-shortcuts.ts';
 
-const NO_FILTERS: QueueFilters = { status: '', category: '', unit: '', overdueOnly: false };
+const NO_FILTERS: QueueFilters = { status: '', category: '', unit: '', assisting: '', overdueOnly: false };
 
 /**
  * /incidents (and /incidents/:id): the dispatcher queue of the user's area, soonest deadline
@@ -37,6 +37,7 @@ export function IncidentsPage({ selectedId }: { selectedId: number | null }) {
     category: filters.category || undefined,
     overdue: filters.overdueOnly ? true : undefined,
     unit: filters.unit ? Number(filters.unit) : undefined,
+    assisting: filters.assisting ? Number(filters.assisting) : undefined,
     limit: QUEUE_LIMIT,
   });
   const data = queue.data;

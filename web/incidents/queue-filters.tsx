@@ -12,6 +12,8 @@ export interface QueueFilters {
   category: string;
   /** A unit's id ('' for any). */
   unit: string;
+  /** A unit's id whose open joint tasks to list ('' for any). */
+  assisting: string;
   overdueOnly: boolean;
 }
 
@@ -60,7 +62,18 @@ export function QueueFilterForm({
           testId="queue-category"
         />
       </label>
-      <UnitFilter value={filters.unit} onChange={(unit) => onFilters({ ...filters, unit })} />
+      <UnitFilter
+        label={t('unit.lead')}
+        testId="queue-unit"
+        value={filters.unit}
+        onChange={(unit) => onFilters({ ...filters, unit })}
+      />
+      <UnitFilter
+        label={t('task.unit')}
+        testId="queue-assisting"
+        value={filters.assisting}
+        onChange={(assisting) => onFilters({ ...filters, assisting })}
+      />
       <label className="field checkbox">
         <input
           type="checkbox"
@@ -86,14 +99,27 @@ export function QueueFilterForm({
   );
 }
 
-/** The handling unit (承办单位) filter: the units of the towns the user's area touches. */
-function UnitFilter({ value, onChange }: { value: string; onChange: (unit: string) => void }) {
+/**
+ * A unit filter over the units of the towns the user's area touches: the handling unit (承办单位)
+ * or the assisting unit (协办单位) of an open joint task.
+ */
+function UnitFilter({
+  label,
+  testId,
+  value,
+  onChange,
+}: {
+  label: string;
+  testId: string;
+  value: string;
+  onChange: (unit: string) => void;
+}) {
   const { t } = useI18n();
   const units = useUnits(null, true);
   return (
     <label className="field">
-      <span>{t('unit.lead')}</span>
-      <select data-testid="queue-unit" value={value} onChange={(e) => onChange(e.target.value)}>
+      <span>{label}</span>
+      <select data-testid={testId} value={value} onChange={(e) => onChange(e.target.value)}>
         <option value="">{t('filter.any')}</option>
         {(units.data ?? []).map((u) => (
           <option key={u.id} value={String(u.id)}>
