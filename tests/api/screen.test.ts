@@ -37,12 +37,14 @@ describe('command-centre screen', () => {
     const after = await summary(commander);
     const n = (s: { today: { byCategory: Array<{ code: string; n: number }> } }) =>
       s.today.byCategory.find((c) => c.code === '0201')?.n ?? 0;
-    expect(after.today.total).toBe(before.today.total + 1);
+    // on a shared PostGIS database other files report meanwhile: the city's totals grow by at
+    // least this report; 小广告 (0201), which no other file reports, by exactly one
+    expect(after.today.total).toBeGreaterThanOrEqual(before.today.total + 1);
     expect(n(after)).toBe(n(before) + 1);
     const town = (s: { towns: Array<{ code: string; open: number }> }) =>
       s.towns.find((x) => x.code === '441900121')!;
-    expect(town(after).open).toBe(town(before).open + 1);
-    expect(after.openTotal).toBe(before.openTotal + 1);
+    expect(town(after).open).toBeGreaterThanOrEqual(town(before).open + 1);
+    expect(after.openTotal).toBeGreaterThanOrEqual(before.openTotal + 1);
     expect(after.seq).toBeGreaterThanOrEqual(before.seq);
     // the figures the database gives directly
     const db = await t.db.query<{ n: number }>(
